@@ -1,0 +1,117 @@
+/**
+ * wirecore on Bun, over `Bun.listen` (https://bun.sh/docs/api/tcp).
+ *
+ * Bun's `socket.write()` returns how many bytes it took; the rest is ours to keep and retry on
+ * `drain` (https://bun.sh/docs/api/tcp#buffering), so this transport queues it.
+ * @module
+ */
+import { Server, type ServerAddress } from "../../core/server/server.ts";
+import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
+import type { ServeOptions } from "../../core/server/options.ts";
+import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport.ts";
+import type { BunSocket, BunRuntime } from "./bun-types.ts";
+
+/** Queued bytes above which `write()` asks the core to wait for `drain`. */
+const HIGH_WATER_MARK = 64 * 1024;
+
+class BunTransport implements Transport {
+  readonly #socket: BunSocket<BunTransport>;
+  readonly info: TransportInfo;
+  handler: ConnectionHandler | null = null;
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #ending = false;
+
+  constructor(socket: BunSocket<BunTransport>) {
+    this.#socket = socket;
+    this.info = { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort ?? 0, tls: false };
+  }
+
+  write(bytes: Uint8Array): boolean {
+    if (this.#ending) return false;
+    if (this.#queued === 0) {
+      const sent = this.#socket.write(bytes);
+      if (sent === bytes.length) return true;
+      bytes = bytes.subarray(Math.max(sent, 0));
+    }
+    this.#queue.push(bytes);
+    this.#queued += bytes.length;
+    return this.#queued < HIGH_WATER_MARK;
+  }
+
+  /** Bun says the socket can take more: send the queue, then tell the core. */
+  flushQueue(): void {
+    while (this.#queue.length > 0) {
+      const head = this.#queue[0]!;
+      const sent = this.#socket.write(head);
+      if (sent < head.length) {
+        this.#queue[0] = head.subarray(Math.max(sent, 0));
+        this.#queued -= Math.max(sent, 0);
+        return;
+      }
+      this.#queue.shift();
+      this.#queued -= head.length;
+    }
+    if (this.#ending) this.#socket.end();
+    else this.handler?.drain();
+  }
+
+  end(): void {
+    if (this.#ending) return;
+    this.#ending = true;
+    if (this.#queued === 0) this.#socket.end();
+  }
+  close(): void {
+    this.#queue = [];
+    this.#queued = 0;
+    this.#socket.terminate();
+  }
+  pause(): void {
+    this.#socket.pause();
+  }
+  resume(): void {
+    this.#socket.resume();
+  }
+}
+
+function bunRuntime(): BunRuntime {
+  const bun = (globalThis as { Bun?: BunRuntime }).Bun;
+  if (bun === undefined) throw new Error("wirecore/bun needs the Bun runtime");
+  return bun;
+}
+
+/** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Bun. */
+export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
+  const core = new ServerCore(target, options);
+  const listener = bunRuntime().listen<BunTransport>({
+    hostname: core.options.hostname,
+    port: core.options.port,
+    // Keep our side open when the client half-closes after its request.
+    allowHalfOpen: true,
+    socket: {
+      open(socket) {
+        socket.setNoDelay(true);
+        const transport = new BunTransport(socket);
+        socket.data = transport;
+        transport.handler = core.accept(transport);
+      },
+      data(socket, chunk) {
+        socket.data.handler?.data(chunk);
+      },
+      drain(socket) {
+        socket.data.flushQueue();
+      },
+      end(socket) {
+        socket.data.handler?.end();
+      },
+      close(socket, error) {
+        socket.data?.handler?.closed(error);
+      },
+      error(socket, error) {
+        socket.data?.handler?.closed(error);
+      },
+    },
+  });
+  const address: ServerAddress = { hostname: listener.hostname, port: listener.port };
+  return new Server(core, { listening: Promise.resolve(address), stop: () => listener.stop(false) }, options.signal);
+}

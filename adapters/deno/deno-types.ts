@@ -1,0 +1,28 @@
+/**
+ * The part of Deno's network API this adapter uses, declared here so the package type-checks
+ * without Deno's global types (https://docs.deno.com/api/deno/~/Deno.listen).
+ */
+export interface DenoAddr {
+  hostname: string;
+  port: number;
+  transport?: string;
+}
+
+export interface DenoConn {
+  readonly remoteAddr: DenoAddr;
+  read(buffer: Uint8Array): Promise<number | null>;
+  write(data: Uint8Array): Promise<number>;
+  closeWrite(): Promise<void>;
+  close(): void;
+  setNoDelay(noDelay?: boolean): void;
+}
+
+export interface DenoListener extends AsyncIterable<DenoConn> {
+  readonly addr: DenoAddr;
+  accept(): Promise<DenoConn>;
+  close(): void;
+}
+
+export interface DenoRuntime {
+  listen(options: { hostname: string; port: number; transport?: "tcp" }): DenoListener;
+}

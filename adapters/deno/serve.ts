@@ -1,0 +1,182 @@
+/**
+ * wirecore on Deno, over `Deno.listen` (https://docs.deno.com/api/deno/~/Deno.listen).
+ *
+ * Deno's sockets are pull-based: one read loop per connection over one reused buffer, and writes
+ * coalesced while a `conn.write` promise is in flight, so a burst of responses leaves as one write.
+ * @module
+ */
+import { Server, type ServerAddress } from "../../core/server/server.ts";
+import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
+import type { ServeOptions } from "../../core/server/options.ts";
+import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport.ts";
+import type { DenoConn, DenoRuntime } from "./deno-types.ts";
+
+const READ_BUFFER = 64 * 1024;
+/** Queued bytes above which `write()` asks the core to wait for `drain`. */
+const HIGH_WATER_MARK = 64 * 1024;
+
+class DenoTransport implements Transport {
+  readonly #conn: DenoConn;
+  readonly info: TransportInfo;
+  handler: ConnectionHandler | null = null;
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #writing = false;
+  #ending = false;
+  #closed = false;
+  #paused = false;
+  #resumeReading: (() => void) | null = null;
+
+  constructor(conn: DenoConn) {
+    this.#conn = conn;
+    const addr = conn.remoteAddr;
+    this.info = { remoteAddress: addr.hostname, remotePort: addr.port, tls: false };
+  }
+
+  /** Read until EOF or error; the one buffer is reused, the core copies what it keeps. */
+  async readLoop(): Promise<void> {
+    const buffer = new Uint8Array(READ_BUFFER);
+    let error: unknown;
+    try {
+      for (;;) {
+        if (this.#paused) await new Promise<void>((resolve) => (this.#resumeReading = resolve));
+        if (this.#closed) break;
+        const n = await this.#conn.read(buffer);
+        if (n === null) {
+          this.handler?.end();
+          break;
+        }
+        this.handler?.data(buffer.subarray(0, n));
+      }
+    } catch (e) {
+      error = e;
+    }
+    // Reading is over: once writes are done (or at once, on error) the socket goes.
+    if (error !== undefined || this.#ending) this.#finish(error);
+    else this.#readDone = true;
+  }
+  #readDone = false;
+
+  write(bytes: Uint8Array): boolean {
+    if (this.#closed || this.#ending) return false;
+    this.#queue.push(bytes);
+    this.#queued += bytes.length;
+    if (!this.#writing) void this.#writeLoop();
+    return this.#queued < HIGH_WATER_MARK;
+  }
+
+  async #writeLoop(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0 && !this.#closed) {
+        let chunk: Uint8Array;
+        if (this.#queue.length === 1) chunk = this.#queue[0]!;
+        else {
+          chunk = new Uint8Array(this.#queued);
+          let at = 0;
+          for (const part of this.#queue) {
+            chunk.set(part, at);
+            at += part.length;
+          }
+        }
+        this.#queue = [];
+        const wasAbove = this.#queued >= HIGH_WATER_MARK;
+        this.#queued = 0;
+        let offset = 0;
+        while (offset < chunk.length) offset += await this.#conn.write(chunk.subarray(offset));
+        if (wasAbove && this.#queued < HIGH_WATER_MARK) this.handler?.drain();
+      }
+    } catch (error) {
+      this.#finish(error);
+      return;
+    } finally {
+      this.#writing = false;
+    }
+    if (this.#ending && !this.#closed) await this.#halfClose();
+  }
+
+  async #halfClose(): Promise<void> {
+    if (this.#readDone) {
+      this.#finish(undefined);
+      return;
+    }
+    try {
+      await this.#conn.closeWrite();
+    } catch (error) {
+      this.#finish(error);
+    }
+    // The read loop goes on, dropping what comes, until the peer closes (or the core cuts us).
+  }
+
+  #finish(error: unknown): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // already closed
+    }
+    this.#resumeReading?.();
+    this.handler?.closed(error);
+  }
+
+  end(): void {
+    if (this.#ending || this.#closed) return;
+    this.#ending = true;
+    if (!this.#writing) void this.#halfClose();
+  }
+  close(): void {
+    this.#queue = [];
+    this.#queued = 0;
+    this.#finish(undefined);
+  }
+  pause(): void {
+    this.#paused = true;
+  }
+  resume(): void {
+    this.#paused = false;
+    const resume = this.#resumeReading;
+    this.#resumeReading = null;
+    resume?.();
+  }
+}
+
+function denoRuntime(): DenoRuntime {
+  const deno = (globalThis as { Deno?: DenoRuntime }).Deno;
+  if (deno === undefined) throw new Error("wirecore/deno needs the Deno runtime");
+  return deno;
+}
+
+/** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Deno. */
+export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
+  const core = new ServerCore(target, options);
+  const listener = denoRuntime().listen({ hostname: core.options.hostname, port: core.options.port, transport: "tcp" });
+  let stopped = false;
+  void (async () => {
+    for (;;) {
+      let conn: DenoConn;
+      try {
+        conn = await listener.accept();
+      } catch (error) {
+        if (stopped) return;
+        core.options.onError(error);
+        continue;
+      }
+      try {
+        conn.setNoDelay(true);
+      } catch {
+        // not a TCP socket
+      }
+      const transport = new DenoTransport(conn);
+      transport.handler = core.accept(transport);
+      void transport.readLoop();
+    }
+  })();
+  const address: ServerAddress = { hostname: listener.addr.hostname, port: listener.addr.port };
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    listener.close();
+  };
+  return new Server(core, { listening: Promise.resolve(address), stop }, options.signal);
+}

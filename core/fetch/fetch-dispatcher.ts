@@ -1,0 +1,31 @@
+import { HttpError } from "../errors.ts";
+import type { Dispatcher, Exchange } from "../server/exchange.ts";
+import { sendErrorResponse } from "../server/error-response.ts";
+import { sendWebResponse } from "./send-response.ts";
+import { toWebRequest } from "./to-request.ts";
+
+/** A web-standard handler, as used by Deno.serve, Bun.serve and Hono. */
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+/** Serves exchanges with a `fetch(Request) => Response` handler. */
+export class FetchDispatcher implements Dispatcher {
+  readonly #handler: FetchHandler;
+  readonly #onError: (error: unknown) => void;
+
+  constructor(handler: FetchHandler, onError: (error: unknown) => void) {
+    this.#handler = handler;
+    this.#onError = onError;
+  }
+
+  dispatch(exchange: Exchange): void {
+    this.#run(exchange).catch((error) => sendErrorResponse(exchange, error, this.#onError));
+  }
+
+  async #run(exchange: Exchange): Promise<void> {
+    const response = await this.#handler(toWebRequest(exchange));
+    if (!(response instanceof Response)) {
+      throw new HttpError(500, "fetch handler did not return a Response", "NO_RESPONSE", false);
+    }
+    await sendWebResponse(exchange, response);
+  }
+}

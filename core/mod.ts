@@ -1,0 +1,16 @@
+/**
+ * wirecore — the runtime-free core: the app API, errors and server pieces. Import a runtime's
+ * `serve` from `wirecore/node`, `wirecore/bun` or `wirecore/deno`.
+ *
+ * @module
+ */
+export { App, type Handler, type HandlerResult, type Middleware, type RouteOptions } from "./app/app.ts";
+export { Context, type Reply, type ResponseBody } from "./app/context.ts";
+export { WireRequest } from "./app/request.ts";
+export { HttpError } from "./errors.ts";
+export type { FetchHandler } from "./fetch/fetch-dispatcher.ts";
+export type { ServeOptions } from "./server/options.ts";
+export { Server, type ServerAddress, type Listener } from "./server/server.ts";
+export { ServerCore, type ServeTarget } from "./server/server-core.ts";
+export type { ConnectionHandler, Transport, TransportInfo } from "./transport.ts";
+export type { BodyStream } from "./server/exchange.ts";

@@ -1,0 +1,32 @@
+import type { RequestHead } from "../http1/request-head.ts";
+import type { RequestBody } from "../app/request-body.ts";
+import type { TransportInfo } from "../transport.ts";
+
+/** A streamed response body: a web stream or any async iterable of bytes or strings. */
+export type BodyStream = ReadableStream<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
+
+/**
+ * One request and the channel for its response, independent of the protocol that carries it.
+ * The app layer (router, Context, fetch bridge) works on this; HTTP/1.1 implements it today.
+ */
+export interface Exchange {
+  readonly head: RequestHead;
+  /** The request body, or null when the request has none. */
+  readonly body: RequestBody | null;
+  readonly info: TransportInfo;
+  /** Aborts when the client goes away before the response is complete. */
+  readonly signal: AbortSignal;
+  /** Whether a response has been started. */
+  readonly responded: boolean;
+  /** Send a complete response. `headers` is a flat `[name, value, …]` list. Throws HttpError(500) on invalid headers. */
+  respond(status: number, headers: string[], body: string | Uint8Array | null): void;
+  /** Send a streamed response; resolves when the body is written or abandoned. */
+  respondStream(status: number, headers: string[], body: BodyStream, contentLength: number): Promise<void>;
+  /** Give up on the exchange: abort the connection (used when a streamed response fails midway). */
+  abort(reason?: unknown): void;
+}
+
+/** What serves exchanges: the native App or the fetch-handler bridge. */
+export interface Dispatcher {
+  dispatch(exchange: Exchange): void;
+}

@@ -1,0 +1,403 @@
+import { HttpError } from "../errors.ts";
+import type { RequestHead } from "../http1/request-head.ts";
+import { RequestParser, type RequestParserEvents } from "../http1/request-parser.ts";
+import { serializeResponseHead } from "../http1/response-serializer.ts";
+import { type BodySource, RequestBody } from "../app/request-body.ts";
+import type { ConnectionHandler, Transport } from "../transport.ts";
+import { type ByteSink, sharedSink } from "./byte-sink.ts";
+import { Http1Exchange } from "./http1-exchange.ts";
+import type { ServerCore } from "./server-core.ts";
+
+/** Unparsed pipelined bytes kept while a response is pending; past this we stop reading. */
+const PENDING_LIMIT = 64 * 1024;
+/** Bodies at least this large are written straight to the socket instead of through the sink. */
+const DIRECT_WRITE = 64 * 1024;
+/** How long a half-closed connection may linger before it is cut. */
+const LINGER_MS = 5_000;
+const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
+const CRLF = "\r\n";
+
+/**
+ * One HTTP/1.x connection: feeds bytes to the parser, runs one exchange at a time in order,
+ * batches the responses of one read into one write, and applies backpressure both ways.
+ *
+ * Parsing stops at each request boundary while the previous response is unfinished or the
+ * socket is above its high-water mark; the rest of the input waits in `#pending`, and reading
+ * pauses when that grows. So a client that pipelines without reading cannot grow our memory.
+ */
+export class Http1Connection implements ConnectionHandler, RequestParserEvents, BodySource {
+  readonly transport: Transport;
+  readonly server: ServerCore;
+  readonly #parser: RequestParser;
+  exchange: Http1Exchange | null = null;
+  #pending: Uint8Array | null = null;
+  #halted = false;
+  #parsing = false;
+  #corked = 0;
+  #readPaused = false;
+  #peerEnded = false;
+  #drainWaiters: (() => void)[] = [];
+  writeBlocked = false;
+  /** No more requests are read: a `connection: close` response or an error is on its way. */
+  closing = false;
+  isClosed = false;
+  /** Server clock when we half-closed; a peer that does not close within LINGER_MS is cut. */
+  closingSince = 0;
+  /** Server clock of the last activity, for the keep-alive timeout. */
+  lastActive: number;
+  /** Server clock when the first byte of a not yet complete head arrived, or 0. */
+  headStartedAt = 0;
+
+  constructor(transport: Transport, server: ServerCore) {
+    this.transport = transport;
+    this.server = server;
+    this.#parser = new RequestParser(this, server.options);
+    this.lastActive = server.now;
+  }
+
+  /** True while no request is in progress and no bytes wait: safe to close on shutdown. */
+  get idle(): boolean {
+    return this.exchange === null && this.#pending === null && this.headStartedAt === 0;
+  }
+
+  // ── ConnectionHandler ──────────────────────────────────────────────────────────────────────
+
+  data(bytes: Uint8Array): void {
+    if (this.closing || this.isClosed) return;
+    this.lastActive = this.server.now;
+    if (this.#halted) {
+      this.#stash(bytes);
+      return;
+    }
+    this.#corked++;
+    this.#parse(bytes);
+    this.#corked--;
+    this.flush();
+  }
+
+  drain(): void {
+    this.writeBlocked = false;
+    const waiters = this.#drainWaiters;
+    if (waiters.length > 0) {
+      this.#drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (this.#halted && this.exchange === null && !this.#parsing) this.#resumeParsing();
+    this.#updateReading();
+  }
+
+  end(): void {
+    this.#peerEnded = true;
+    if (this.exchange === null && this.#pending === null) {
+      this.#closeAfterFlush();
+    } else if (this.exchange !== null && !this.exchange.requestDone) {
+      this.exchange.body?.fail(new HttpError(400, "Connection closed before the request body was complete", "INCOMPLETE_BODY"));
+    }
+  }
+
+  closed(error?: unknown): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.closing = true;
+    this.server.forget(this);
+    const ex = this.exchange;
+    if (ex !== null && !ex.responseDone) ex.disconnect(error ?? new Error("Client disconnected"));
+    this.exchange = null;
+    this.#pending = null;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+    if (sharedSink.owner === this) sharedSink.take();
+  }
+
+  // ── parsing ────────────────────────────────────────────────────────────────────────────────
+
+  #parse(input: Uint8Array): void {
+    let data = input;
+    this.#parsing = true;
+    try {
+      while (data.length > 0 && !this.closing) {
+        if (this.exchange === null) {
+          if (this.writeBlocked) {
+            // Earlier responses wait above the high-water mark: read no further requests.
+            this.#stash(data);
+            return;
+          }
+          if (this.headStartedAt === 0) this.headStartedAt = this.server.now || 1;
+        }
+        const used = this.#parser.execute(data);
+        if (used < 0) {
+          this.#parseError(this.#parser.error ?? new HttpError(400, "Bad request", "BAD_REQUEST"));
+          return;
+        }
+        if (used >= data.length) return;
+        data = data.subarray(used);
+        // A request is complete. Go on only once its response is done.
+        if (this.exchange !== null) {
+          this.#stash(data);
+          return;
+        }
+      }
+    } finally {
+      this.#parsing = false;
+    }
+  }
+
+  #stash(data: Uint8Array): void {
+    const pending = this.#pending;
+    if (pending === null) this.#pending = data.slice();
+    else {
+      const joined = new Uint8Array(pending.length + data.length);
+      joined.set(pending);
+      joined.set(data, pending.length);
+      this.#pending = joined;
+    }
+    this.#halted = true;
+    this.#updateReading();
+  }
+
+  #resumeParsing(): void {
+    const data = this.#pending;
+    this.#pending = null;
+    this.#halted = false;
+    if (data !== null) {
+      this.#corked++;
+      this.#parse(data);
+      this.#corked--;
+      this.flush();
+    }
+    if (this.#peerEnded && this.exchange === null && this.#pending === null) this.#closeAfterFlush();
+    this.#updateReading();
+  }
+
+  /** Pause reading while the body queue or the pipelined backlog is full. */
+  #updateReading(): void {
+    if (this.isClosed) return;
+    const ex = this.exchange;
+    const bodyFull = ex !== null && ex.body !== null && !ex.discarding && ex.body.buffered >= RequestBody.highWaterMark;
+    const backlogFull = this.#pending !== null && this.#pending.length >= PENDING_LIMIT;
+    // While closing we read on and drop what comes, so the peer's FIN arrives and a response
+    // is not lost to a reset from unread data (the "lingering close" of RFC 9112 §9.6).
+    const pause = (bodyFull || backlogFull) && !this.closing;
+    if (pause !== this.#readPaused) {
+      this.#readPaused = pause;
+      if (pause) this.transport.pause();
+      else this.transport.resume();
+    }
+  }
+
+  #parseError(error: HttpError): void {
+    const ex = this.exchange;
+    this.closing = true;
+    if (ex !== null) {
+      ex.body?.fail(error);
+      if (ex.responded) {
+        // The answer is (being) written; the broken request body ends the connection after it.
+        ex.keepAlive = false;
+        if (ex.responseDone) this.#closeAfterFlush();
+        return;
+      }
+      ex.superseded = false;
+      ex.respond(error.status, ["content-type", "text/plain; charset=utf-8"], error.message);
+      ex.superseded = true;
+      ex.disconnect(error);
+      return;
+    }
+    this.#writeError(error.status, error.message);
+    this.#closeAfterFlush();
+  }
+
+  /** A response outside any exchange (bad request head, timeout): always closes. */
+  #writeError(status: number, message: string): void {
+    const head = serializeResponseHead(status, ["content-type", "text/plain; charset=utf-8"], "length", message.length, false, 1);
+    this.writeHead(head);
+    this.#sink().writeLatin1(message);
+  }
+
+  // ── RequestParserEvents ────────────────────────────────────────────────────────────────────
+
+  onHead(head: RequestHead): void {
+    this.headStartedAt = 0;
+    const hasBody = head.contentLength > 0 || head.chunked;
+    const body = hasBody ? new RequestBody(this, head.contentLength, this.server.options.maxBodySize) : null;
+    const ex = new Http1Exchange(this, head, body, this.server.now);
+    this.exchange = ex;
+    if (!head.expectContinue && hasExpect(head.headers)) {
+      // RFC 9110 §10.1.1: an expectation we do not know gets 417.
+      this.closing = true;
+      ex.respond(417, ["content-type", "text/plain; charset=utf-8"], "Unsupported expectation");
+      return;
+    }
+    this.server.dispatcher.dispatch(ex);
+  }
+
+  onBody(chunk: Uint8Array): void {
+    const ex = this.exchange;
+    if (ex === null || ex.body === null || ex.discarding) return;
+    ex.body.push(chunk.slice());
+    if (ex.body.buffered >= RequestBody.highWaterMark) this.#updateReading();
+  }
+
+  onMessageComplete(trailers: string[] | null): void {
+    const ex = this.exchange;
+    if (ex === null) return;
+    ex.requestDone = true;
+    ex.body?.end(trailers);
+    if (ex.responseDone) this.#finishExchange(ex);
+  }
+
+  // ── BodySource ─────────────────────────────────────────────────────────────────────────────
+
+  wantMore(body: RequestBody): void {
+    const ex = this.exchange;
+    if (ex === null || ex.body !== body) return;
+    if (ex.expectsContinue && !ex.responded) {
+      ex.continueSent = true;
+      this.#sink().writeLatin1(CONTINUE);
+      this.commit();
+    }
+    this.#updateReading();
+  }
+
+  discard(body: RequestBody): void {
+    const ex = this.exchange;
+    if (ex === null || ex.body !== body) return;
+    ex.discarding = true;
+    this.#updateReading();
+  }
+
+  // ── exchange lifecycle ─────────────────────────────────────────────────────────────────────
+
+  /** Called by the exchange when its response is fully written. */
+  responseComplete(ex: Http1Exchange): void {
+    if (!ex.keepAlive) {
+      this.#closeAfterFlush();
+      return;
+    }
+    if (ex.requestDone) this.#finishExchange(ex);
+    else {
+      ex.discarding = true;
+      ex.body?.discardRest();
+    }
+  }
+
+  #finishExchange(ex: Http1Exchange): void {
+    if (this.exchange !== ex) return;
+    this.exchange = null;
+    this.lastActive = this.server.now;
+    if (this.server.draining || (this.#peerEnded && this.#pending === null)) {
+      this.#closeAfterFlush();
+      return;
+    }
+    if (this.#halted && !this.#parsing && !this.writeBlocked) this.#resumeParsing();
+    else this.#updateReading();
+  }
+
+  #closeAfterFlush(): void {
+    if (this.isClosed || this.closingSince !== 0) return;
+    this.closing = true;
+    this.closingSince = this.server.now || 1;
+    this.flush();
+    this.#updateReading();
+    this.transport.end();
+  }
+
+  /** Close now, dropping whatever is queued. */
+  destroy(): void {
+    if (this.isClosed) return;
+    this.closing = true;
+    if (sharedSink.owner === this) sharedSink.take();
+    this.transport.close();
+  }
+
+  /** Close an idle connection (shutdown), or make the running exchange the last one. */
+  closeIdle(): void {
+    if (this.idle) this.#closeAfterFlush();
+  }
+
+  /** Check the timeouts; `now` is the server clock. */
+  tick(now: number): void {
+    if (this.isClosed) return;
+    if (this.closingSince !== 0) {
+      if (now - this.closingSince > LINGER_MS) this.destroy();
+      return;
+    }
+    if (this.closing) return;
+    const { options } = this.server;
+    const ex = this.exchange;
+    if (ex === null) {
+      if (this.headStartedAt !== 0) {
+        if (now - this.headStartedAt > options.headersTimeout) {
+          this.closing = true;
+          this.#writeError(408, "Request head not received in time");
+          this.#closeAfterFlush();
+        }
+      } else if (!this.#halted && now - this.lastActive > options.keepAliveTimeout) {
+        this.#closeAfterFlush();
+      }
+    } else if (!ex.requestDone && !ex.discarding && now - ex.startedAt > options.requestTimeout) {
+      const error = new HttpError(408, "Request body not received in time", "REQUEST_TIMEOUT");
+      this.#parseError(error);
+    }
+  }
+
+  // ── writing ────────────────────────────────────────────────────────────────────────────────
+
+  #sink(): ByteSink {
+    const sink = sharedSink;
+    if (sink.owner !== this) {
+      if (sink.owner !== null) sink.owner.flush();
+      sink.owner = this;
+    }
+    return sink;
+  }
+
+  writeHead(head: string): void {
+    this.#sink().writeLatin1(head);
+  }
+
+  writeBody(body: string | Uint8Array): void {
+    if (typeof body === "string") this.#sink().writeUtf8(body);
+    else if (body.length >= DIRECT_WRITE) {
+      this.flush();
+      this.#write(body);
+    } else this.#sink().writeBytes(body);
+  }
+
+  writeChunk(chunk: Uint8Array, chunked: boolean): void {
+    if (chunked) this.#sink().writeLatin1(chunk.length.toString(16) + CRLF);
+    this.writeBody(chunk);
+    if (chunked) this.#sink().writeLatin1(CRLF);
+  }
+
+  writeLastChunk(): void {
+    this.#sink().writeLatin1("0\r\n\r\n");
+  }
+
+  /** Send what the sink holds unless a batch is open (then the batch end sends it). */
+  commit(): void {
+    if (this.#corked === 0) this.flush();
+  }
+
+  flush(): void {
+    if (sharedSink.owner !== this) return;
+    const bytes = sharedSink.take();
+    if (bytes.length > 0) this.#write(bytes);
+  }
+
+  #write(bytes: Uint8Array): void {
+    if (this.isClosed) return;
+    if (!this.transport.write(bytes)) this.writeBlocked = true;
+  }
+
+  /** Resolves once the transport drains (or closes). */
+  waitDrain(): Promise<void> {
+    if (!this.writeBlocked || this.isClosed) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+}
+
+function hasExpect(headers: string[]): boolean {
+  for (let i = 0; i < headers.length; i += 2) if (headers[i] === "expect") return true;
+  return false;
+}

@@ -1,0 +1,216 @@
+import { HttpError } from "../errors.ts";
+import type { RequestHead } from "../http1/request-head.ts";
+import {
+  assertValidHeaders,
+  type BodyFraming,
+  isBodylessResponse,
+  serializeResponseHead,
+} from "../http1/response-serializer.ts";
+import type { RequestBody } from "../app/request-body.ts";
+import type { TransportInfo } from "../transport.ts";
+import type { BodyStream, Exchange } from "./exchange.ts";
+import type { Http1Connection } from "./http1-connection.ts";
+import { utf8Length } from "./utf8-length.ts";
+
+/** An unread request body up to this size is read and dropped to keep the connection; past it, we close. */
+const DRAIN_LIMIT = 256 * 1024;
+const encoder = new TextEncoder();
+
+/** One request/response on an HTTP/1.x connection. */
+export class Http1Exchange implements Exchange {
+  readonly head: RequestHead;
+  readonly body: RequestBody | null;
+  readonly #conn: Http1Connection;
+  #controller: AbortController | null = null;
+  #cancelSource: ((reason: unknown) => void) | null = null;
+  /** When the head arrived (server clock). */
+  readonly startedAt: number;
+  responded = false;
+  responseDone = false;
+  requestDone = false;
+  /** The handler no longer wants the body: the connection reads and drops it. */
+  discarding = false;
+  continueSent = false;
+  /** The client went away or the exchange was given up. */
+  aborted = false;
+  /** The connection answered this exchange itself (a framing error); the app's late answer is dropped. */
+  superseded = false;
+  keepAlive = true;
+
+  constructor(conn: Http1Connection, head: RequestHead, body: RequestBody | null, now: number) {
+    this.#conn = conn;
+    this.head = head;
+    this.body = body;
+    this.startedAt = now;
+  }
+
+  get info(): TransportInfo {
+    return this.#conn.transport.info;
+  }
+
+  get signal(): AbortSignal {
+    const controller = (this.#controller ??= new AbortController());
+    if (this.aborted && !controller.signal.aborted) controller.abort();
+    return controller.signal;
+  }
+
+  /** A `100 Continue` is owed: the client waits for it before sending the body (RFC 9110 §10.1.1). */
+  get expectsContinue(): boolean {
+    // RFC 9110 §10.1.1: ignore the expectation in an HTTP/1.0 request.
+    return this.head.expectContinue && this.head.versionMinor === 1 && !this.continueSent;
+  }
+
+  /** Strip the framing fields we own, note `connection: close`, validate the rest. */
+  #prepare(headers: string[]): string[] {
+    assertValidHeaders(headers);
+    let clean = headers;
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i]!;
+      const lower = name.length >= 4 && name.length <= 17 ? name.toLowerCase() : "";
+      if (lower === "content-length" || lower === "transfer-encoding" || lower === "connection" || lower === "date" || lower === "keep-alive") {
+        if (clean === headers) clean = headers.slice(0, i);
+        if (lower === "connection" && /(?:^|,)\s*close\s*(?:,|$)/i.test(headers[i + 1]!)) this.keepAlive = false;
+      } else if (clean !== headers) {
+        clean.push(name, headers[i + 1]!);
+      }
+    }
+    this.keepAlive = this.keepAlive && this.#canKeepAlive();
+    return clean;
+  }
+
+  /** Whether the connection can carry the next request after this response. */
+  #canKeepAlive(): boolean {
+    if (!this.head.keepAlive || this.#conn.closing || this.#conn.server.draining) return false;
+    const body = this.body;
+    if (body === null || body.ended) return true;
+    // The client may never send a body it was not invited to (RFC 9110 §10.1.1).
+    if (this.expectsContinue) return false;
+    // A declared rest small enough is drained; a chunked or large rest is not worth reading.
+    return body.contentLength >= 0 && body.contentLength - body.received <= DRAIN_LIMIT;
+  }
+
+  respond(status: number, headers: string[], body: string | Uint8Array | null): void {
+    if (this.superseded) return;
+    if (this.responded) throw new Error("A response was already sent for this request");
+    const clean = this.#prepare(headers);
+    this.responded = true;
+    const bodyless = isBodylessResponse(status, this.head.method);
+    let framing: BodyFraming = "length";
+    let length = 0;
+    if (status < 200 || status === 204 || status === 304) framing = "none";
+    else if (body !== null) length = typeof body === "string" ? utf8Length(body) : body.length;
+    const conn = this.#conn;
+    conn.writeHead(serializeResponseHead(status, clean, framing, length, this.keepAlive, this.head.versionMinor));
+    if (!bodyless && length > 0) conn.writeBody(body!);
+    this.#complete();
+  }
+
+  async respondStream(status: number, headers: string[], source: BodyStream, contentLength: number): Promise<void> {
+    if (this.superseded) return cancelQuietly(source);
+    if (this.responded) throw new Error("A response was already sent for this request");
+    const clean = this.#prepare(headers);
+    this.responded = true;
+    const bodyless = isBodylessResponse(status, this.head.method);
+    let framing: BodyFraming;
+    if (status < 200 || status === 204 || status === 304) framing = "none";
+    else if (contentLength >= 0) framing = "length";
+    else if (this.head.versionMinor === 1) framing = "chunked";
+    else {
+      // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
+      framing = "close";
+      this.keepAlive = false;
+    }
+    const conn = this.#conn;
+    conn.writeHead(serializeResponseHead(status, clean, framing, contentLength, this.keepAlive, this.head.versionMinor));
+    if (bodyless || framing === "none") {
+      conn.commit();
+      await cancelQuietly(source);
+      this.#complete();
+      return;
+    }
+    conn.commit();
+    await this.#pump(source, framing === "chunked", contentLength);
+  }
+
+  async #pump(source: BodyStream, chunked: boolean, declared: number): Promise<void> {
+    const conn = this.#conn;
+    let reader: ReadableStreamDefaultReader<Uint8Array | string> | null = null;
+    let iterator: AsyncIterator<Uint8Array | string> | null = null;
+    if (source instanceof ReadableStream) {
+      const r = source.getReader();
+      reader = r;
+      this.#cancelSource = (reason) => void r.cancel(reason).catch(() => {});
+    } else {
+      const it = source[Symbol.asyncIterator]();
+      iterator = it;
+      this.#cancelSource = () => void Promise.resolve(it.return?.()).catch(() => {});
+    }
+    let written = 0;
+    try {
+      for (;;) {
+        const next = reader !== null ? await reader.read() : await iterator!.next();
+        if (this.aborted) return;
+        if (next.done) break;
+        const value = next.value;
+        const chunk = typeof value === "string" ? encoder.encode(value) : value;
+        if (!(chunk instanceof Uint8Array)) throw new TypeError("Response body chunks must be Uint8Array or string");
+        if (chunk.length === 0) continue;
+        written += chunk.length;
+        if (declared >= 0 && written > declared) {
+          throw new HttpError(500, `Response body is longer than its content-length ${declared}`, "BODY_LENGTH_MISMATCH", false);
+        }
+        conn.writeChunk(chunk, chunked);
+        conn.commit();
+        if (conn.writeBlocked) {
+          await conn.waitDrain();
+          if (this.aborted) return;
+        }
+      }
+      if (declared >= 0 && written !== declared) {
+        throw new HttpError(500, `Response body is shorter than its content-length ${declared}`, "BODY_LENGTH_MISMATCH", false);
+      }
+    } catch (error) {
+      // Midway through a body there is no way to send an error: cut the connection (the client
+      // sees a truncated body, RFC 9112 §8) and report the error.
+      this.#cancelSource?.(error);
+      this.#cancelSource = null;
+      if (!this.aborted) this.abort(error);
+      throw error;
+    } finally {
+      this.#cancelSource = null;
+    }
+    if (chunked) conn.writeLastChunk();
+    conn.commit();
+    this.#complete();
+  }
+
+  #complete(): void {
+    this.responseDone = true;
+    this.#conn.responseComplete(this);
+  }
+
+  /** The client is gone (or we gave up): abort the signal, the body and a streaming source. */
+  disconnect(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.#controller?.abort(reason);
+    this.body?.fail(reason ?? new Error("Client disconnected"));
+    const cancel = this.#cancelSource;
+    this.#cancelSource = null;
+    cancel?.(reason);
+  }
+
+  abort(reason?: unknown): void {
+    this.disconnect(reason);
+    this.#conn.destroy();
+  }
+}
+
+async function cancelQuietly(source: BodyStream): Promise<void> {
+  try {
+    if (source instanceof ReadableStream) await source.cancel();
+    else await source[Symbol.asyncIterator]().return?.();
+  } catch {
+    // a source that fails to cancel has nothing more to say to us
+  }
+}

@@ -1,0 +1,53 @@
+import { DEFAULT_PARSER_LIMITS, type ParserLimits } from "../http1/request-head.ts";
+
+/** Server options shared by every adapter. */
+export interface ServeOptions extends Partial<ParserLimits> {
+  /** TCP port; 0 picks a free one. Default 3000. */
+  port?: number;
+  /** Interface to bind. Default `0.0.0.0`. */
+  hostname?: string;
+  /** Aborting it shuts the server down gracefully. */
+  signal?: AbortSignal;
+  /** Default cap for the buffered body helpers (`text()`, `json()`, `bytes()`). Default 1 MiB. */
+  bodyLimit?: number;
+  /** Idle keep-alive connections are closed after this many ms. Default 5 000. */
+  keepAliveTimeout?: number;
+  /** A request head must arrive within this many ms of its first byte (408 otherwise). Default 60 000. */
+  headersTimeout?: number;
+  /** A whole request (head and body) must arrive within this many ms. Default 300 000. */
+  requestTimeout?: number;
+  /** Called with errors thrown by handlers (default: console.error). */
+  onError?: (error: unknown) => void;
+  /** Called once the server listens. */
+  onListen?: (address: { hostname: string; port: number }) => void;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedOptions extends ParserLimits {
+  port: number;
+  hostname: string;
+  bodyLimit: number;
+  keepAliveTimeout: number;
+  headersTimeout: number;
+  requestTimeout: number;
+  onError: (error: unknown) => void;
+  onListen?: (address: { hostname: string; port: number }) => void;
+}
+
+/** Fill in the defaults. */
+export function resolveOptions(options: ServeOptions = {}): ResolvedOptions {
+  return {
+    port: options.port ?? 3000,
+    hostname: options.hostname ?? "0.0.0.0",
+    maxRequestLineSize: options.maxRequestLineSize ?? DEFAULT_PARSER_LIMITS.maxRequestLineSize,
+    maxHeaderSize: options.maxHeaderSize ?? DEFAULT_PARSER_LIMITS.maxHeaderSize,
+    maxHeaders: options.maxHeaders ?? DEFAULT_PARSER_LIMITS.maxHeaders,
+    maxBodySize: options.maxBodySize ?? DEFAULT_PARSER_LIMITS.maxBodySize,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
+    headersTimeout: options.headersTimeout ?? 60_000,
+    requestTimeout: options.requestTimeout ?? 300_000,
+    onError: options.onError ?? ((error) => console.error("wirecore: handler error:", error)),
+    onListen: options.onListen,
+  };
+}

@@ -1,0 +1,102 @@
+import { App } from "../app/app.ts";
+import { type FetchHandler, FetchDispatcher } from "../fetch/fetch-dispatcher.ts";
+import type { ConnectionHandler, Transport } from "../transport.ts";
+import type { Dispatcher } from "./exchange.ts";
+import { Http1Connection } from "./http1-connection.ts";
+import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./options.ts";
+
+/** What `serve()` accepts: a native App, a fetch function, or an object with `fetch` (Hono, etc.). */
+export type ServeTarget = App | FetchHandler | { fetch: (request: Request, ...rest: never[]) => Response | Promise<Response> };
+
+/** Turn any serve target into a dispatcher. */
+export function toDispatcher(target: ServeTarget, options: ResolvedOptions): Dispatcher {
+  if (target instanceof App) {
+    target.configure(options.bodyLimit, options.onError);
+    return target;
+  }
+  if (typeof target === "function") return new FetchDispatcher(target, options.onError);
+  if (target !== null && typeof target === "object" && typeof target.fetch === "function") {
+    const fetch = target.fetch.bind(target) as FetchHandler;
+    return new FetchDispatcher((request) => fetch(request), options.onError);
+  }
+  throw new TypeError("serve() needs an App, a fetch function, or an object with a fetch method");
+}
+
+/**
+ * The runtime-free half of a server: the live connections, the clock for timeouts, and graceful
+ * shutdown. An adapter owns the listening socket and calls `accept()` per connection.
+ */
+export class ServerCore {
+  readonly options: ResolvedOptions;
+  readonly dispatcher: Dispatcher;
+  readonly #connections = new Set<Http1Connection>();
+  /** Server clock (ms), updated once a second: timeouts need no finer grain. */
+  now: number = Date.now();
+  draining = false;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(target: ServeTarget, options?: ServeOptions) {
+    this.options = resolveOptions(options);
+    this.dispatcher = toDispatcher(target, this.options);
+  }
+
+  /** Number of open connections. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** Start the timeout clock (called by the adapter once listening). */
+  start(): void {
+    if (this.#timer !== null) return;
+    this.#timer = setInterval(() => this.#tick(), 1000);
+  }
+
+  #tick(): void {
+    const now = (this.now = Date.now());
+    for (const conn of this.#connections) conn.tick(now);
+  }
+
+  /** A new socket. */
+  accept(transport: Transport): ConnectionHandler {
+    const conn = new Http1Connection(transport, this);
+    this.#connections.add(conn);
+    if (this.draining) conn.closeIdle();
+    return conn;
+  }
+
+  /** @internal a connection closed. */
+  forget(conn: Http1Connection): void {
+    this.#connections.delete(conn);
+    if (this.#connections.size === 0 && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /** Finish in-flight requests, close idle connections; resolves when none is left. */
+  shutdown(): Promise<void> {
+    this.draining = true;
+    for (const conn of this.#connections) conn.closeIdle();
+    const done = this.#connections.size === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    return done.then(() => this.stop());
+  }
+
+  /** Close every connection now. */
+  closeAll(): void {
+    this.draining = true;
+    for (const conn of this.#connections) conn.destroy();
+    this.stop();
+  }
+
+  /** Stop the clock. */
+  stop(): void {
+    if (this.#timer !== null) {
+      clearInterval(this.#timer);
+      this.#timer = null;
+    }
+  }
+}

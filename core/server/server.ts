@@ -1,0 +1,86 @@
+import type { ServerCore } from "./server-core.ts";
+
+/** The address a server listens on. */
+export interface ServerAddress {
+  hostname: string;
+  port: number;
+}
+
+/** What an adapter gives the shared {@link Server}: a listening socket it can stop. */
+export interface Listener {
+  /** Resolves with the bound address once listening. */
+  readonly listening: Promise<ServerAddress>;
+  /** Stop accepting new connections. */
+  stop(): void;
+}
+
+/**
+ * A running server, the same on every runtime.
+ *
+ * @example
+ * ```ts
+ * const server = serve(app, { port: 0 });
+ * await server.ready;
+ * console.log(server.url);
+ * await server.shutdown();
+ * ```
+ */
+export class Server {
+  readonly #core: ServerCore;
+  readonly #listener: Listener;
+  #address: ServerAddress | null = null;
+  #closing: Promise<void> | null = null;
+  /** Resolves once the server is listening. */
+  readonly ready: Promise<void>;
+
+  constructor(core: ServerCore, listener: Listener, signal?: AbortSignal) {
+    this.#core = core;
+    this.#listener = listener;
+    this.ready = listener.listening.then((address) => {
+      this.#address = address;
+      core.start();
+      core.options.onListen?.(address);
+    });
+    if (signal !== undefined) {
+      if (signal.aborted) void this.ready.then(() => this.shutdown());
+      else signal.addEventListener("abort", () => void this.shutdown(), { once: true });
+    }
+  }
+
+  /** The bound address (after `ready`). */
+  get address(): ServerAddress {
+    if (this.#address === null) throw new Error("Server is not listening yet: await server.ready");
+    return this.#address;
+  }
+
+  /** `http://host:port` (after `ready`); a wildcard host shows as 127.0.0.1. */
+  get url(): string {
+    const { hostname, port } = this.address;
+    const host = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname.includes(":") ? `[${hostname}]` : hostname;
+    return `http://${host}:${port}`;
+  }
+
+  /** Open connections. */
+  get connections(): number {
+    return this.#core.connectionCount;
+  }
+
+  /** Stop accepting, let in-flight requests finish, close idle keep-alive connections. */
+  shutdown(): Promise<void> {
+    if (this.#closing === null) {
+      this.#closing = this.ready.catch(() => {}).then(() => {
+        this.#listener.stop();
+        return this.#core.shutdown();
+      });
+    }
+    return this.#closing;
+  }
+
+  /** Stop accepting and close every connection now. */
+  async close(): Promise<void> {
+    await this.ready.catch(() => {});
+    this.#listener.stop();
+    this.#core.closeAll();
+    if (this.#closing === null) this.#closing = Promise.resolve();
+  }
+}
