@@ -18,8 +18,7 @@ const EMPTY_PARAMS: Record<string, string> = Object.freeze({}) as Record<string,
 export class Context {
   readonly req: WireRequest;
   params: Record<string, string>;
-  /** Free slot for middleware to share values with handlers. */
-  readonly vars: Map<string, unknown> = new Map();
+  #vars: Map<string, unknown> | null = null;
   /** @internal */
   readonly exchange: Exchange;
   /** @internal the status to send. */
@@ -37,6 +36,11 @@ export class Context {
     this.exchange = exchange;
     this.req = new WireRequest(exchange, bodyLimit);
     this.params = params;
+  }
+
+  /** Values middleware shares with handlers (created on first use). */
+  get vars(): Map<string, unknown> {
+    return (this.#vars ??= new Map());
   }
 
   /** Set the status code. */

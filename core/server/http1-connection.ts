@@ -10,6 +10,8 @@ import type { ServerCore } from "./server-core.ts";
 
 /** Unparsed pipelined bytes kept while a response is pending; past this we stop reading. */
 const PENDING_LIMIT = 64 * 1024;
+/** A batch is sent early once it holds this much. */
+const FLUSH_THRESHOLD = 256 * 1024;
 /** Bodies at least this large are written straight to the socket instead of through the sink. */
 const DIRECT_WRITE = 64 * 1024;
 /** How long a half-closed connection may linger before it is cut. */
@@ -132,7 +134,9 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
         }
         if (used >= data.length) return;
         data = data.subarray(used);
-        // A request is complete. Go on only once its response is done.
+        // A request is complete. Go on only once its response is done; send what a long burst
+        // produced so far, so a read full of requests for large bodies cannot pile up in memory.
+        if (sharedSink.owner === this && sharedSink.length >= FLUSH_THRESHOLD) this.flush();
         if (this.exchange !== null) {
           this.#stash(data);
           return;

@@ -102,6 +102,7 @@ export class Http1Exchange implements Exchange {
     const conn = this.#conn;
     conn.writeHead(serializeResponseHead(status, clean, framing, length, this.keepAlive, this.head.versionMinor));
     if (!bodyless && length > 0) conn.writeBody(body!);
+    conn.commit();
     this.#complete();
   }
 
