@@ -6,11 +6,14 @@
  * edge raises its own {@link HttpError} with a status, a stable `code` and a sentence-case reason.
  * There is no lenient mode.
  *
- * The head (and a trailer section) is handled in two steps: a cheap scan finds the line ends with
- * `indexOf(LF)` — resumable, so bytes that arrive one at a time are each looked at once — and once
- * the empty line that ends the section is present, one pass validates every line in place and a
- * second builds the strings. Limits are checked on every call, so a head that never ends fails as
- * soon as it is too long instead of being buffered forever.
+ * The head (and a trailer section) is read in place. When it arrives whole — the common case —
+ * one pass validates it on the caller's bytes, then one decode of the section yields every string
+ * as a substring. Otherwise a resumable scan (`indexOf(LF)`, remembering where it stopped, so
+ * bytes that arrive one at a time are each looked at once) copies the partial section aside and
+ * checks CRLF and the limits on every call, so a head that never ends fails as soon as it is too
+ * long instead of being buffered forever; once the empty line is in, the same validation runs
+ * once. The scan also decides any fast-path failure, so the verdict does not depend on how the
+ * input was split.
  *
  * @example
  * ```ts
@@ -162,11 +165,12 @@ const ID_UPGRADE = 5;
 /** Lowercase bytes of each known name, for comparison without decoding. */
 const KNOWN_BYTES: Uint8Array[] = KNOWN_NAMES.map(asciiBytes);
 
-/** The name hash used while scanning a field name: h = h * 31 + lowercased byte (32-bit). */
-function nameHash(bytes: Uint8Array): number {
-  let h = 0;
-  for (let i = 0; i < bytes.length; i++) h = (Math.imul(h, 31) + bytes[i]) | 0;
-  return h;
+/**
+ * A cheap name hash: the length and three lowercased bytes (first, middle, last), so the name
+ * loop only validates. Collisions just cost a byte compare in the table below.
+ */
+function nameHash(len: number, first: number, mid: number, last: number): number {
+  return (len * 7 + first * 31 + mid * 5 + last * 3) & NAME_MASK;
 }
 
 /** Open-addressed table: slot → known-name id + 1, or 0 when empty. */
@@ -174,7 +178,8 @@ const NAME_SLOTS = 512;
 const NAME_MASK = NAME_SLOTS - 1;
 const NAME_TABLE = new Int16Array(NAME_SLOTS);
 for (let id = 0; id < KNOWN_BYTES.length; id++) {
-  let slot = nameHash(KNOWN_BYTES[id]) & NAME_MASK;
+  const k = KNOWN_BYTES[id];
+  let slot = nameHash(k.length, k[0], k[k.length >> 1], k[k.length - 1]);
   while (NAME_TABLE[slot] !== 0) slot = (slot + 1) & NAME_MASK;
   NAME_TABLE[slot] = id + 1;
 }
@@ -223,8 +228,9 @@ export class RequestParser {
 
   private state: number = S_MESSAGE_START;
 
-  // Section scan (head or trailers). Offsets are into the input while scanning in place, and into
-  // `buf` once a partial section has been copied there.
+  // Section scan (head or trailers), used when a section arrives in pieces or must be diagnosed.
+  // Offsets are into the input while scanning in place, and into `buf` once a partial section has
+  // been copied there.
   private buf: Uint8Array = new Uint8Array(0);
   private bufLen = 0;
   /** Largest useful buffer: enough to tell a complete section from an over-limit one. */
@@ -232,11 +238,24 @@ export class RequestParser {
   private sectionStart = 0;
   private lineStart = 0;
   private scanPos = 0;
-  /** Complete lines in the section so far; `lineEnds[i]` is the offset of line i's CR. */
+  /** Complete lines of the section seen by the scan so far. */
   private lineCount = 0;
-  private lineEnds: Int32Array = new Int32Array(32);
-  /** Per field line: [known-name id or -1, nameEnd, valueStart, valueEnd]. */
-  private fields: Int32Array = new Int32Array(32 * 4);
+
+  // What `validate` found in a complete section.
+  private methodEnd = 0;
+  private targetEnd = 0;
+  private queryStart = -1;
+  private requestLineEnd = 0;
+  private versionMinor = 1;
+  private fieldCount = 0;
+  /** OR of every field-value byte: >= 0x80 means obs-text is present. */
+  private valueBits = 0;
+  /** Per field line: [known-name id or -1, nameStart, nameEnd, valueStart, valueEnd]. */
+  private fields: Int32Array = new Int32Array(32 * 5);
+  /** Why `validate` failed; status 0 means it ran out of bytes. */
+  private rejectStatus = 0;
+  private rejectCode = "";
+  private rejectMessage = "";
 
   // Body.
   private remaining = 0;
@@ -306,42 +325,48 @@ export class RequestParser {
           let start: number;
           let end: number;
           if (this.bufLen === 0) {
-            // Fast path: scan and parse in place on the caller's bytes.
-            this.sectionStart = this.lineStart = this.scanPos = pos;
-            this.lineCount = 0;
-            end = this.scan(data, isHead);
-            if (end === SCAN_ERROR) return -1;
-            if (end === SCAN_NEED_MORE) {
-              this.stash(data, pos);
-              return len;
+            // Fast path: most sections arrive whole, so validate in place in one pass. Only when
+            // that does not succeed (incomplete, malformed or over a limit) does the resumable
+            // scan decide, exactly as if the bytes had come one at a time: same verdict however
+            // the input is split.
+            end = this.validate(data, pos, len, isHead);
+            if (end < 0 || !this.withinLimits(pos, end, isHead)) {
+              this.sectionStart = this.lineStart = this.scanPos = pos;
+              this.lineCount = 0;
+              const found = this.scan(data, isHead);
+              if (found === SCAN_ERROR) return -1;
+              if (found === SCAN_NEED_MORE) {
+                this.stash(data, pos);
+                return len;
+              }
+              end = this.validate(data, pos, found, isHead);
+              if (end !== found) return this.failValidation();
             }
             b = data;
             start = pos;
             pos = end;
           } else {
-            // Slow path: the section began in an earlier call. Append what we may need, scan on.
+            // Slow path: the section began in an earlier call. Append what we may need, scan on
+            // from where the last call stopped, validate once the section is complete.
             const old = this.bufLen;
             const take = Math.min(len - pos, this.bufCap - old);
             this.append(data, pos, take);
             b = this.buf.subarray(0, this.bufLen);
-            end = this.scan(b, isHead);
-            if (end === SCAN_ERROR) return -1;
-            if (end === SCAN_NEED_MORE) return pos + take; // == len: the caps make the limits fire first
+            const found = this.scan(b, isHead);
+            if (found === SCAN_ERROR) return -1;
+            if (found === SCAN_NEED_MORE) return pos + take; // == len: the caps make limits fire first
             this.bufLen = 0;
+            end = this.validate(b, 0, found, isHead);
+            if (end !== found) return this.failValidation();
             start = 0;
             pos += end - old;
           }
           if (isHead) {
-            if (!this.parseHead(b, start)) return -1;
+            if (!this.parseHead(b, start, end)) return -1;
             // parseHead moved the state on; without a body the request is already complete.
             if ((this.state as number) === S_MESSAGE_START) return pos;
           } else {
-            let trailers: string[] | null = null;
-            if (this.lineCount > 0) {
-              trailers = this.parseTrailers(b, start);
-              if (trailers === null) return -1;
-            }
-            this.complete(trailers);
+            this.complete(this.fieldCount === 0 ? null : this.fieldStrings(b, start, this.sectionText(b, start, end)));
             return pos;
           }
           break;
@@ -497,8 +522,6 @@ export class RequestParser {
     this.sectionStart -= from;
     this.lineStart -= from;
     this.scanPos -= from;
-    const ends = this.lineEnds;
-    for (let i = 0; i < this.lineCount; i++) ends[i] -= from;
   }
 
   private append(data: Uint8Array, from: number, n: number): void {
@@ -513,9 +536,10 @@ export class RequestParser {
   }
 
   /**
-   * Find the end of the current section in `b` (everything of `b` is valid), resuming where the
-   * last call stopped. Returns the offset just past the final CRLF, SCAN_NEED_MORE, or SCAN_ERROR.
-   * Line ends and the section limits are checked here, as the bytes arrive.
+   * Find the end of the current section in `b` (all of `b` is valid), resuming where the last
+   * call stopped. Returns the offset just past the final CRLF, SCAN_NEED_MORE, or SCAN_ERROR.
+   * Line endings and the section limits are checked here, as the bytes arrive; everything else
+   * is left to `validate`.
    */
   private scan(b: Uint8Array, isHead: boolean): number {
     const end = b.length;
@@ -530,232 +554,266 @@ export class RequestParser {
       // RFC 9112 §2.2: we accept CRLF only; a bare LF is rejected, not guessed at.
       if (lf === ls || b[lf - 1] !== CR) {
         const where = isHead ? (n === 0 ? "request line" : "header section") : "trailer section";
-        this.fail(400, "BARE_LF", `Bare LF in ${where}`);
-        return SCAN_ERROR;
+        return this.fail(400, "BARE_LF", `Bare LF in ${where}`);
       }
       const cr = lf - 1;
-      if (isHead && n === 0 && cr - ls > this.maxRequestLineSize) {
-        this.fail(414, "REQUEST_LINE_TOO_LONG", "Request line is longer than the limit");
-        return SCAN_ERROR;
-      }
-      if (lf + 1 - start > this.maxHeaderSize) {
-        this.fail(431, isHead ? "HEADERS_TOO_LARGE" : "TRAILERS_TOO_LARGE", isHead
-          ? "Header section is larger than the limit"
-          : "Trailer section is larger than the limit");
-        return SCAN_ERROR;
-      }
-      if (cr === ls) {
-        this.lineCount = n;
-        return lf + 1; // the empty line: end of section
-      }
+      if (isHead && n === 0 && cr - ls > this.maxRequestLineSize) return this.failRequestLineTooLong();
+      if (lf + 1 - start > this.maxHeaderSize) return this.failSectionTooLarge(isHead);
+      if (cr === ls) return lf + 1; // the empty line: end of section
       if (n - fieldBase >= this.maxHeaders) {
-        this.fail(431, isHead ? "TOO_MANY_HEADERS" : "TOO_MANY_TRAILERS", isHead
-          ? "Too many header fields"
-          : "Too many trailer fields");
-        return SCAN_ERROR;
+        return isHead
+          ? this.fail(431, "TOO_MANY_HEADERS", "Too many header fields")
+          : this.fail(431, "TOO_MANY_TRAILERS", "Too many trailer fields");
       }
-      if (n === this.lineEnds.length) {
-        const grown = new Int32Array(n * 2);
-        grown.set(this.lineEnds);
-        this.lineEnds = grown;
-      }
-      this.lineEnds[n++] = cr;
+      n++;
       ls = i = lf + 1;
     }
     // No more line ends in what we have: check the limits against the partial section.
     if (isHead && n === 0) {
       let lineLen = end - ls;
       if (lineLen > 0 && b[end - 1] === CR) lineLen--;
-      if (lineLen > this.maxRequestLineSize) {
-        this.fail(414, "REQUEST_LINE_TOO_LONG", "Request line is longer than the limit");
-        return SCAN_ERROR;
-      }
+      if (lineLen > this.maxRequestLineSize) return this.failRequestLineTooLong();
     }
-    if (end - start > this.maxHeaderSize) {
-      this.fail(431, isHead ? "HEADERS_TOO_LARGE" : "TRAILERS_TOO_LARGE", isHead
-        ? "Header section is larger than the limit"
-        : "Trailer section is larger than the limit");
-      return SCAN_ERROR;
-    }
+    if (end - start > this.maxHeaderSize) return this.failSectionTooLarge(isHead);
     this.lineStart = ls;
     this.lineCount = n;
     this.scanPos = end;
     return SCAN_NEED_MORE;
   }
 
+  private failRequestLineTooLong(): -1 {
+    return this.fail(414, "REQUEST_LINE_TOO_LONG", "Request line is longer than the limit");
+  }
+
+  private failSectionTooLarge(isHead: boolean): -1 {
+    return isHead
+      ? this.fail(431, "HEADERS_TOO_LARGE", "Header section is larger than the limit")
+      : this.fail(431, "TRAILERS_TOO_LARGE", "Trailer section is larger than the limit");
+  }
+
+  /** Whether a section that `validate` accepted also fits the limits (the ones `scan` enforces). */
+  private withinLimits(start: number, end: number, isHead: boolean): boolean {
+    if (end - start > this.maxHeaderSize || this.fieldCount > this.maxHeaders) return false;
+    return !isHead || this.requestLineEnd - start <= this.maxRequestLineSize;
+  }
+
+  private reject(status: number, code: string, message: string): -1 {
+    this.rejectStatus = status;
+    this.rejectCode = code;
+    this.rejectMessage = message;
+    return -1;
+  }
+
+  /** `validate` ran out of bytes before the end of the section. */
+  private incomplete(): -1 {
+    this.rejectStatus = 0;
+    return -1;
+  }
+
+  private failValidation(): -1 {
+    if (this.rejectStatus === 0) return this.fail(400, "MALFORMED_HEAD", "Malformed header section");
+    return this.fail(this.rejectStatus, this.rejectCode, this.rejectMessage);
+  }
+
   /**
-   * Validate the field lines `first..lineCount-1` of a scanned section (RFC 9112 §5, RFC 9110
-   * §5.5) into `this.fields`. Returns the OR of all value bytes (>= 0x80 means obs-text present),
-   * or -1 after failing.
+   * Validate a section that starts at b[start] — for the head, the request line (RFC 9112 §3)
+   * and field lines (§5, RFC 9110 §5.5); for trailers, field lines only — reading no further than
+   * `limit`. Records what `parseHead` and `fieldStrings` need. Returns the offset just past the
+   * empty line that ends the section, or -1: see `rejectStatus` (0: more bytes needed).
    */
-  private scanFields(b: Uint8Array, start: number, first: number, isHead: boolean): number {
-    const ends = this.lineEnds;
-    const count = this.lineCount;
-    if (this.fields.length < count * 4) this.fields = new Int32Array(count * 4 * 2);
-    const f = this.fields;
-    let orAll = 0;
-    for (let li = first, k = 0; li < count; li++, k += 4) {
-      const nameStart = li === 0 ? start : ends[li - 1] + 2;
-      const le = ends[li];
-      let p = nameStart;
-      let c = b[p];
-      // RFC 9112 §5.2: obs-fold is rejected (a server MUST either reject it or replace it).
-      if (c === SP || c === HTAB) {
-        this.fail(400, "OBS_FOLD", "Obsolete line folding in a field line");
-        return -1;
-      }
-      let h = 0;
-      for (; p < le; p++) {
+  private validate(b: Uint8Array, start: number, limit: number, isHead: boolean): number {
+    let p = start;
+    let c = 0;
+    if (isHead) {
+      // request-line = method SP request-target SP HTTP-version CRLF
+      while (p < limit && TOKEN_LOWER[b[p]] !== 0) p++;
+      if (p === limit) return this.incomplete();
+      if (b[p] !== SP || p === start) return this.requestLineError(b, start, limit);
+      this.methodEnd = p++;
+      const ts = p;
+      let q = -1;
+      for (; p < limit; p++) {
         c = b[p];
-        const l = TOKEN_LOWER[c];
-        if (l === 0) break;
-        h = (Math.imul(h, 31) + l) | 0;
+        if (TARGET_CHAR[c] === 0) break;
+        if (c === QUESTION && q < 0) q = p;
       }
-      if (p === le) {
-        this.fail(400, "INVALID_HEADER", `${isHead ? "Header" : "Trailer"} field line has no colon`);
-        return -1;
+      if (p === limit) return this.incomplete();
+      if (c !== SP || p === ts) return this.requestLineError(b, start, limit);
+      this.targetEnd = p++;
+      this.queryStart = q;
+      // HTTP-version = "HTTP" "/" DIGIT "." DIGIT (RFC 9112 §2.3), then exactly CRLF.
+      if (
+        limit - p < 10 || b[p] !== 0x48 || b[p + 1] !== 0x54 || b[p + 2] !== 0x54 || b[p + 3] !== 0x50 ||
+        b[p + 4] !== SLASH || !isDigit(b[p + 5]) || b[p + 6] !== 0x2e || !isDigit(b[p + 7]) ||
+        b[p + 8] !== CR || b[p + 9] !== LF
+      ) {
+        return this.requestLineError(b, start, limit);
       }
-      if (c !== COLON) {
-        // RFC 9112 §5.1: no whitespace is allowed between the field name and colon.
-        if (c === SP || c === HTAB) {
-          while (p < le && isOws(b[p])) p++;
-          if (p < le && b[p] === COLON) this.fail(400, "SPACE_BEFORE_COLON", "Whitespace between field name and colon");
-          else this.fail(400, "INVALID_HEADER_NAME", "Whitespace in field name");
-        } else if (c === CR) this.fail(400, "BARE_CR", "Bare CR in field name");
-        else this.fail(400, "INVALID_HEADER_NAME", "Invalid character in field name");
-        return -1;
+      // RFC 9110 §2.5: a higher minor version of HTTP/1 is served as the highest we support.
+      if (b[p + 5] !== 0x31) return this.reject(505, "HTTP_VERSION_NOT_SUPPORTED", "HTTP version not supported");
+      this.versionMinor = b[p + 7] === 0x30 ? 0 : 1;
+      this.requestLineEnd = p + 8;
+      p += 10;
+    }
+
+    // *( field-line CRLF ) CRLF, field-line = field-name ":" OWS field-value OWS
+    let f = this.fields;
+    let k = 0;
+    let bits = 0;
+    for (;;) {
+      if (p >= limit) return this.incomplete();
+      c = b[p];
+      if (c === CR) {
+        if (p + 1 === limit) return this.incomplete();
+        if (b[p + 1] !== LF) return this.reject(400, "BARE_CR", `Bare CR in ${isHead ? "header" : "trailer"} section`);
+        break;
       }
-      if (p === nameStart) {
-        this.fail(400, "INVALID_HEADER_NAME", "Empty field name");
-        return -1;
-      }
-      const nameEnd = p++;
-      while (p < le && ((c = b[p]) === SP || c === HTAB)) p++;
+      // RFC 9112 §5.2: obs-fold is rejected (a server MUST either reject it or replace it); a
+      // first line starting with whitespace is rejected too (§2.2).
+      if (c === SP || c === HTAB) return this.reject(400, "OBS_FOLD", "Obsolete line folding in a field line");
+      const ns = p;
+      while (p < limit && TOKEN_LOWER[(c = b[p])] !== 0) p++;
+      if (p === limit) return this.incomplete();
+      if (c !== COLON) return this.fieldNameError(b, p, limit, isHead);
+      if (p === ns) return this.reject(400, "INVALID_HEADER_NAME", "Empty field name");
+      const ne = p++;
+      while (p < limit && ((c = b[p]) === SP || c === HTAB)) p++;
       const vs = p;
-      for (; p < le; p++) {
+      for (; p < limit; p++) {
         c = b[p];
-        // field-value = *( VCHAR / obs-text / SP / HTAB ), RFC 9110 §5.5
-        if (c < 0x20 ? c !== HTAB : c === 0x7f) {
-          if (c === CR) this.fail(400, "BARE_CR", "Bare CR in field value");
-          else this.fail(400, "INVALID_HEADER_VALUE", "Invalid character in field value");
-          return -1;
+        // field-value = *( VCHAR / obs-text / SP / HTAB ), RFC 9110 §5.5. One range test on the
+        // common path (SP and VCHAR).
+        if (c < 0x20 || c > 0x7e) {
+          if (c >= 0x80) bits = 0x80;
+          else if (c !== HTAB) break;
         }
-        orAll |= c;
       }
-      let ve = le;
+      if (p + 1 >= limit) return this.incomplete();
+      if (c !== CR) {
+        if (c === LF) return this.reject(400, "BARE_LF", "Bare LF in a field value");
+        return this.reject(400, "INVALID_HEADER_VALUE", "Invalid character in field value");
+      }
+      if (b[p + 1] !== LF) return this.reject(400, "BARE_CR", "Bare CR in field value");
+      let ve = p;
       while (ve > vs && ((c = b[ve - 1]) === SP || c === HTAB)) ve--;
 
       // Intern: look the name up by hash, confirm byte by byte.
       let id = -1;
-      const nameLen = nameEnd - nameStart;
-      for (let slot = h & NAME_MASK; ; slot = (slot + 1) & NAME_MASK) {
+      const nameLen = ne - ns;
+      const h = nameHash(nameLen, TOKEN_LOWER[b[ns]], TOKEN_LOWER[b[ns + (nameLen >> 1)]], TOKEN_LOWER[b[ne - 1]]);
+      for (let slot = h; ; slot = (slot + 1) & NAME_MASK) {
         const e = NAME_TABLE[slot];
         if (e === 0) break;
         const known = KNOWN_BYTES[e - 1];
         if (known.length !== nameLen) continue;
         let j = 0;
-        while (j < nameLen && TOKEN_LOWER[b[nameStart + j]] === known[j]) j++;
+        while (j < nameLen && TOKEN_LOWER[b[ns + j]] === known[j]) j++;
         if (j === nameLen) {
           id = e - 1;
           break;
         }
       }
+      if (k + 5 > f.length) {
+        const grown = new Int32Array(f.length * 2);
+        grown.set(f);
+        this.fields = f = grown;
+      }
       f[k] = id;
-      f[k + 1] = nameEnd;
-      f[k + 2] = vs;
-      f[k + 3] = ve;
+      f[k + 1] = ns;
+      f[k + 2] = ne;
+      f[k + 3] = vs;
+      f[k + 4] = ve;
+      k += 5;
+      p += 2;
     }
-    return orAll;
+    this.fieldCount = k / 5;
+    this.valueBits = bits;
+    return p + 2;
+  }
+
+  /** Name the fault in a request line that failed the fast checks (cold path). */
+  private requestLineError(b: Uint8Array, start: number, limit: number): -1 {
+    let cr = start;
+    while (cr < limit && b[cr] !== CR && b[cr] !== LF) cr++;
+    if (cr + 1 >= limit) return this.incomplete();
+    if (b[cr] === LF) return this.reject(400, "BARE_LF", "Bare LF in request line");
+    if (b[cr + 1] !== LF) return this.reject(400, "BARE_CR", "Bare CR in request line");
+    let p = start;
+    while (p < cr && TOKEN_LOWER[b[p]] !== 0) p++;
+    if (p === cr) return this.reject(400, "INVALID_REQUEST_LINE", "Request line has no request target");
+    if (b[p] !== SP) return this.reject(400, "INVALID_METHOD", "Invalid character in method");
+    if (p === start) return this.reject(400, "INVALID_METHOD", "Empty method");
+    const ts = ++p;
+    while (p < cr && TARGET_CHAR[b[p]] !== 0) p++;
+    if (p === ts) return this.reject(400, "INVALID_REQUEST_LINE", "Request line has an empty request target");
+    if (p === cr) return this.reject(400, "INVALID_REQUEST_LINE", "Request line has no HTTP version");
+    if (b[p] !== SP) return this.reject(400, "INVALID_TARGET", "Invalid character in request target");
+    for (let i = p + 1; i < cr; i++) {
+      if (b[i] === SP) {
+        return this.reject(400, "INVALID_REQUEST_LINE", "Request line has more than three parts (space in the target?)");
+      }
+    }
+    return this.reject(400, "INVALID_VERSION", "Malformed HTTP version");
+  }
+
+  /** Name the fault at b[p], where a field name stopped before a colon (cold path). */
+  private fieldNameError(b: Uint8Array, p: number, limit: number, isHead: boolean): -1 {
+    const c = b[p];
+    if (c === SP || c === HTAB) {
+      while (p < limit && isOws(b[p])) p++;
+      if (p === limit) return this.incomplete();
+      // RFC 9112 §5.1: no whitespace is allowed between the field name and colon.
+      if (b[p] === COLON) return this.reject(400, "SPACE_BEFORE_COLON", "Whitespace between field name and colon");
+      return this.reject(400, "INVALID_HEADER_NAME", "Whitespace in field name");
+    }
+    if (c === CR) {
+      if (p + 1 >= limit) return this.incomplete();
+      if (b[p + 1] === LF) return this.reject(400, "INVALID_HEADER", `${isHead ? "Header" : "Trailer"} field line has no colon`);
+      return this.reject(400, "BARE_CR", "Bare CR in field name");
+    }
+    if (c === LF) return this.reject(400, "BARE_LF", "Bare LF in field name");
+    return this.reject(400, "INVALID_HEADER_NAME", "Invalid character in field name");
   }
 
   /**
-   * Build the flat name/value list for fields scanned by `scanFields`. Strings are cut from one
-   * decode of the whole section: with 1:1 byte→char offsets, substring is cheap.
+   * The validated section b[start..end) as text, one char per byte, so offsets carry over and
+   * every string is a cheap substring of one decode. Everything outside field values is ASCII;
+   * for ASCII, UTF-8 decoding is identical to latin1 and much faster than String.fromCharCode.
    */
-  private fieldStrings(b: Uint8Array, start: number, text: string, first: number): string[] {
-    const ends = this.lineEnds;
+  private sectionText(b: Uint8Array, start: number, end: number): string {
+    if (this.valueBits >= 0x80) return latin1(b, start, end);
+    // A view costs about as much as a short decode; skip it when the section is the whole input.
+    return asciiDecoder.decode(start === 0 && end === b.length ? b : b.subarray(start, end));
+  }
+
+  /** The flat [lowercased name, value, …] list of the validated section, cut from its text. */
+  private fieldStrings(b: Uint8Array, start: number, text: string): string[] {
     const f = this.fields;
-    const out: string[] = new Array((this.lineCount - first) * 2);
-    for (let li = first, k = 0, o = 0; li < this.lineCount; li++, k += 4, o += 2) {
-      const ls = li === 0 ? start : ends[li - 1] + 2;
+    const n = this.fieldCount;
+    const out: string[] = new Array(n * 2);
+    for (let i = 0, k = 0; i < n; i++, k += 5) {
       const id = f[k];
-      if (id >= 0) out[o] = KNOWN_NAMES[id];
+      if (id >= 0) out[2 * i] = KNOWN_NAMES[id];
       else {
-        const name = text.substring(ls - start, f[k + 1] - start);
-        out[o] = hasUpper(b, ls, f[k + 1]) ? name.toLowerCase() : name;
+        const name = text.substring(f[k + 1] - start, f[k + 2] - start);
+        out[2 * i] = hasUpper(b, f[k + 1], f[k + 2]) ? name.toLowerCase() : name;
       }
-      out[o + 1] = text.substring(f[k + 2] - start, f[k + 3] - start);
+      out[2 * i + 1] = text.substring(f[k + 3] - start, f[k + 4] - start);
     }
     return out;
   }
 
-  /** The section as text, one char per byte (offsets carry over): UTF-8 is fastest for ASCII. */
-  private sectionText(b: Uint8Array, start: number, end: number, orAll: number): string {
-    return orAll < 0x80 ? asciiDecoder.decode(b.subarray(start, end)) : latin1(b, start, end);
-  }
-
-  private parseTrailers(b: Uint8Array, start: number): string[] | null {
-    const orAll = this.scanFields(b, start, 0, false);
-    if (orAll < 0) return null;
-    const text = this.sectionText(b, start, this.lineEnds[this.lineCount - 1], orAll);
-    return this.fieldStrings(b, start, text, 0);
-  }
-
   /**
-   * Parse a complete head starting at b[start] whose line ends are in `lineEnds`. On success calls
-   * onHead (and, without a body, onMessageComplete) and sets the next state; returns false after
-   * failing.
+   * Interpret a validated head b[start..end): framing, connection options, target form; then
+   * onHead (and, without a body, onMessageComplete). Returns false after failing.
    */
-  private parseHead(b: Uint8Array, start: number): boolean {
-    // ── request-line = method SP request-target SP HTTP-version (RFC 9112 §3) ──
-    const rle = this.lineEnds[0];
-    let p = start;
-    while (p < rle && TOKEN_LOWER[b[p]] !== 0) p++;
-    if (p === rle || b[p] !== SP) {
-      if (p < rle && b[p] === CR) return this.failed(400, "BARE_CR", "Bare CR in request line");
-      if (p === rle) return this.failed(400, "INVALID_REQUEST_LINE", "Request line has no request target");
-      return this.failed(400, "INVALID_METHOD", "Invalid character in method");
-    }
-    if (p === start) return this.failed(400, "INVALID_METHOD", "Empty method");
-    const method = internMethod(b, start, p);
-    const ts = ++p;
-    let q = -1;
-    for (; p < rle; p++) {
-      const c = b[p];
-      if (TARGET_CHAR[c] === 0) break;
-      if (c === QUESTION && q < 0) q = p;
-    }
-    const targetEnd = p;
-    if (targetEnd === ts) {
-      return this.failed(400, "INVALID_REQUEST_LINE", "Request line has an empty request target");
-    }
-    if (p === rle) return this.failed(400, "INVALID_REQUEST_LINE", "Request line has no HTTP version");
-    if (b[p] !== SP) {
-      if (b[p] === CR) return this.failed(400, "BARE_CR", "Bare CR in request line");
-      return this.failed(400, "INVALID_TARGET", "Invalid character in request target");
-    }
-    // ── HTTP-version = "HTTP" "/" DIGIT "." DIGIT (RFC 9112 §2.3), then exactly CRLF ──
-    p++;
-    if (
-      rle - p !== 8 || b[p] !== 0x48 || b[p + 1] !== 0x54 || b[p + 2] !== 0x54 || b[p + 3] !== 0x50 ||
-      b[p + 4] !== SLASH || b[p + 6] !== 0x2e || !isDigit(b[p + 5]) || !isDigit(b[p + 7])
-    ) {
-      for (let i = p; i < rle; i++) {
-        if (b[i] === SP) {
-          return this.failed(400, "INVALID_REQUEST_LINE", "Request line has more than three parts (space in the target?)");
-        }
-        if (b[i] === CR) return this.failed(400, "BARE_CR", "Bare CR in request line");
-      }
-      return this.failed(400, "INVALID_VERSION", "Malformed HTTP version");
-    }
-    // RFC 9110 §2.5: a higher minor version of HTTP/1 is served as the highest we support.
-    if (b[p + 5] !== 0x31) return this.failed(505, "HTTP_VERSION_NOT_SUPPORTED", "HTTP version not supported");
-    const versionMinor = b[p + 7] === 0x30 ? 0 : 1;
-
-    // ── field lines ──
-    const orAll = this.scanFields(b, start, 1, true);
-    if (orAll < 0) return false;
-    const count = this.lineCount;
+  private parseHead(b: Uint8Array, start: number, end: number): boolean {
+    const method = internMethod(b, start, this.methodEnd);
+    const ts = this.methodEnd + 1;
+    const te = this.targetEnd;
+    const q = this.queryStart;
+    const versionMinor = this.versionMinor;
+    const count = this.fieldCount;
     const f = this.fields;
 
     // Framing and connection fields, straight from the bytes.
@@ -767,16 +825,16 @@ export class RequestParser {
     let expectContinue = false;
     let upgradeField = -1;
     let upgradeCount = 0;
-    for (let li = 1, k = 0; li < count; li++, k += 4) {
+    for (let i = 0, k = 0; i < count; i++, k += 5) {
       const id = f[k];
       if (id < 0 || id > ID_UPGRADE) continue;
-      const vs = f[k + 2];
-      const ve = f[k + 3];
+      const vs = f[k + 3];
+      const ve = f[k + 4];
       switch (id) {
         case ID_HOST:
           // RFC 9112 §3.2: Host = uri-host [ ":" port ]; an empty value is allowed.
           hostCount++;
-          hostField = li - 1;
+          hostField = i;
           for (let i = vs; i < ve; i++) {
             if (HOST_CHAR[b[i]] === 0) return this.failed(400, "INVALID_HOST", "Invalid character in Host");
           }
@@ -802,7 +860,7 @@ export class RequestParser {
           if (equalsLower(b, vs, ve, TOKEN_100_CONTINUE)) expectContinue = true;
           break;
         default: // ID_UPGRADE
-          upgradeField = li - 1;
+          upgradeField = i;
           upgradeCount++;
           break;
       }
@@ -842,7 +900,6 @@ export class RequestParser {
     // ── request-target forms (RFC 9112 §3.2) ──
     // Classify before decoding so a bad target costs no strings.
     const c0 = b[ts];
-    const te = targetEnd;
     const isConnect = method === "CONNECT";
     let form: number;
     let authEnd = -1;
@@ -879,8 +936,8 @@ export class RequestParser {
     }
 
     // ── strings ──
-    const text = this.sectionText(b, start, this.lineEnds[count - 1], orAll);
-    const headers = this.fieldStrings(b, start, text, 1);
+    const text = this.sectionText(b, start, end);
+    const headers = this.fieldStrings(b, start, text);
     const target = te - ts === 1 && c0 === SLASH ? "/" : text.substring(ts - start, te - start);
     let path: string;
     let query = "";
