@@ -11,17 +11,18 @@ import { statusText } from "./status-text.ts";
 /** How the body after a head is delimited. */
 export type BodyFraming = "length" | "chunked" | "close" | "none";
 
-const statusLines11: string[] = [];
-const statusLines10: string[] = [];
+const statusLines: string[] = [];
 
-function statusLine(status: number, versionMinor: number): string {
-  const cache = versionMinor === 0 ? statusLines10 : statusLines11;
+// RFC 9110 §2.5: answer with the highest version we conform to (1.1), also to 1.0 requests;
+// the 1.0 client's rules still decide framing and keep-alive.
+function statusLine(status: number): string {
+  const cache = statusLines;
   let line = cache[status];
   if (line === undefined) {
     if (!Number.isInteger(status) || status < 100 || status > 999) {
       throw new HttpError(500, `Invalid response status ${status}`, "INVALID_STATUS");
     }
-    line = `HTTP/1.${versionMinor === 0 ? 0 : 1} ${status} ${statusText(status)}\r\n`;
+    line = `HTTP/1.1 ${status} ${statusText(status)}\r\n`;
     cache[status] = line;
   }
   return line;
@@ -78,7 +79,7 @@ export function serializeResponseHead(
   keepAlive: boolean,
   versionMinor: number,
 ): string {
-  let head = statusLine(status, versionMinor);
+  let head = statusLine(status);
   for (let i = 0; i < headers.length; i += 2) {
     head += headers[i] + ": " + headers[i + 1] + "\r\n";
   }

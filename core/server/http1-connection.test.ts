@@ -204,7 +204,7 @@ describe("Http1Connection over a fake transport", () => {
     expect(a.ended).toBe(true);
     const b = setup(app).t;
     b.send("GET / HTTP/1.0\r\n\r\n");
-    expect(b.text()).toMatch(/^HTTP\/1\.0 200 OK/);
+    expect(b.text()).toMatch(/^HTTP\/1\.1 200 OK/);
     expect(b.ended).toBe(true);
     const c = setup(app).t;
     c.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");

@@ -90,10 +90,20 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
 
   end(): void {
     this.#peerEnded = true;
-    if (this.exchange === null && this.#pending === null) {
-      this.#closeAfterFlush();
-    } else if (this.exchange !== null && !this.exchange.requestDone) {
-      this.exchange.body?.fail(new HttpError(400, "Connection closed before the request body was complete", "INCOMPLETE_BODY"));
+    const ex = this.exchange;
+    if (ex === null) {
+      if (this.#pending === null) this.#closeAfterFlush();
+      return;
+    }
+    if (!ex.requestDone) {
+      ex.body?.fail(new HttpError(400, "Connection closed before the request body was complete", "INCOMPLETE_BODY"));
+    }
+    if (!ex.responseDone) {
+      // Like Deno.serve and Bun.serve, a peer that closes its side has gone away: abort the
+      // request signal and cancel a streamed body. A plain response the app still makes is
+      // written, then the connection closes.
+      this.closing = true;
+      ex.disconnect(new Error("Client closed the connection"));
     }
   }
 

@@ -150,7 +150,7 @@ export class Http1Exchange implements Exchange {
     try {
       for (;;) {
         const next = reader !== null ? await reader.read() : await iterator!.next();
-        if (this.aborted) return;
+        if (this.aborted) return conn.destroy();
         if (next.done) break;
         const value = next.value;
         const chunk = typeof value === "string" ? encoder.encode(value) : value;
@@ -164,7 +164,7 @@ export class Http1Exchange implements Exchange {
         conn.commit();
         if (conn.writeBlocked) {
           await conn.waitDrain();
-          if (this.aborted) return;
+          if (this.aborted) return conn.destroy();
         }
       }
       if (declared >= 0 && written !== declared) {

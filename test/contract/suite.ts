@@ -1,0 +1,13 @@
+/**
+ * The contract suite: every case, runner-neutral. Each runtime's test file calls this with its
+ * runner's API and its adapter's `serve` (DESIGN.md §4).
+ */
+import type { Runtime, TestApi } from "./harness.ts";
+import { http1Cases } from "./http1-cases.ts";
+import { stressCases } from "./stress-cases.ts";
+
+/** Register the whole contract suite for one runtime. */
+export function contractSuite(t: TestApi, runtime: Runtime): void {
+  http1Cases(t, runtime);
+  stressCases(t, runtime);
+}

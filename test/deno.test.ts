@@ -1,0 +1,27 @@
+/**
+ * The contract suite on Deno, run by `deno test` against the deno adapter (DESIGN.md §4).
+ * `deno test -A --no-check test/deno.test.ts`
+ *
+ * Deno runs `node:test`'s describe/it/before/after natively (nested suites and hooks included),
+ * so the runner-neutral cases need no Deno.test adaptation.
+ */
+import { after, before, describe, it } from "node:test";
+import { serve } from "../adapters/deno/mod.ts";
+import type { Runtime, TestApi } from "./contract/harness.ts";
+import { contractSuite } from "./contract/suite.ts";
+
+const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
+if (deno === undefined) throw new Error("test/deno.test.ts must run on Deno (`deno test -A test/deno.test.ts`)");
+console.log(`wirecore contract suite: RUNTIME = deno ${deno.version.deno} (deno test + node:test, adapters/deno)`);
+
+const api: TestApi = {
+  describe: (name, body) => void describe(name, body),
+  it: (name, body, timeoutMs) => void it(name, timeoutMs === undefined ? {} : { timeout: timeoutMs }, async () => await body()),
+  beforeAll: (body) => void before(async () => await body()),
+  afterAll: (body) => void after(async () => await body()),
+};
+const runtime: Runtime = { name: "deno", serve };
+
+describe(`contract suite on deno ${deno.version.deno}`, () => {
+  contractSuite(api, runtime);
+});

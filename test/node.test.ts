@@ -1,0 +1,28 @@
+/**
+ * The contract suite on Node.js, run by vitest against the node adapter (DESIGN.md §4).
+ * `npx vitest run test/node.test.ts`
+ */
+import process from "node:process";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { serve } from "../adapters/node/mod.ts";
+import type { Runtime, TestApi } from "./contract/harness.ts";
+import { contractSuite } from "./contract/suite.ts";
+
+// Refuse to run anywhere else: a wrong runtime would test the wrong adapter and pass silently.
+const versions = process.versions as Record<string, string | undefined>;
+if (versions.bun !== undefined || versions.deno !== undefined || typeof (globalThis as { Deno?: unknown }).Deno !== "undefined") {
+  throw new Error("test/node.test.ts must run on Node.js (vitest); use test/bun.test.ts or test/deno.test.ts for the other runtimes");
+}
+console.log(`wirecore contract suite: RUNTIME = node ${process.version} (vitest, adapters/node)`);
+
+const api: TestApi = {
+  describe: (name, body) => describe(name, body),
+  it: (name, body, timeoutMs) => it(name, body, timeoutMs),
+  beforeAll: (body) => beforeAll(body),
+  afterAll: (body) => afterAll(body),
+};
+const runtime: Runtime = { name: "node", serve };
+
+describe(`contract suite on node ${process.version}`, () => {
+  contractSuite(api, runtime);
+});
