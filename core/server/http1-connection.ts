@@ -72,8 +72,16 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
       return;
     }
     this.#corked++;
-    this.#parse(bytes);
-    this.#corked--;
+    try {
+      this.#parse(bytes);
+    } catch (error) {
+      // A bug of ours must cost one connection, never the process.
+      this.server.options.onError(error);
+      this.destroy();
+      return;
+    } finally {
+      this.#corked--;
+    }
     this.flush();
   }
 

@@ -1,0 +1,50 @@
+/**
+ * What a runtime must provide for permessage-deflate (RFC 7692): raw DEFLATE (RFC 1951, no zlib
+ * or gzip wrapper) with a synchronous sync-flush, so a message is compressed or decompressed in
+ * the same turn it is sent or received. `node:zlib` offers this in Node, Bun and Deno alike; the
+ * implementation lives outside core, which only depends on these interfaces.
+ *
+ * The framing rules of §7.2.1/§7.2.2 (strip / append `00 00 ff ff`) and context takeover are
+ * applied by `PerMessageCodec`; a provider only compresses and decompresses bytes.
+ *
+ * @module
+ */
+
+/** A raw-DEFLATE compressor holding its LZ77 window between calls (context takeover). */
+export interface RawDeflater {
+  /**
+   * Compresses `data` and ends with a sync flush (Z_SYNC_FLUSH), returning every byte produced
+   * by this call — which therefore ends with the empty stored block `00 00 ff ff`. The result
+   * belongs to the caller (not overwritten by later calls).
+   */
+  deflate(data: Uint8Array): Uint8Array;
+  /** Forgets the window (deflateReset): the next message starts from an empty context. */
+  reset(): void;
+  /** Releases native memory; the object is not used afterwards. */
+  close(): void;
+}
+
+/** A raw-DEFLATE decompressor holding its window between calls. */
+export interface RawInflater {
+  /**
+   * Decompresses `data` (a sync-flushed stream continues across calls), returning the bytes
+   * produced by this call, or null as soon as they would exceed `maxOutput` bytes (a
+   * decompression bomb, closed with 1009) — the provider must stop inflating at that point,
+   * not after. The result belongs to the caller. Throws on corrupt input. A peer may end a
+   * message with a BFINAL block (RFC 7692 §7.2.3.3): the provider must then still accept the
+   * bytes and messages that follow, e.g. by starting a new stream.
+   */
+  inflate(data: Uint8Array, maxOutput: number): Uint8Array | null;
+  /** Forgets the window (inflateReset). */
+  reset(): void;
+  /** Releases native memory. */
+  close(): void;
+}
+
+/** Creates compressors and decompressors; one of each per connection that negotiated deflate. */
+export interface DeflateProvider {
+  /** A compressor with a window of 2^windowBits bytes (9–15). `level` 0–9, provider default if omitted. */
+  createDeflate(windowBits: number, level?: number): RawDeflater;
+  /** A decompressor that accepts streams made with windows up to 2^windowBits bytes (8–15). */
+  createInflate(windowBits: number): RawInflater;
+}
