@@ -162,6 +162,11 @@ export class RequestBody {
     this.#source.discard(this);
   }
 
+  /** The stream made by `stream()`, if it was asked for. */
+  get existingStream(): ReadableStream<Uint8Array> | null {
+    return this.#stream;
+  }
+
   /** The body as a web ReadableStream (created on first use). */
   stream(): ReadableStream<Uint8Array> {
     if (this.#stream === null) {

@@ -275,8 +275,7 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
     if (ex === null || ex.body !== body) return;
     if (ex.expectsContinue && !ex.responded) {
       ex.continueSent = true;
-      this.#sink().writeLatin1(CONTINUE);
-      this.commit();
+      this.writeContinue();
     }
     this.#updateReading();
   }
@@ -297,7 +296,10 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
       return;
     }
     if (ex.requestDone) this.#finishExchange(ex);
-    else {
+    else if (!ex.restIsDrainable) {
+      // The response is done but much of the body is still to come: not worth reading.
+      this.#closeAfterFlush();
+    } else {
       ex.discarding = true;
       ex.body?.discardRest();
     }
@@ -372,6 +374,12 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
       sink.owner = this;
     }
     return sink;
+  }
+
+  /** `100 Continue`: the client may send the body now (RFC 9110 §15.2.1). */
+  writeContinue(): void {
+    this.#sink().writeLatin1(CONTINUE);
+    this.commit();
   }
 
   writeHead(head: string): void {

@@ -36,6 +36,7 @@ export class Http1Exchange implements Exchange {
   /** The connection answered this exchange itself (a framing error); the app's late answer is dropped. */
   superseded = false;
   keepAlive = true;
+  #bodyWillBeRead = false;
 
   constructor(conn: Http1Connection, head: RequestHead, body: RequestBody | null, now: number) {
     this.#conn = conn;
@@ -78,15 +79,21 @@ export class Http1Exchange implements Exchange {
     return clean;
   }
 
+  /** Whether a request body this far from its end is worth reading and dropping. */
+  get restIsDrainable(): boolean {
+    const body = this.body;
+    return body === null || body.ended || (body.contentLength >= 0 && body.contentLength - body.received <= DRAIN_LIMIT);
+  }
+
   /** Whether the connection can carry the next request after this response. */
   #canKeepAlive(): boolean {
     if (!this.head.keepAlive || this.#conn.closing || this.#conn.server.draining) return false;
     const body = this.body;
-    if (body === null || body.ended) return true;
+    if (body === null || body.ended || this.#bodyWillBeRead) return true;
     // The client may never send a body it was not invited to (RFC 9110 §10.1.1).
     if (this.expectsContinue) return false;
     // A declared rest small enough is drained; a chunked or large rest is not worth reading.
-    return body.contentLength >= 0 && body.contentLength - body.received <= DRAIN_LIMIT;
+    return this.restIsDrainable;
   }
 
   respond(status: number, headers: string[], body: string | Uint8Array | null): void {
@@ -109,6 +116,16 @@ export class Http1Exchange implements Exchange {
   async respondStream(status: number, headers: string[], source: BodyStream, contentLength: number): Promise<void> {
     if (this.superseded) return cancelQuietly(source);
     if (this.responded) throw new Error("A response was already sent for this request");
+    if (this.body !== null && source === this.body.existingStream) {
+      // The response streams the request body (an echo): it will be read to the end, so the
+      // connection can stay; and it must be invited before the final head, or the client waits
+      // for a 100 that would never come (RFC 9110 §10.1.1).
+      this.#bodyWillBeRead = true;
+      if (this.expectsContinue) {
+        this.continueSent = true;
+        this.#conn.writeContinue();
+      }
+    }
     const clean = this.#prepare(headers);
     this.responded = true;
     const bodyless = isBodylessResponse(status, this.head.method);

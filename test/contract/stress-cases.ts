@@ -33,8 +33,8 @@ const BIG = 50 * MiB;
  * client that does not read), i.e. grow past this bound. A server with backpressure holds about
  * 64 KiB of queued body, a 64 KiB write queue and the shared 64 KiB sink; the rest of its growth
  * is floating garbage (every chunk passing through is a fresh array) and allocator slack. Forcing
- * a collection every 100 ms, the worst we saw was 23 MiB (Bun, pipeline flood; Node and Deno
- * stay under 15 MiB), so 48 MiB leaves twice that for a loaded machine. The kernel's socket
+ * a collection every 100 ms, the worst we saw was 16 MiB (Bun; Node and Deno stay under 6 MiB),
+ * also with all three runtimes' suites running at once on 2 cores, so 48 MiB leaves ~3× that. The kernel's socket
  * buffers (up to 4 MiB send + 32 MiB receive per socket here) are not in the process.
  */
 const GROWTH_LIMIT = 48 * MiB;
@@ -50,6 +50,8 @@ const VERBOSE = envFlag("WIRECORE_STRESS_LOG");
 interface StressCounters {
   /** Bytes the download route has handed to the server so far. */
   produced: number;
+  /** Requests the sequence route has answered so far. */
+  served: number;
 }
 
 /** The reference app (`/`, `/json`, `/users/:id`, `POST /echo`) plus the routes these cases need. */
@@ -76,6 +78,11 @@ function createStressApp(counters: StressCounters): App {
   });
   // Answers without touching the request body.
   app.post("/stress/ignore", (c) => c.text("ignored"));
+  // Answers its sequence number, and counts: the flood checks order and how far the server got.
+  app.get("/stress/seq/:n", (c) => {
+    counters.served++;
+    return c.text(c.params.n!);
+  });
   return app;
 }
 
@@ -282,7 +289,9 @@ function indexOf(data: Uint8Array, from: number, needle: number[]): number {
 
 function latin1(data: Uint8Array, from: number, to: number): string {
   let out = "";
-  for (let i = from; i < to; i++) out += String.fromCharCode(data[i]!);
+  for (let i = from; i < to; i += 4096) {
+    out += String.fromCharCode.apply(null, data.subarray(i, Math.min(to, i + 4096)) as unknown as number[]);
+  }
   return out;
 }
 
@@ -559,7 +568,7 @@ async function getOnce(port: number, path: string): Promise<string> {
 /** The stress cases, run against `runtime`'s adapter. Each case stays well under 30 s. */
 export function stressCases(t: TestApi, runtime: Runtime): void {
   t.describe(`stress (${runtime.name})`, () => {
-    const counters: StressCounters = { produced: 0 };
+    const counters: StressCounters = { produced: 0, served: 0 };
     let server: Server;
     let port = 0;
     const probes: MemoryProbe[] = [];
@@ -596,11 +605,11 @@ export function stressCases(t: TestApi, runtime: Runtime): void {
     }, 30_000);
 
     t.it("stops reading a client that pipelines requests without reading, then answers all in order", async () => {
-      await pipelineFlood(port, null, sockets, 20_000);
+      await pipelineFlood(port, counters, null, sockets, 10_000);
       const probe = new MemoryProbe(`${runtime.name} pipeline flood`);
       probes.push(probe);
-      const result = await pipelineFlood(port, probe, sockets, FLOOD_MAX);
-      probe.finish(`, ${result.sent} requests sent before the stall (${mib(result.bytes)}), drained in ${result.drainMs} ms`);
+      const result = await pipelineFlood(port, counters, probe, sockets, FLOOD_MAX);
+      probe.finish(`, stall after ${result.sent} requests sent (${mib(result.bytes)}), ${result.served} answered; drained in ${result.drainMs} ms`);
     }, 30_000);
 
     t.it("keeps the connection after a small unread body (sent with the head or after the response)", async () => {
@@ -796,16 +805,29 @@ async function download(port: number, counters: StressCounters, size: number, pr
   }
 }
 
-/** Most requests the flood sends; far more than the socket buffers hold. */
+/** Most requests the flood sends: far more than the socket buffers hold (see FLOOD_PAD). */
 const FLOOD_MAX = 400_000;
 /** Requests per write. */
-const FLOOD_BATCH = 500;
+const FLOOD_BATCH = 100;
+/**
+ * Each flood request carries ~500 bytes of header, so the socket buffers (here up to 4 MiB send
+ * + 32 MiB receive) take at most ~70 000 of them: a server that stops reading makes the writer
+ * stall well before FLOOD_MAX, while the number of responses to read back stays modest.
+ */
+const FLOOD_PAD = "p".repeat(480);
 
 /**
- * Pipeline `GET /users/<i>` for i = 0, 1, … without reading until the writes stall; check memory
- * and that a second client is served meanwhile; then read everything and check each answer's id.
+ * Pipeline `GET /stress/seq/<i>` for i = 0, 1, … without reading until the writes stall; check
+ * that the server stopped too, memory, and that a second client is served meanwhile; then read
+ * everything and check that each answer carries its number.
  */
-async function pipelineFlood(port: number, probe: MemoryProbe | null, sockets: { close(): void }[], max: number): Promise<{ sent: number; bytes: number; drainMs: number }> {
+async function pipelineFlood(
+  port: number,
+  counters: StressCounters,
+  probe: MemoryProbe | null,
+  sockets: { close(): void }[],
+  max: number,
+): Promise<{ sent: number; bytes: number; served: number; drainMs: number }> {
   let expectId = 0;
   let bad: string | null = null;
   let status = 0;
@@ -817,31 +839,36 @@ async function pipelineFlood(port: number, probe: MemoryProbe | null, sockets: {
     },
     body: (bytes) => (body += latin1(bytes, 0, bytes.length)),
     complete: () => {
-      if (bad === null && (status !== 200 || body !== `{"id":"${expectId}"}`)) bad = `response ${expectId}: ${status} ${body}`;
+      if (bad === null && (status !== 200 || body !== String(expectId))) bad = `response ${expectId}: ${status} ${body}`;
       expectId++;
     },
   });
   sockets.push(client);
   client.socket.pause();
+  const servedBefore = counters.served;
+  const served = (): number => counters.served - servedBefore;
   const progress = { sent: 0, bytes: 0 };
   let stop = false;
   const writing = (async () => {
     while (progress.sent < max && !stop) {
       let batch = "";
       const end = Math.min(max, progress.sent + FLOOD_BATCH);
-      for (let i = progress.sent; i < end; i++) batch += `GET /users/${i} HTTP/1.1\r\nHost: s\r\n\r\n`;
+      for (let i = progress.sent; i < end; i++) batch += `GET /stress/seq/${i} HTTP/1.1\r\nHost: s\r\nX-Pad: ${FLOOD_PAD}\r\n\r\n`;
       progress.sent = end;
       progress.bytes += batch.length;
       if (!client.socket.write(batch)) await drained(client.socket);
       if (client.socket.destroyed) return;
     }
   })();
-  const stalled = await stalls(() => progress.sent, () => progress.sent >= max, 1000, 10_000);
+  // Both sides go quiet: the client cannot write more, the server answers no more.
+  const stalled = await stalls(() => progress.sent + served(), () => progress.sent >= max, 1000, 10_000);
   stop = true;
   probe?.measureRetained();
+  const servedAtStall = served();
   // The warm-up sends fewer requests than the socket buffers hold; the real flood must stall.
   if (probe !== null) {
     assert.ok(stalled, `the server read ${progress.sent} pipelined requests (${mib(progress.bytes)}) without the client reading`);
+    assert.ok(servedAtStall < progress.sent, `the server answered all ${servedAtStall} requests while nobody read`);
   }
   // Meanwhile another client is served.
   const other = await within(5000, "a second client's GET /", getOnce(port, "/"));
@@ -854,14 +881,15 @@ async function pipelineFlood(port: number, probe: MemoryProbe | null, sockets: {
   while (expectId < sent && bad === null) {
     if (client.error !== null) throw client.error;
     if (client.closed) throw new Error(`connection closed after ${expectId} of ${sent} responses`);
-    if (Date.now() - drainStart > 10_000) throw new Error(`only ${expectId} of ${sent} responses within 10 s`);
+    if (Date.now() - drainStart > 15_000) throw new Error(`only ${expectId} of ${sent} responses within 15 s`);
     await client.nextEvent(100);
   }
+  const drainMs = Date.now() - drainStart;
   await within(2000, "the flood writer", writing);
   assert.equal(bad, null, bad ?? "");
   assert.equal(progress.sent, sent, "the writer stopped at the stall");
   assert.equal(expectId, sent, `${expectId} responses to ${sent} requests`);
   assert.ok(client.reader.idle, "no partial response after the last one");
   client.close();
-  return { sent, bytes: progress.bytes, drainMs: Date.now() - drainStart };
+  return { sent, bytes: progress.bytes, served: servedAtStall, drainMs };
 }
