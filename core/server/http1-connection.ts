@@ -6,6 +6,7 @@ import { type BodySource, RequestBody } from "../app/request-body.ts";
 import type { ConnectionHandler, Transport } from "../transport.ts";
 import { type ByteSink, sharedSink } from "./byte-sink.ts";
 import { Http1Exchange } from "./http1-exchange.ts";
+import type { ManagedConnection } from "./managed-connection.ts";
 import type { ServerCore } from "./server-core.ts";
 
 /** Unparsed pipelined bytes kept while a response is pending; past this we stop reading. */
@@ -17,6 +18,8 @@ const DIRECT_WRITE = 64 * 1024;
 /** How long a half-closed connection may linger before it is cut. */
 const LINGER_MS = 5_000;
 const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
+/** The client connection preface of HTTP/2 (RFC 9113 §3.4). */
+const H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 const CRLF = "\r\n";
 
 /**
@@ -27,7 +30,7 @@ const CRLF = "\r\n";
  * socket is above its high-water mark; the rest of the input waits in `#pending`, and reading
  * pauses when that grows. So a client that pipelines without reading cannot grow our memory.
  */
-export class Http1Connection implements ConnectionHandler, RequestParserEvents, BodySource {
+export class Http1Connection implements ManagedConnection, RequestParserEvents, BodySource {
   readonly transport: Transport;
   readonly server: ServerCore;
   readonly #parser: RequestParser;
@@ -49,6 +52,10 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
   lastActive: number;
   /** Server clock when the first byte of a not yet complete head arrived, or 0. */
   headStartedAt = 0;
+  /** The protocol this connection switched to (WebSocket, HTTP/2); it gets every event. */
+  #delegate: ManagedConnection | null = null;
+  /** Leading bytes that may be the start of the HTTP/2 preface; null once decided. */
+  #sniffed: Uint8Array | null = new Uint8Array(0);
 
   constructor(transport: Transport, server: ServerCore) {
     this.transport = transport;
@@ -65,7 +72,13 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
   // ── ConnectionHandler ──────────────────────────────────────────────────────────────────────
 
   data(bytes: Uint8Array): void {
+    if (this.#delegate !== null) return this.#delegate.data(bytes);
     if (this.closing || this.isClosed) return;
+    if (this.#sniffed !== null) {
+      const input = this.#sniffPreface(bytes);
+      if (input === null) return;
+      bytes = input;
+    }
     this.lastActive = this.server.now;
     if (this.#halted) {
       this.#stash(bytes);
@@ -85,7 +98,47 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
     this.flush();
   }
 
+  /**
+   * Decide from the first bytes whether the client speaks HTTP/2 with prior knowledge.
+   * Returns the bytes to parse as HTTP/1, or null when they are held or handed to HTTP/2.
+   */
+  #sniffPreface(bytes: Uint8Array): Uint8Array | null {
+    const held = this.#sniffed!;
+    const input = held.length === 0 ? bytes : concat(held, bytes);
+    const n = Math.min(input.length, H2_PREFACE.length);
+    for (let i = 0; i < n; i++) {
+      if (input[i] !== H2_PREFACE.charCodeAt(i)) {
+        this.#sniffed = null;
+        return input;
+      }
+    }
+    if (n < H2_PREFACE.length) {
+      this.#sniffed = input.slice();
+      return null;
+    }
+    this.#sniffed = null;
+    const h2 = this.server.http2Connection(this.transport);
+    if (h2 === null) return input; // answered by the HTTP/1 parser: 505 for version 2.0
+    this.switchProtocol(h2, input);
+    return null;
+  }
+
+  /** Hand the socket to another protocol; `rest` is what it gets first. */
+  switchProtocol(next: ManagedConnection, rest: Uint8Array | null): void {
+    this.#delegate = next;
+    this.#sniffed = null;
+    this.server.replace(this, next);
+    this.#pending = null;
+    this.#halted = false;
+    if (this.#readPaused) {
+      this.#readPaused = false;
+      this.transport.resume();
+    }
+    if (rest !== null && rest.length > 0) next.data(rest);
+  }
+
   drain(): void {
+    if (this.#delegate !== null) return this.#delegate.drain();
     this.writeBlocked = false;
     const waiters = this.#drainWaiters;
     if (waiters.length > 0) {
@@ -97,6 +150,7 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
   }
 
   end(): void {
+    if (this.#delegate !== null) return this.#delegate.end();
     this.#peerEnded = true;
     const ex = this.exchange;
     if (ex === null) {
@@ -116,6 +170,7 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
   }
 
   closed(error?: unknown): void {
+    if (this.#delegate !== null) return this.#delegate.closed(error);
     if (this.isClosed) return;
     this.isClosed = true;
     this.closing = true;
@@ -425,6 +480,13 @@ export class Http1Connection implements ConnectionHandler, RequestParserEvents, 
     if (!this.writeBlocked || this.isClosed) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function hasExpect(headers: string[]): boolean {

@@ -3,6 +3,7 @@ import { type FetchHandler, FetchDispatcher } from "../fetch/fetch-dispatcher.ts
 import type { ConnectionHandler, Transport } from "../transport.ts";
 import type { Dispatcher } from "./exchange.ts";
 import { Http1Connection } from "./http1-connection.ts";
+import type { ManagedConnection } from "./managed-connection.ts";
 import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./options.ts";
 
 /** What `serve()` accepts: a native App, a fetch function, or an object with `fetch` (Hono, etc.). */
@@ -29,7 +30,7 @@ export function toDispatcher(target: ServeTarget, options: ResolvedOptions): Dis
 export class ServerCore {
   readonly options: ResolvedOptions;
   readonly dispatcher: Dispatcher;
-  readonly #connections = new Set<Http1Connection>();
+  readonly #connections = new Set<ManagedConnection>();
   /** Server clock (ms), updated once a second: timeouts need no finer grain. */
   now: number = Date.now();
   draining = false;
@@ -65,8 +66,23 @@ export class ServerCore {
     return conn;
   }
 
+  /** @internal a connection switched protocol (101, HTTP/2 preface): manage its successor. */
+  replace(old: ManagedConnection, next: ManagedConnection): void {
+    this.#connections.delete(old);
+    this.#connections.add(next);
+    if (this.draining) next.closeIdle();
+  }
+
+  /**
+   * @internal The HTTP/2 side of a connection whose first bytes are the HTTP/2 preface
+   * (RFC 9113 §3.4), or null while HTTP/2 is not available.
+   */
+  http2Connection(_transport: Transport): ManagedConnection | null {
+    return null;
+  }
+
   /** @internal a connection closed. */
-  forget(conn: Http1Connection): void {
+  forget(conn: ManagedConnection): void {
     this.#connections.delete(conn);
     if (this.#connections.size === 0 && this.#idleWaiters.length > 0) {
       const waiters = this.#idleWaiters;
