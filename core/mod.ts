@@ -14,3 +14,8 @@ export { Server, type ServerAddress, type Listener } from "./server/server.ts";
 export { ServerCore, type ServeTarget } from "./server/server-core.ts";
 export type { ConnectionHandler, Transport, TransportInfo } from "./transport.ts";
 export type { BodyStream } from "./server/exchange.ts";
+export { ServerWebSocket } from "./ws/server-websocket.ts";
+export type { WebSocketHandlers, WebSocketOptions } from "./ws/websocket-options.ts";
+export type { UpgradeOptions } from "./ws/accept.ts";
+export { upgradeWebSocket } from "./fetch/upgrade-websocket.ts";
+export type { PerMessageDeflateOptions } from "./ws/permessage-deflate.ts";

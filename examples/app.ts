@@ -15,8 +15,32 @@ export function createApp(): App {
     if (type !== undefined) c.header("content-type", type);
     return c.body(c.req.body ?? "");
   });
+  // WebSocket echo: text stays text, binary stays binary.
+  app.ws("/ws", { message: (ws, data) => void ws.send(data) });
+  // A chat room: every message goes to everyone else in the topic `chat`.
+  app.ws("/chat", {
+    open: (ws) => ws.subscribe("chat"),
+    message: (ws, data) => void ws.publish("chat", data),
+  });
+  app.get("/ws-demo", (c) => c.header("content-type", "text/html; charset=utf-8").body(WS_DEMO_PAGE));
   return app;
 }
+
+/** A page that echoes through `/ws`: the browser test drives it. */
+const WS_DEMO_PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>wirecore WebSocket demo</title>
+<input id="text" value="hello from the browser"> <button id="send">send</button>
+<pre id="log"></pre>
+<script>
+  const log = (line) => (document.getElementById("log").textContent += line + "\\n");
+  const ws = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws");
+  ws.onopen = () => { document.title = "open"; log("open"); };
+  ws.onmessage = (e) => { log("echo: " + e.data); document.title = "echo: " + e.data; };
+  ws.onclose = (e) => log("closed " + e.code);
+  document.getElementById("send").onclick = () => ws.send(document.getElementById("text").value);
+</script>
+`;
 
 /** `--port N` from the command line, else the default. */
 export function portFromArgs(args: readonly string[], fallback = 3000): number {

@@ -8,6 +8,7 @@
 import { Server, type ServerAddress } from "../../core/server/server.ts";
 import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
+import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport.ts";
 import type { BunSocket, BunRuntime } from "./bun-types.ts";
 
@@ -82,7 +83,7 @@ function bunRuntime(): BunRuntime {
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Bun. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
-  const core = new ServerCore(target, options);
+  const core = new ServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const listener = bunRuntime().listen<BunTransport>({
     hostname: core.options.hostname,
     port: core.options.port,

@@ -8,6 +8,7 @@
 import { Server, type ServerAddress } from "../../core/server/server.ts";
 import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
+import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport.ts";
 import type { DenoConn, DenoRuntime } from "./deno-types.ts";
 
@@ -149,7 +150,7 @@ function denoRuntime(): DenoRuntime {
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Deno. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
-  const core = new ServerCore(target, options);
+  const core = new ServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const listener = denoRuntime().listen({ hostname: core.options.hostname, port: core.options.port, transport: "tcp" });
   let stopped = false;
   void (async () => {

@@ -14,6 +14,7 @@ import { createServer, type Socket } from "node:net";
 import { Server, type ServerAddress } from "../../core/server/server.ts";
 import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
+import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import type { Transport, TransportInfo } from "../../core/transport.ts";
 
 class NodeTransport implements Transport {
@@ -43,7 +44,7 @@ class NodeTransport implements Transport {
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Node. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
-  const core = new ServerCore(target, options);
+  const core = new ServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const { port, hostname } = core.options;
   // allowHalfOpen: a client that half-closes after its request still gets the response.
   const listener = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {

@@ -4,6 +4,9 @@ import type { Dispatcher, Exchange } from "../server/exchange.ts";
 import { sendErrorResponse } from "../server/error-response.ts";
 import { sendWebResponse } from "../fetch/send-response.ts";
 import { Context, type Reply } from "./context.ts";
+import { isUpgradable } from "../server/exchange.ts";
+import { acceptWebSocket } from "../ws/accept.ts";
+import type { WebSocketHandlers } from "../ws/websocket-options.ts";
 
 /** What a handler may return: a reply made by `c.text()`/`c.json()`/`c.body()`, or a web `Response`. */
 export type HandlerResult = Reply | Response | void;
@@ -78,6 +81,11 @@ export class App implements Dispatcher {
   head(path: string, a: RouteOptions | Handler, b?: Handler): this { return this.on("HEAD", path, a, b); }
   /** A route for every method. */
   all(path: string, a: RouteOptions | Handler, b?: Handler): this { return this.on("*", path, a, b); }
+
+  /** A WebSocket endpoint: GET requests to `path` are upgraded and served by `handlers`. */
+  ws<T = unknown>(path: string, handlers: WebSocketHandlers<T>, data?: (c: Context) => T): this {
+    return this.on("GET", path, (c) => c.upgrade({ handlers, data: data?.(c) }));
+  }
 
   /** Mount a sub-app under a prefix: its routes answer at `prefix + path`, wrapped by this app's middleware and its own. */
   route(prefix: string, sub: App): this {
@@ -171,6 +179,16 @@ export class App implements Dispatcher {
     }
     if (!c.finalized) {
       this.#fail(c, new HttpError(500, "Handler returned no response", "NO_RESPONSE", false));
+      return;
+    }
+    const upgrade = c.resUpgrade;
+    if (upgrade !== null) {
+      try {
+        if (!isUpgradable(exchange)) throw new HttpError(501, "WebSocket upgrades need HTTP/1.1 here", "UPGRADE_UNSUPPORTED");
+        acceptWebSocket(exchange, upgrade);
+      } catch (error) {
+        sendErrorResponse(exchange, error, this.#logError);
+      }
       return;
     }
     const body = c.resBody;

@@ -1,5 +1,6 @@
 import type { BodyStream, Exchange } from "../server/exchange.ts";
 import { WireRequest } from "./request.ts";
+import type { UpgradeOptions } from "../ws/accept.ts";
 
 /** A response body a handler may give. */
 export type ResponseBody = string | Uint8Array | BodyStream | null;
@@ -31,6 +32,8 @@ export class Context {
   resLength = -1;
   /** @internal whether a response was recorded. */
   finalized = false;
+  /** @internal a WebSocket upgrade to perform instead of a response. */
+  resUpgrade: UpgradeOptions<unknown> | null = null;
 
   constructor(exchange: Exchange, bodyLimit: number, params: Record<string, string> = EMPTY_PARAMS) {
     this.exchange = exchange;
@@ -105,6 +108,17 @@ export class Context {
     if (status !== undefined) this.resStatus = status;
     if (body !== null && typeof body !== "string") this.#defaultType("application/octet-stream");
     this.resBody = body;
+    this.finalized = true;
+    return this as unknown as Reply;
+  }
+
+  /**
+   * Accept a WebSocket upgrade (RFC 6455 §4.2.2): a valid handshake gets 101 and the socket is
+   * served by `options.handlers` (or the server's `websocket` handlers); an invalid one gets
+   * 400/426 with the reason.
+   */
+  upgrade<T>(options: UpgradeOptions<T> = {}): Reply {
+    this.resUpgrade = options as UpgradeOptions<unknown>;
     this.finalized = true;
     return this as unknown as Reply;
   }

@@ -1,10 +1,17 @@
 import type { Exchange } from "../server/exchange.ts";
+import { acceptWebSocket } from "../ws/accept.ts";
+import { takeUpgrade } from "./upgrade-websocket.ts";
 
 /**
  * Write a web-standard `Response` to an exchange. A body that turns out to be one chunk (the
  * common `new Response("text")`) is sent with Content-Length; a longer one is streamed.
  */
 export async function sendWebResponse(exchange: Exchange, response: Response): Promise<void> {
+  const upgrade = takeUpgrade(response);
+  if (upgrade !== undefined && upgrade.exchange === exchange) {
+    acceptWebSocket(upgrade.exchange, upgrade.options);
+    return;
+  }
   const headers: string[] = [];
   let declaredLength = -1;
   response.headers.forEach((value, name) => {

@@ -1,4 +1,5 @@
 import type { Exchange } from "../server/exchange.ts";
+import { rememberExchange } from "./upgrade-websocket.ts";
 
 /** Build a web-standard `Request` for an exchange, for `fetch`-style handlers. */
 export function toWebRequest(exchange: Exchange): Request {
@@ -19,5 +20,7 @@ export function toWebRequest(exchange: Exchange): Request {
     init.body = exchange.body!.stream();
     init.duplex = "half";
   }
-  return new Request(url, init);
+  const request = new Request(url, init);
+  rememberExchange(request, exchange);
+  return request;
 }

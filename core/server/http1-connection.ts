@@ -125,6 +125,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
 
   /** Hand the socket to another protocol; `rest` is what it gets first. */
   switchProtocol(next: ManagedConnection, rest: Uint8Array | null): void {
+    this.flush();
     this.#delegate = next;
     this.#sniffed = null;
     this.server.replace(this, next);
@@ -207,6 +208,11 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
         }
         if (used >= data.length) return;
         data = data.subarray(used);
+        if (this.#delegate !== null) {
+          // The request switched protocols: the rest belongs to the new one.
+          this.#delegate.data(data);
+          return;
+        }
         // A request is complete. Go on only once its response is done; send what a long burst
         // produced so far, so a read full of requests for large bodies cannot pile up in memory.
         if (sharedSink.owner === this && sharedSink.length >= FLUSH_THRESHOLD) this.flush();
@@ -364,6 +370,17 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     if (this.exchange !== ex) return;
     this.exchange = null;
     this.lastActive = this.server.now;
+    const upgradeTo = ex.upgradeTo;
+    if (upgradeTo !== null) {
+      // The 101 is out; the socket now speaks the new protocol (RFC 9110 §7.8).
+      this.flush();
+      const next = upgradeTo(this.transport);
+      const pending = this.#pending;
+      this.switchProtocol(next, null);
+      next.open?.();
+      if (pending !== null) next.data(pending);
+      return;
+    }
     if (this.server.draining || (this.#peerEnded && this.#pending === null)) {
       this.#closeAfterFlush();
       return;

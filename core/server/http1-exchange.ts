@@ -8,7 +8,9 @@ import {
 } from "../http1/response-serializer.ts";
 import type { RequestBody } from "../app/request-body.ts";
 import type { TransportInfo } from "../transport.ts";
-import type { BodyStream, Exchange } from "./exchange.ts";
+import type { BodyStream, ProtocolSession, UpgradableExchange } from "./exchange.ts";
+import type { ServerCore } from "./server-core.ts";
+import type { Transport } from "../transport.ts";
 import type { Http1Connection } from "./http1-connection.ts";
 import { utf8Length } from "./utf8-length.ts";
 
@@ -17,7 +19,7 @@ const DRAIN_LIMIT = 256 * 1024;
 const encoder = new TextEncoder();
 
 /** One request/response on an HTTP/1.x connection. */
-export class Http1Exchange implements Exchange {
+export class Http1Exchange implements UpgradableExchange {
   readonly head: RequestHead;
   readonly body: RequestBody | null;
   readonly #conn: Http1Connection;
@@ -37,12 +39,18 @@ export class Http1Exchange implements Exchange {
   superseded = false;
   keepAlive = true;
   #bodyWillBeRead = false;
+  /** After a 101: what takes the socket once the request is complete. */
+  upgradeTo: ((transport: Transport) => ProtocolSession) | null = null;
 
   constructor(conn: Http1Connection, head: RequestHead, body: RequestBody | null, now: number) {
     this.#conn = conn;
     this.head = head;
     this.body = body;
     this.startedAt = now;
+  }
+
+  get server(): ServerCore {
+    return this.#conn.server;
   }
 
   get info(): TransportInfo {
@@ -109,6 +117,17 @@ export class Http1Exchange implements Exchange {
     const conn = this.#conn;
     conn.writeHead(serializeResponseHead(status, clean, framing, length, this.keepAlive, this.head.versionMinor));
     if (!bodyless && length > 0) conn.writeBody(body!);
+    conn.commit();
+    this.#complete();
+  }
+
+  upgrade(head: string, next: (transport: Transport) => ProtocolSession): void {
+    if (this.superseded) return;
+    if (this.responded) throw new Error("A response was already sent for this request");
+    this.responded = true;
+    this.upgradeTo = next;
+    const conn = this.#conn;
+    conn.writeHead(head);
     conn.commit();
     this.#complete();
   }

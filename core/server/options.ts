@@ -1,4 +1,6 @@
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from "../http1/request-head.ts";
+import type { DeflateProvider } from "../ws/deflate-provider.ts";
+import type { WebSocketOptions } from "../ws/websocket-options.ts";
 
 /** Server options shared by every adapter. */
 export interface ServeOptions extends Partial<ParserLimits> {
@@ -20,6 +22,11 @@ export interface ServeOptions extends Partial<ParserLimits> {
   onError?: (error: unknown) => void;
   /** Called once the server listens. */
   onListen?: (address: { hostname: string; port: number }) => void;
+  /** WebSocket settings and default handlers (Bun style). */
+  // deno-lint-ignore no-explicit-any
+  websocket?: WebSocketOptions<any>;
+  /** zlib for permessage-deflate; the adapters supply `node:zlib`. */
+  deflateProvider?: DeflateProvider;
 }
 
 /** Options with every default filled in. */

@@ -4,6 +4,8 @@ import type { ConnectionHandler, Transport } from "../transport.ts";
 import type { Dispatcher } from "./exchange.ts";
 import { Http1Connection } from "./http1-connection.ts";
 import type { ManagedConnection } from "./managed-connection.ts";
+import { PubSub } from "../ws/pubsub.ts";
+import { type ResolvedWebSocketOptions, resolveWebSocketOptions } from "../ws/websocket-options.ts";
 import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./options.ts";
 
 /** What `serve()` accepts: a native App, a fetch function, or an object with `fetch` (Hono, etc.). */
@@ -34,11 +36,16 @@ export class ServerCore {
   /** Server clock (ms), updated once a second: timeouts need no finer grain. */
   now: number = Date.now();
   draining = false;
+  /** WebSocket topics of this server. */
+  readonly pubsub: PubSub = new PubSub();
+  /** WebSocket settings and default handlers. */
+  readonly websocket: ResolvedWebSocketOptions;
   #timer: ReturnType<typeof setInterval> | null = null;
   #idleWaiters: (() => void)[] = [];
 
   constructor(target: ServeTarget, options?: ServeOptions) {
     this.options = resolveOptions(options);
+    this.websocket = resolveWebSocketOptions(options?.websocket, options?.deflateProvider ?? null);
     this.dispatcher = toDispatcher(target, this.options);
   }
 

@@ -65,6 +65,16 @@ export class Server {
     return this.#core.connectionCount;
   }
 
+  /** Send a WebSocket message to every subscriber of `topic`; returns how many got it. */
+  publish(topic: string, data: string | Uint8Array): number {
+    return this.#core.pubsub.publish(topic, data);
+  }
+
+  /** Number of WebSockets subscribed to `topic`. */
+  subscriberCount(topic: string): number {
+    return this.#core.pubsub.count(topic);
+  }
+
   /** Stop accepting, let in-flight requests finish, close idle keep-alive connections. */
   shutdown(): Promise<void> {
     if (this.#closing === null) {

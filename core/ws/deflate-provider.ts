@@ -27,7 +27,10 @@ export interface RawDeflater {
 /** A raw-DEFLATE decompressor holding its window between calls. */
 export interface RawInflater {
   /**
-   * Decompresses `data` (a sync-flushed stream continues across calls), returning the bytes
+   * Decompresses one message's payload as received: a sync-flushed stream whose trailing
+   * `00 00 ff ff` the sender removed (RFC 7692 §7.2.2) — the provider must accept it without
+   * that tail (zlib: finish with Z_SYNC_FLUSH). Context carries over between calls until
+   * `reset()`. Returns the bytes
    * produced by this call, or null as soon as they would exceed `maxOutput` bytes (a
    * decompression bomb, closed with 1009) — the provider must stop inflating at that point,
    * not after. The result belongs to the caller. Throws on corrupt input. A peer may end a

@@ -4,7 +4,7 @@
  *
  * - sending (§7.2.1): compress with a sync flush, then remove the trailing `00 00 ff ff`;
  *   an empty message becomes the single byte `00` (§7.2.3.6). Such a message is sent with RSV1.
- * - receiving (§7.2.2): append `00 00 ff ff` to the payload, then decompress; the size of the
+ * - receiving (§7.2.2): decompress the payload as if `00 00 ff ff` followed it; the size of the
  *   result is limited while decompressing (1009 beyond it).
  * - context takeover (§7.1.1): without it, the compressor/decompressor is reset after each
  *   message.
@@ -26,8 +26,6 @@ import { WsError } from "./ws-error.ts";
 import { CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG } from "./close-codes.ts";
 import { isValidUtf8 } from "./utf8-validator.ts";
 
-/** The empty stored block a sync flush ends with (RFC 7692 §7.2.1, §7.2.2). */
-const TAIL: Uint8Array = new Uint8Array([0x00, 0x00, 0xff, 0xff]);
 
 /** One connection's compression state for both directions. */
 export class PerMessageCodec {
@@ -68,28 +66,19 @@ export class PerMessageCodec {
    */
   decompress(payload: Uint8Array, maxSize: number, text: boolean): Uint8Array {
     this.inflater ??= this.provider.createInflate(this.params.clientMaxWindowBits);
-    let head: Uint8Array | null;
-    let tail: Uint8Array | null;
+    let message: Uint8Array | null;
     try {
-      // §7.2.2: append 00 00 ff ff — fed as a second call so the payload is never copied.
-      head = this.inflater.inflate(payload, maxSize);
-      tail = head === null ? null : this.inflater.inflate(TAIL, maxSize - head.length);
+      message = this.inflater.inflate(payload, maxSize);
     } catch (error) {
       this.dropInflater();
       const reason = `Invalid compressed data: ${(error as Error).message}`;
       throw new WsError(CLOSE_INVALID_PAYLOAD, reason, "INFLATE_FAILED");
     }
-    if (head === null || tail === null) {
+    if (message === null) {
       this.dropInflater();
       throw new WsError(CLOSE_MESSAGE_TOO_BIG, `Message exceeds ${maxSize} bytes once decompressed`, "MESSAGE_TOO_BIG");
     }
     if (this.params.clientNoContextTakeover) this.inflater.reset();
-    let message = head;
-    if (tail.length > 0) {
-      message = new Uint8Array(head.length + tail.length);
-      message.set(head);
-      message.set(tail, head.length);
-    }
     if (text && !isValidUtf8(message)) {
       throw new WsError(CLOSE_INVALID_PAYLOAD, "Text message is not valid UTF-8", "INVALID_UTF8");
     }

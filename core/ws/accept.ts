@@ -1,0 +1,51 @@
+import type { UpgradableExchange } from "../server/exchange.ts";
+import { checkHandshake, handshakeResponse } from "./handshake.ts";
+import { PerMessageCodec } from "./permessage-codec.ts";
+import { negotiatePerMessageDeflate } from "./permessage-deflate.ts";
+import type { WebSocketHandlers } from "./websocket-options.ts";
+import { WebSocketSession } from "./websocket-session.ts";
+
+/** What a handler passes to `c.upgrade()` (or `upgradeWebSocket()` on the fetch path). */
+export interface UpgradeOptions<T = unknown> {
+  /** A value the socket carries as `ws.data`. */
+  data?: T;
+  /** The subprotocol to answer with: one the client offered (`Sec-WebSocket-Protocol`). */
+  protocol?: string;
+  /** Extra headers for the 101 response, flat `[name, value, …]`. */
+  headers?: string[];
+  /** Handlers for this socket; default: the server's `websocket` option. */
+  handlers?: WebSocketHandlers<T>;
+}
+
+/**
+ * Answer a WebSocket opening handshake (RFC 6455 §4.2.2): a bad one gets its 4xx, a good one a
+ * 101, after which the connection belongs to a {@link WebSocketSession}.
+ */
+export function acceptWebSocket(exchange: UpgradableExchange, options: UpgradeOptions<unknown> = {}): void {
+  const result = checkHandshake(exchange.head);
+  if (!result.ok) {
+    exchange.respond(result.status, [...result.headers, "content-type", "text/plain; charset=utf-8"], result.reason);
+    return;
+  }
+  const server = exchange.server;
+  const settings = server.websocket;
+  const protocol = options.protocol ?? "";
+  if (protocol !== "" && !result.protocols.includes(protocol)) {
+    throw new TypeError(`Subprotocol ${JSON.stringify(protocol)} was not offered by the client (RFC 6455 §4.2.2)`);
+  }
+  let codec: PerMessageCodec | null = null;
+  let extensions = "";
+  if (settings.perMessageDeflate !== null && settings.deflateProvider !== null && result.extensions.length > 0) {
+    const agreement = negotiatePerMessageDeflate(result.extensions, settings.perMessageDeflate);
+    if (agreement !== null) {
+      codec = new PerMessageCodec(settings.deflateProvider, agreement.params);
+      extensions = agreement.response;
+    }
+  }
+  const head = handshakeResponse(result.accept, protocol, extensions, options.headers);
+  const handlers = (options.handlers ?? settings.handlers) as WebSocketHandlers<unknown>;
+  exchange.upgrade(head, (transport) => {
+    const session = new WebSocketSession(transport, server, settings, handlers, codec, options.data, protocol, extensions);
+    return session;
+  });
+}

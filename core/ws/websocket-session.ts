@@ -1,0 +1,317 @@
+import type { Transport } from "../transport.ts";
+import type { ManagedConnection } from "../server/managed-connection.ts";
+import { CLOSE_GOING_AWAY, CLOSE_NO_STATUS, CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_POLICY_VIOLATION, CLOSE_INTERNAL_ERROR } from "./close-codes.ts";
+import { FrameParser, type FrameParserEvents } from "./frame-parser.ts";
+import { encodeCloseFrame, encodeFrame, encodePingFrame, encodePongFrame, encodeTextFrame } from "./frame-writer.ts";
+import { OPCODE_BINARY, OPCODE_TEXT, type DataOpcode } from "./opcodes.ts";
+import type { PerMessageCodec } from "./permessage-codec.ts";
+import type { PubSub } from "./pubsub.ts";
+import { ServerWebSocket, type WebSocketSessionControl } from "./server-websocket.ts";
+import type { ResolvedWebSocketOptions, WebSocketHandlers } from "./websocket-options.ts";
+import { WsError } from "./ws-error.ts";
+
+/** What a session needs from the server it runs in. */
+export interface WebSocketHost {
+  now: number;
+  readonly pubsub: PubSub;
+  forget(conn: ManagedConnection): void;
+  readonly options: { onError(error: unknown): void };
+}
+
+const OPEN = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+/** How long we wait for the peer's Close after sending ours, before cutting the connection. */
+const CLOSE_TIMEOUT_MS = 5_000;
+const textDecoder = new TextDecoder();
+const textEncoder = new TextEncoder();
+
+/**
+ * One WebSocket connection after the 101: frames in through the parser, messages out to the
+ * handlers; the closing handshake, pings on idle, backpressure and topics.
+ */
+export class WebSocketSession implements ManagedConnection, FrameParserEvents, WebSocketSessionControl {
+  readonly ws: ServerWebSocket<unknown>;
+  readonly #transport: Transport;
+  readonly #host: WebSocketHost;
+  readonly #options: ResolvedWebSocketOptions;
+  readonly #handlers: WebSocketHandlers<unknown>;
+  readonly #parser: FrameParser;
+  readonly #codec: PerMessageCodec | null;
+  #state: 1 | 2 | 3 = OPEN;
+  #closeSentAt = 0;
+  #closeReported = false;
+  #lastActive: number;
+  #pingSent = false;
+  #blocked = false;
+  #blockedBytes = 0;
+  #corked = 0;
+  #batch: Uint8Array[] = [];
+  #batchBytes = 0;
+  #topics: Set<string> | null = null;
+
+  constructor(
+    transport: Transport,
+    host: WebSocketHost,
+    options: ResolvedWebSocketOptions,
+    handlers: WebSocketHandlers<unknown>,
+    codec: PerMessageCodec | null,
+    data: unknown,
+    protocol: string,
+    extensions: string,
+  ) {
+    this.#transport = transport;
+    this.#host = host;
+    this.#options = options;
+    this.#handlers = handlers;
+    this.#codec = codec;
+    this.#parser = new FrameParser(this, { maxMessageSize: options.maxMessageSize, perMessageDeflate: codec !== null });
+    this.#lastActive = host.now;
+    this.ws = new ServerWebSocket(this, data, protocol, extensions, transport.info.remoteAddress);
+  }
+
+  /** Call once the 101 is written: runs the `open` handler. */
+  open(): void {
+    this.#guard(() => this.#handlers.open?.(this.ws));
+  }
+
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.#host.options.onError(error);
+      if (this.#state === OPEN) this.#sendClose(CLOSE_INTERNAL_ERROR, "Internal error");
+    }
+  }
+
+  // ── bytes in ────────────────────────────────────────────────────────────────────────────────
+
+  data(bytes: Uint8Array): void {
+    if (this.#state === CLOSED) return;
+    this.#lastActive = this.#host.now;
+    this.#pingSent = false;
+    this.#corked++;
+    const error = this.#parser.push(bytes);
+    this.#corked--;
+    if (error !== null) this.#fail(error);
+    this.#flush();
+  }
+
+  onMessage(opcode: DataOpcode, payload: Uint8Array, compressed: boolean): void {
+    if (this.#state !== OPEN) return;
+    let bytes = payload;
+    if (compressed) {
+      try {
+        bytes = this.#codec!.decompress(payload, this.#options.maxMessageSize, opcode === OPCODE_TEXT);
+      } catch (error) {
+        this.#fail(error instanceof WsError ? error : new WsError(CLOSE_INTERNAL_ERROR, "Decompression failed", "INFLATE_FAILED"));
+        return;
+      }
+    }
+    const handler = this.#handlers.message;
+    if (handler === undefined) return;
+    // Text was validated as UTF-8 by the parser (or the codec); binary is copied because
+    // the parser's payload is a view into the read buffer.
+    const message = opcode === OPCODE_TEXT ? textDecoder.decode(bytes) : compressed ? bytes : bytes.slice();
+    this.#guard(() => handler(this.ws, message));
+  }
+
+  onPing(payload: Uint8Array): void {
+    // RFC 6455 §5.5.2: answer with a Pong carrying the same payload.
+    if (this.#state === OPEN) this.#write(encodePongFrame(payload));
+    const handler = this.#handlers.ping;
+    if (handler !== undefined) this.#guard(() => handler(this.ws, payload.slice()));
+  }
+
+  onPong(payload: Uint8Array): void {
+    const handler = this.#handlers.pong;
+    if (handler !== undefined) this.#guard(() => handler(this.ws, payload.slice()));
+  }
+
+  onClose(code: number | undefined, reason: string): void {
+    // §5.5.1: answer a Close with a Close (echoing the code), then the server closes TCP first (§7.1.1).
+    if (this.#state === OPEN) this.#write(code === undefined ? encodeCloseFrame() : encodeCloseFrame(code));
+    this.#state = CLOSING;
+    this.#reportClose(code ?? CLOSE_NO_STATUS, reason);
+    this.#flush();
+    this.#transport.end();
+  }
+
+  #fail(error: WsError): void {
+    if (this.#state === CLOSED) return;
+    if (this.#state === OPEN) this.#sendClose(error.closeCode, error.message);
+    this.#reportClose(error.closeCode, error.message);
+    this.#flush();
+    this.#transport.end();
+  }
+
+  // ── bytes out ───────────────────────────────────────────────────────────────────────────────
+
+  #write(frame: Uint8Array): void {
+    if (this.#state === CLOSED) return;
+    if (this.#corked > 0) {
+      this.#batch.push(frame);
+      this.#batchBytes += frame.length;
+      return;
+    }
+    this.#writeNow(frame);
+  }
+
+  #flush(): void {
+    const batch = this.#batch;
+    if (batch.length === 0) return;
+    let bytes: Uint8Array;
+    if (batch.length === 1) bytes = batch[0]!;
+    else {
+      bytes = new Uint8Array(this.#batchBytes);
+      let at = 0;
+      for (const frame of batch) {
+        bytes.set(frame, at);
+        at += frame.length;
+      }
+    }
+    this.#batch = [];
+    this.#batchBytes = 0;
+    this.#writeNow(bytes);
+  }
+
+  #writeNow(bytes: Uint8Array): void {
+    if (this.#blocked) this.#blockedBytes += bytes.length;
+    if (!this.#transport.write(bytes)) this.#blocked = true;
+    if (this.#blockedBytes > this.#options.maxBackpressure && this.#state === OPEN) {
+      // A consumer this slow would hold our memory: close it (RFC 6455 §7.4.1, 1008).
+      this.#state = CLOSING;
+      this.#reportClose(CLOSE_POLICY_VIOLATION, "Backpressure limit exceeded");
+      this.destroy();
+    }
+  }
+
+  /** A frame made once for many sockets (pub/sub). */
+  writeFrame(frame: Uint8Array): void {
+    if (this.#state === OPEN) this.#write(frame);
+  }
+
+  drain(): void {
+    if (!this.#blocked) return;
+    this.#blocked = false;
+    this.#blockedBytes = 0;
+    const handler = this.#handlers.drain;
+    if (handler !== undefined && this.#state === OPEN) this.#guard(() => handler(this.ws));
+  }
+
+  // ── WebSocketSessionControl ─────────────────────────────────────────────────────────────────
+
+  get readyState(): 0 | 1 | 2 | 3 {
+    return this.#state;
+  }
+  get bufferedAmount(): number {
+    return this.#blockedBytes + this.#batchBytes;
+  }
+
+  send(data: string | Uint8Array, compress: boolean): boolean {
+    if (this.#state !== OPEN) return false;
+    const codec = this.#codec;
+    if (codec !== null && compress) {
+      const bytes = typeof data === "string" ? textEncoder.encode(data) : data;
+      const opcode = typeof data === "string" ? OPCODE_TEXT : OPCODE_BINARY;
+      this.#write(encodeFrame(opcode, codec.compress(bytes), true, true));
+    } else {
+      this.#write(typeof data === "string" ? encodeTextFrame(data) : encodeFrame(OPCODE_BINARY, data));
+    }
+    return this.#blocked;
+  }
+
+  close(code: number | undefined, reason: string): void {
+    if (this.#state !== OPEN) return;
+    this.#sendClose(code ?? CLOSE_NORMAL, reason);
+  }
+
+  #sendClose(code: number, reason: string): void {
+    this.#write(encodeCloseFrame(code, reason));
+    this.#state = CLOSING;
+    this.#closeSentAt = this.#host.now || 1;
+    if (this.#corked === 0) this.#flush();
+  }
+
+  terminate(): void {
+    this.destroy();
+  }
+  ping(data?: Uint8Array): void {
+    if (this.#state === OPEN) this.#write(encodePingFrame(data));
+  }
+  pong(data?: Uint8Array): void {
+    if (this.#state === OPEN) this.#write(encodePongFrame(data));
+  }
+  subscribe(topic: string): void {
+    if (this.#state === CLOSED) return;
+    (this.#topics ??= new Set()).add(topic);
+    this.#host.pubsub.subscribe(topic, this);
+  }
+  unsubscribe(topic: string): void {
+    this.#topics?.delete(topic);
+    this.#host.pubsub.unsubscribe(topic, this);
+  }
+  isSubscribed(topic: string): boolean {
+    return this.#topics?.has(topic) ?? false;
+  }
+  publish(topic: string, data: string | Uint8Array): number {
+    return this.#host.pubsub.publish(topic, data, this);
+  }
+
+  // ── lifecycle ───────────────────────────────────────────────────────────────────────────────
+
+  #reportClose(code: number, reason: string): void {
+    if (this.#closeReported) return;
+    this.#closeReported = true;
+    this.#leaveTopics();
+    const handler = this.#handlers.close;
+    if (handler !== undefined) this.#guard(() => handler(this.ws, code, reason));
+  }
+
+  #leaveTopics(): void {
+    const topics = this.#topics;
+    if (topics === null) return;
+    this.#topics = null;
+    for (const topic of topics) this.#host.pubsub.unsubscribe(topic, this);
+  }
+
+  end(): void {
+    // The peer closed its side without a closing handshake, or after ours.
+    this.#transport.end();
+  }
+
+  closed(_error?: unknown): void {
+    if (this.#state === CLOSED) return;
+    this.#state = CLOSED;
+    this.#reportClose(CLOSE_ABNORMAL, "");
+    this.#codec?.close();
+    this.#host.forget(this);
+  }
+
+  tick(now: number): void {
+    if (this.#state === CLOSED) return;
+    if (this.#state === CLOSING) {
+      if (this.#closeSentAt !== 0 && now - this.#closeSentAt > CLOSE_TIMEOUT_MS) this.destroy();
+      return;
+    }
+    const idle = this.#options.idleTimeoutMs;
+    if (idle <= 0) return;
+    const quiet = now - this.#lastActive;
+    if (quiet > idle) {
+      this.#reportClose(CLOSE_GOING_AWAY, "Idle timeout");
+      this.destroy();
+    } else if (quiet > idle / 2 && !this.#pingSent) {
+      this.#pingSent = true;
+      this.#write(encodePingFrame());
+    }
+  }
+
+  closeIdle(): void {
+    if (this.#state === OPEN) this.#sendClose(CLOSE_GOING_AWAY, "Server shutting down");
+  }
+
+  destroy(): void {
+    if (this.#state === CLOSED) return;
+    this.#transport.close();
+  }
+}
