@@ -1,0 +1,193 @@
+/**
+ * The two load generators the bench drives: wrk (when on PATH) and the built-in one
+ * (bench/load), both as pinned child processes, both reduced to one result shape.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Child, removeAtExit, type Placement } from "./procs.ts";
+import type { LoadSpec } from "./scenarios.ts";
+
+/** One measured run, whichever generator ran it. Latencies in ms. */
+export interface RunResult {
+  /** Verified (built-in) or non-error (wrk) responses per second. */
+  rps: number;
+  /** Echoed body MB/s (rps × body size / 10^6) for POST scenarios, else 0. */
+  mbps: number;
+  requests: number;
+  durationMs: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  errors: Record<string, number>;
+  /** Connections the generator had to reopen (server closed them). */
+  reconnects: number;
+}
+
+export interface GeneratorTarget {
+  port: number;
+  spec: LoadSpec;
+  durationMs: number;
+}
+
+/** Run the built-in generator: `<runtime> bench/load/cli.ts … --json`. */
+export async function runBuiltin(runtime: readonly string[], target: GeneratorTarget, placement: Placement): Promise<RunResult> {
+  const { spec } = target;
+  const args = [
+    ...runtime,
+    "bench/load/cli.ts",
+    `http://127.0.0.1:${target.port}${spec.path}`,
+    "-c", String(spec.connections),
+    "-d", `${target.durationMs}ms`,
+    "-p", String(spec.pipeline),
+    "-m", spec.method,
+    "--json",
+  ];
+  if (spec.bodySize > 0) args.push("--body-size", String(spec.bodySize), "-H", "content-type: application/octet-stream");
+  if (spec.variants > 1) args.push("--variants", String(spec.variants));
+  const child = new Child(args, placement);
+  const line = await child.waitLine((l) => l.startsWith("{"), target.durationMs + 60_000, "built-in load generator");
+  await child.exited;
+  const r = JSON.parse(line) as {
+    requests: number;
+    durationMs: number;
+    rps: number;
+    latency: { p50: number; p90: number; p99: number; max: number };
+    errors: Record<string, number>;
+    reconnects: number;
+  };
+  return {
+    rps: r.rps,
+    mbps: spec.bodySize > 0 ? (r.rps * spec.bodySize) / 1e6 : 0,
+    requests: r.requests,
+    durationMs: r.durationMs,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors,
+    reconnects: r.reconnects,
+  };
+}
+
+/** The Lua script for a scenario: requests as wrk should send them, and a JSON summary. */
+export function wrkScript(spec: LoadSpec): string {
+  const lines = ["-- written by bench/run.ts for one scenario; deleted after the run"];
+  if (spec.bodySize > 0) {
+    lines.push(
+      `wrk.method = "${spec.method}"`,
+      `wrk.body = string.rep("x", ${spec.bodySize})`,
+      `wrk.headers["Content-Type"] = "application/octet-stream"`,
+    );
+  } else if (spec.method !== "GET") {
+    lines.push(`wrk.method = "${spec.method}"`);
+  }
+  const variant = spec.path.includes("{i}");
+  if (variant || spec.pipeline > 1) {
+    // Prebuilt in init(): request() only hands out strings, so Lua costs little per request.
+    lines.push(
+      "local batches = {}",
+      "local n = 0",
+      "init = function(args)",
+      `  local variants = ${variant ? spec.variants : 1}`,
+      `  local pipeline = ${spec.pipeline}`,
+      "  local k = 0",
+      "  for b = 1, variants do",
+      "    local parts = {}",
+      "    for m = 1, pipeline do",
+      `      local path = string.gsub("${spec.path}", "{i}", tostring(k % variants))`,
+      "      parts[m] = wrk.format(nil, path)",
+      "      k = k + 1",
+      "    end",
+      "    batches[b] = table.concat(parts)",
+      "  end",
+      "end",
+      "request = function()",
+      "  n = n % #batches + 1",
+      "  return batches[n]",
+      "end",
+    );
+  }
+  lines.push(
+    "done = function(summary, latency, requests)",
+    "  local e = summary.errors",
+    '  io.write(string.format(\'WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%.1f,"p90":%.1f,"p99":%.1f,"max":%.1f}\\n\',',
+    "    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,",
+    "    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))",
+    "end",
+  );
+  return lines.join("\n") + "\n";
+}
+
+/** Run wrk with one thread (it has one CPU) and the scenario's script. Durations are whole seconds. */
+export async function runWrk(wrk: string, target: GeneratorTarget, placement: Placement): Promise<RunResult> {
+  const { spec } = target;
+  const dir = mkdtempSync(join(tmpdir(), "wirecore-bench-"));
+  removeAtExit(dir);
+  const script = join(dir, "scenario.lua");
+  writeFileSync(script, wrkScript(spec));
+  const seconds = Math.max(1, Math.round(target.durationMs / 1000));
+  const path = spec.path.replaceAll("{i}", "0");
+  try {
+    const child = new Child(
+      [wrk, "-t1", `-c${spec.connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", script, `http://127.0.0.1:${target.port}${path}`],
+      placement,
+    );
+    const line = await child.waitLine((l) => l.startsWith("WRK_JSON "), seconds * 1000 + 60_000, "wrk");
+    await child.exited;
+    const r = JSON.parse(line.slice("WRK_JSON ".length)) as Record<string, number>;
+    const durationMs = r.duration_us! / 1000;
+    const good = r.requests! - r.status!;
+    const rps = (good * 1000) / durationMs;
+    const errors: Record<string, number> = {};
+    const kinds: [string, string][] = [["status", "status not 2xx/3xx"], ["connect", "connect"], ["read", "read"], ["write", "write"], ["timeout", "timeout"]];
+    for (const [key, name] of kinds) if (r[key]! > 0) errors[name] = r[key]!;
+    return {
+      rps,
+      mbps: spec.bodySize > 0 ? (rps * spec.bodySize) / 1e6 : 0,
+      requests: good,
+      durationMs,
+      p50: r.p50! / 1000,
+      p90: r.p90! / 1000,
+      p99: r.p99! / 1000,
+      max: r.max! / 1000,
+      errors,
+      reconnects: 0,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A running idle-connections generator (bench/load/cli.ts --idle N). */
+export interface IdleHandle {
+  ready: { good: number; open: number; errors: Record<string, number>; elapsedMs: number };
+  /** The current state: connections still open, closed by the server. */
+  report(): Promise<{ open: number; good: number; closedByServer: number; errors: Record<string, number> }>;
+  close(): Promise<void>;
+}
+
+/** Open `count` idle keep-alive connections (one GET each) and hold them until close(). */
+export async function openIdle(runtime: readonly string[], port: number, path: string, count: number, placement: Placement): Promise<IdleHandle> {
+  const child = new Child(
+    [...runtime, "bench/load/cli.ts", `http://127.0.0.1:${port}${path}`, "--idle", String(count), "--json", "--timeout", "30s"],
+    placement,
+    "pipe",
+  );
+  const isEvent = (event: string) => (l: string) => l.startsWith(`{"event":"${event}"`);
+  const ready = JSON.parse(await child.waitLine(isEvent("ready"), 120_000, "idle connections"));
+  return {
+    ready,
+    async report() {
+      child.process.stdin!.write("report\n");
+      return JSON.parse(await child.waitLine(isEvent("report"), 10_000, "idle report"));
+    },
+    async close() {
+      child.process.stdin!.end();
+      const timer = setTimeout(() => void child.kill(), 5_000);
+      await child.exited;
+      clearTimeout(timer);
+    },
+  };
+}

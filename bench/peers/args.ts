@@ -1,0 +1,24 @@
+/** Command-line options shared by the bench servers and peers. */
+
+/** What every bench server takes. */
+export interface PeerArgs {
+  /** `--port N` (0 picks a free one). Default 3000. */
+  port: number;
+  /** `--idle-timeout S`: seconds an idle keep-alive connection is kept. Default 120. */
+  idleTimeoutSeconds: number;
+}
+
+function numberAfter(args: readonly string[], flag: string, fallback: number): number {
+  const at = args.indexOf(flag);
+  if (at < 0) return fallback;
+  const value = Number(args[at + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`Invalid ${flag} ${args[at + 1]}`);
+  return value;
+}
+
+/** Parse `--port N` and `--idle-timeout S`. */
+export function peerArgs(args: readonly string[]): PeerArgs {
+  const port = numberAfter(args, "--port", 3000);
+  if (port > 65535) throw new Error(`Invalid --port ${port}`);
+  return { port, idleTimeoutSeconds: numberAfter(args, "--idle-timeout", 120) };
+}

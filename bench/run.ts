@@ -1,0 +1,656 @@
+/**
+ * The benchmark matrix: runtimes × scenarios × {wirecore, native peer}, back to back in one run.
+ *
+ *   npm run bench                      # everything (about a quarter of an hour)
+ *   npm run bench -- --quick           # everything, fewer and shorter runs (< 3 minutes)
+ *   npm run bench -- --runtime bun --scenario plaintext,pipelined
+ *
+ * Writes bench/results/latest.json and bench/results/latest.svg. Method: bench/README.md.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { platform, release } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { parseDuration } from "./load/args.ts";
+import { openIdle, runBuiltin, runWrk, type RunResult } from "./matrix/generators.ts";
+import { Child, installCleanup, killAll, type Placement } from "./matrix/procs.ts";
+import { SCENARIOS, type IdleScenario, type LoadScenario, type LoadSpec, type RoutesScenario, type Scenario } from "./matrix/scenarios.ts";
+import { median, spreadPercent, sumErrors } from "./matrix/stats.ts";
+import { ratioChart, type ChartGroup } from "./matrix/svg.ts";
+import { cpuModel, fdLimits, findRuntime, findWrk, pinning, ROOT, rssKb, RUNTIMES, type RuntimeInfo, type RuntimeName } from "./matrix/system.ts";
+import { middleRoute } from "./servers/routes-table.ts";
+
+// ─── Settings ─────────────────────────────────────────────────────────────────────────────────
+
+interface Settings {
+  quick: boolean;
+  runs: number;
+  durationMs: number;
+  warmupMs: number;
+  idleRuns: number;
+  generator: "auto" | "builtin";
+  loadRuntime: RuntimeName;
+  markdown: boolean;
+  runtimes: RuntimeName[];
+  scenarios: string[];
+}
+
+const HELP = `usage: npm run bench -- [options]
+
+  --quick                 fewer, shorter runs: the whole matrix in under 3 minutes
+  --runtime R[,R]         node, bun, deno (repeatable; default all)
+  --scenario S[,S]        ${SCENARIOS.map((s) => s.name).join(", ")}
+  --runs N                measured runs per row (default 3; quick 2)
+  --duration T            per run (default 5s; quick 1s; wrk rounds to whole seconds)
+  --warmup T              before the runs of each server (default 2s; quick 0.5s)
+  --generator G           auto (wrk when on PATH, default) or builtin
+  --load-runtime R        runtime of the built-in generator (default node)
+  --markdown              also print a summary table in Markdown (for bench/README.md)`;
+
+function parseSettings(argv: readonly string[]): Settings {
+  const quick = argv.includes("--quick");
+  const s: Settings = {
+    quick,
+    runs: quick ? 2 : 3,
+    durationMs: quick ? 1000 : 5000,
+    warmupMs: quick ? 500 : 2000,
+    idleRuns: quick ? 1 : 3,
+    generator: "auto",
+    loadRuntime: "node",
+    markdown: false,
+    runtimes: [],
+    scenarios: [],
+  };
+  const die = (message: string): never => {
+    console.error(`bench: ${message}\n\n${HELP}`);
+    process.exit(2);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => argv[++i] ?? die(`${a} needs a value`);
+    switch (a) {
+      case "--quick":
+        break;
+      case "--markdown":
+        s.markdown = true;
+        break;
+      case "-h":
+      case "--help":
+        console.log(HELP);
+        process.exit(0);
+        break;
+      case "--runtime":
+        for (const r of value().split(",")) {
+          if (!(RUNTIMES as readonly string[]).includes(r)) die(`unknown runtime ${r}`);
+          s.runtimes.push(r as RuntimeName);
+        }
+        break;
+      case "--scenario":
+        for (const name of value().split(",")) {
+          if (!SCENARIOS.some((x) => x.name === name)) die(`unknown scenario ${name}`);
+          s.scenarios.push(name);
+        }
+        break;
+      case "--runs": {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1) die("--runs needs a positive integer");
+        s.runs = n;
+        s.idleRuns = n;
+        break;
+      }
+      case "--duration":
+        s.durationMs = parseDuration(value()) ?? die("bad --duration");
+        break;
+      case "--warmup":
+        s.warmupMs = parseDuration(value()) ?? die("bad --warmup");
+        break;
+      case "--generator": {
+        const g = value();
+        if (g !== "auto" && g !== "builtin") die("--generator is auto or builtin");
+        s.generator = g as "auto" | "builtin";
+        break;
+      }
+      case "--load-runtime": {
+        const r = value();
+        if (!(RUNTIMES as readonly string[]).includes(r)) die(`unknown runtime ${r}`);
+        s.loadRuntime = r as RuntimeName;
+        break;
+      }
+      default:
+        die(`unknown argument ${a}`);
+    }
+  }
+  if (s.runtimes.length === 0) s.runtimes = [...RUNTIMES];
+  if (s.scenarios.length === 0) s.scenarios = SCENARIOS.map((x) => x.name);
+  return s;
+}
+
+// ─── Rows ─────────────────────────────────────────────────────────────────────────────────────
+
+type ServerKind = "wirecore" | "native";
+
+/** One idle-memory run. */
+interface IdleRun {
+  kbPerConn: number;
+  rssBeforeKb: number;
+  rssAfterKb: number;
+  /** Idle connections open when the memory was read. */
+  open: number;
+  good: number;
+  errors: Record<string, number>;
+}
+
+/** One row of a table: a server on a runtime in a scenario (and variant). */
+interface Row {
+  scenario: string;
+  /** "10 routes" for routes-scaling; "" elsewhere. */
+  variant: string;
+  runtime: RuntimeName;
+  server: ServerKind;
+  /** Which load generator measured the row. */
+  generator: string;
+  unit: "req/s" | "MB/s" | "KB/conn";
+  lowerIsBetter: boolean;
+  /** Median of the runs' headline number. */
+  value: number | null;
+  spreadPercent: number | null;
+  /** Medians of the runs' latency percentiles, ms. */
+  p50: number | null;
+  p99: number | null;
+  errors: Record<string, number>;
+  /** Errors the built-in generator found while warming up (it verifies every response). */
+  warmupErrors: Record<string, number>;
+  runs: (RunResult | IdleRun)[];
+  notes: string[];
+  skipped?: string;
+}
+
+function emptyRow(scenario: string, variant: string, runtime: RuntimeName, server: ServerKind, unit: Row["unit"]): Row {
+  return {
+    scenario,
+    variant,
+    runtime,
+    server,
+    generator: "—",
+    unit,
+    lowerIsBetter: unit === "KB/conn",
+    value: null,
+    spreadPercent: null,
+    p50: null,
+    p99: null,
+    errors: {},
+    warmupErrors: {},
+    runs: [],
+    notes: [],
+  };
+}
+
+function finishLoadRow(row: Row): void {
+  const runs = row.runs as RunResult[];
+  const values = runs.map((r) => (row.unit === "MB/s" ? r.mbps : r.rps));
+  row.value = median(values);
+  row.spreadPercent = spreadPercent(values);
+  // wrk now and then reports no latency at all for a short run (all percentiles 0): leave those out.
+  const timed = runs.filter((r) => r.p99 > 0);
+  if (timed.length < runs.length) {
+    row.notes.push(`${runs.length - timed.length} of ${runs.length} runs came without latencies from wrk (a known wrk bug with pipelining, wg/wrk#236)`);
+  }
+  row.p50 = median(timed.map((r) => r.p50));
+  row.p99 = median(timed.map((r) => r.p99));
+  row.errors = sumErrors(runs.map((r) => r.errors));
+  const reconnects = runs.reduce((n, r) => n + r.reconnects, 0);
+  if (reconnects > 0) row.notes.push(`the server closed connections: ${reconnects} reconnects over ${runs.length} runs`);
+}
+
+// ─── Context ──────────────────────────────────────────────────────────────────────────────────
+
+interface Context {
+  settings: Settings;
+  pin: ReturnType<typeof pinning>;
+  wrk: { path: string; version: string } | null;
+  loadRuntime: RuntimeInfo;
+  builtinName: string;
+  fd: { soft: number; hard: number };
+}
+
+const log = (message: string): void => void process.stderr.write(message + "\n");
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Placement for the server (CPU 0) or the generator (CPU 1), with room for `fds` descriptors. */
+function placement(ctx: Context, role: "server" | "generator", fds: number): Placement {
+  const p: Placement = { taskset: ctx.pin.taskset, cpu: role === "server" ? 0 : 1 };
+  const need = fds + 256;
+  if (ctx.fd.soft < need) p.fdLimit = Math.min(need, ctx.fd.hard);
+  return p;
+}
+
+const PEERS: Record<RuntimeName, string> = {
+  node: "bench/peers/node-http.ts",
+  bun: "bench/peers/bun-serve.ts",
+  deno: "bench/peers/deno-serve.ts",
+};
+
+function serverCommand(rt: RuntimeInfo, script: string, extra: string[] = []): string[] {
+  return [...rt.command, script, "--port", "0", "--idle-timeout", "120", ...extra];
+}
+
+interface RunningServer {
+  child: Child;
+  port: number;
+}
+
+async function startServer(command: string[], place: Placement): Promise<RunningServer> {
+  const child = new Child(command, place);
+  try {
+    const line = await child.waitLine((l) => /listening on http:\/\/127\.0\.0\.1:\d+/.test(l), 30_000, "server start");
+    return { child, port: Number(/127\.0\.0\.1:(\d+)/.exec(line)![1]) };
+  } catch (error) {
+    await child.kill();
+    throw error;
+  }
+}
+
+function generatorFor(ctx: Context): string {
+  return ctx.wrk !== null ? ctx.wrk.version : ctx.builtinName;
+}
+
+async function measure(ctx: Context, port: number, spec: LoadSpec, durationMs: number): Promise<RunResult> {
+  const target = { port, spec, durationMs };
+  const place = placement(ctx, "generator", spec.connections);
+  return ctx.wrk !== null ? runWrk(ctx.wrk.path, target, place) : runBuiltin(ctx.loadRuntime.command, target, place);
+}
+
+/**
+ * Warm up with the built-in generator, which also verifies every response: its errors and the
+ * connections the server closed go into the row, whichever generator measures it afterwards.
+ */
+async function warmUp(ctx: Context, port: number, spec: LoadSpec, row: Row): Promise<void> {
+  if (ctx.settings.warmupMs <= 0) return;
+  let r: RunResult;
+  try {
+    r = await runBuiltin(ctx.loadRuntime.command, { port, spec, durationMs: ctx.settings.warmupMs }, placement(ctx, "generator", spec.connections));
+  } catch (error) {
+    row.notes.push(`warm-up failed: ${String((error as Error).message).split("\n")[0]}`);
+    log(String((error as Error).message));
+    return;
+  }
+  row.warmupErrors = sumErrors([row.warmupErrors, r.errors]);
+  if (r.reconnects > 0 && ctx.wrk !== null) {
+    row.notes.push(`warm-up: the server closed ${r.reconnects} connections in ${ctx.settings.warmupMs / 1000} s (wrk reconnects silently)`);
+  }
+}
+
+function fmtValue(v: number, unit: Row["unit"]): string {
+  if (unit === "MB/s") return v.toLocaleString("en-US", { maximumFractionDigits: v < 100 ? 1 : 0 });
+  if (unit === "KB/conn") return v.toLocaleString("en-US", { maximumFractionDigits: 2 });
+  return Math.round(v).toLocaleString("en-US");
+}
+
+// ─── Scenarios ────────────────────────────────────────────────────────────────────────────────
+
+async function runLoadScenario(ctx: Context, scenario: LoadScenario, rt: RuntimeInfo): Promise<Row[]> {
+  const unit = scenario.metric === "MB/s" ? "MB/s" : "req/s";
+  const kinds: [ServerKind, string][] = [["wirecore", "bench/servers/wirecore.ts"], ["native", PEERS[rt.name]]];
+  const rows = kinds.map(([kind]) => emptyRow(scenario.name, "", rt.name, kind, unit));
+  const servers: (RunningServer | null)[] = [];
+  try {
+    // Both servers up at once (the idle one costs nothing), then their runs alternate, so
+    // drift in the machine's state spreads evenly over both.
+    const started = await Promise.allSettled(kinds.map(([, script]) => startServer(serverCommand(rt, script), placement(ctx, "server", scenario.spec.connections))));
+    started.forEach((s, i) => {
+      if (s.status === "fulfilled") servers.push(s.value);
+      else {
+        servers.push(null);
+        rows[i]!.skipped = `server did not start: ${String((s.reason as Error).message).split("\n")[0]}`;
+        log(String((s.reason as Error).message));
+      }
+    });
+    // Warm both at once: the generator has its own CPU, and the servers share theirs.
+    await Promise.all(
+      servers.map(async (server, i) => {
+        if (server) await warmUp(ctx, server.port, scenario.spec, rows[i]!);
+      }),
+    );
+    for (let run = 0; run < ctx.settings.runs; run++) {
+      for (let i = 0; i < rows.length; i++) {
+        const server = servers[i];
+        const row = rows[i]!;
+        if (!server) continue;
+        try {
+          const r = await measure(ctx, server.port, scenario.spec, ctx.settings.durationMs);
+          row.runs.push(r);
+          row.generator = generatorFor(ctx);
+          const errs = Object.values(r.errors).reduce((a, b) => a + b, 0);
+          log(`  ${scenario.name} · ${rt.name} · ${row.server} run ${run + 1}/${ctx.settings.runs}: ${fmtValue(unit === "MB/s" ? r.mbps : r.rps, unit)} ${unit}, p99 ${r.p99.toFixed(2)} ms${errs > 0 ? `, ${errs} errors` : ""}`);
+        } catch (error) {
+          row.notes.push(`run ${run + 1} failed: ${String((error as Error).message).split("\n")[0]}`);
+          log(String((error as Error).message));
+        }
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s?.child.kill()));
+  }
+  for (const row of rows) if (!row.skipped) finishLoadRow(row);
+  return rows;
+}
+
+async function runIdleScenario(ctx: Context, scenario: IdleScenario, rt: RuntimeInfo): Promise<Row[]> {
+  let count = scenario.connections;
+  const rows: Row[] = [];
+  const kinds: [ServerKind, string][] = [["wirecore", "bench/servers/wirecore.ts"], ["native", PEERS[rt.name]]];
+  for (const [kind] of kinds) rows.push(emptyRow(scenario.name, "", rt.name, kind, "KB/conn"));
+  if (ctx.fd.hard < count + 256) {
+    count = Math.max(100, ctx.fd.hard - 256);
+    for (const row of rows) row.notes.push(`open-file hard limit ${ctx.fd.hard}: measured with ${count} connections instead of ${scenario.connections}`);
+  }
+  const warmSpec: LoadSpec = { method: "GET", path: scenario.path, variants: 1, bodySize: 0, connections: 16, pipeline: 1 };
+  for (let run = 0; run < ctx.settings.idleRuns; run++) {
+    for (let i = 0; i < kinds.length; i++) {
+      const row = rows[i]!;
+      if (row.skipped) continue;
+      let server: RunningServer | null = null;
+      try {
+        // A fresh server per run: its memory before the connections is the baseline.
+        server = await startServer(serverCommand(rt, kinds[i]![1]), placement(ctx, "server", count));
+        const warm = await runBuiltin(ctx.loadRuntime.command, { port: server.port, spec: warmSpec, durationMs: Math.min(500, Math.max(200, ctx.settings.warmupMs)) }, placement(ctx, "generator", 16));
+        row.warmupErrors = sumErrors([row.warmupErrors, warm.errors]);
+        const settle = ctx.settings.quick ? 300 : 1000;
+        await sleep(settle);
+        const before = rssKb(server.child.pid);
+        const idle = await openIdle(ctx.loadRuntime.command, server.port, scenario.path, count, placement(ctx, "generator", count));
+        await sleep(settle + 200);
+        const after = rssKb(server.child.pid);
+        const report = await idle.report();
+        await idle.close();
+        if (before === null || after === null) throw new Error(`cannot read /proc/${server.child.pid}/status`);
+        const open = report.open;
+        const r: IdleRun = {
+          kbPerConn: open > 0 ? (after - before) / open : 0,
+          rssBeforeKb: before,
+          rssAfterKb: after,
+          open,
+          good: report.good,
+          errors: report.errors,
+        };
+        row.runs.push(r);
+        row.generator = `${ctx.builtinName} (idle)`;
+        if (open < count) row.notes.push(`run ${run + 1}: only ${open} of ${count} connections open when measured (${report.closedByServer} closed by the server)`);
+        log(`  idle-memory · ${rt.name} · ${row.server} run ${run + 1}/${ctx.settings.idleRuns}: RSS ${(before / 1024).toFixed(1)} → ${(after / 1024).toFixed(1)} MiB over ${open} connections = ${r.kbPerConn.toFixed(2)} KB/conn`);
+      } catch (error) {
+        row.notes.push(`run ${run + 1} failed: ${String((error as Error).message).split("\n")[0]}`);
+        log(String((error as Error).message));
+      } finally {
+        await server?.child.kill();
+      }
+    }
+  }
+  for (const row of rows) {
+    const runs = row.runs as IdleRun[];
+    row.value = median(runs.map((r) => r.kbPerConn));
+    row.spreadPercent = spreadPercent(runs.map((r) => r.kbPerConn));
+    row.errors = sumErrors(runs.map((r) => r.errors));
+    if (runs.length === 0 && !row.skipped) row.skipped = "every run failed";
+    if (runs.some((r) => r.kbPerConn <= 0)) {
+      row.notes.push("RSS did not grow: the garbage collector freed more than the connections took, so the per-connection cost is below this measurement's noise");
+    }
+  }
+  return rows;
+}
+
+const ROUTES_SKIP = "no native router to scale (node:http and Deno.serve have none; Bun.serve routes not measured): ratio n/a";
+
+async function runRoutesScenario(ctx: Context, scenario: RoutesScenario, rt: RuntimeInfo): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const size of scenario.sizes) {
+    const variant = `${size.toLocaleString("en-US")} routes`;
+    const row = emptyRow(scenario.name, variant, rt.name, "wirecore", "req/s");
+    const spec: LoadSpec = { ...scenario.spec, path: middleRoute(size) };
+    let server: RunningServer | null = null;
+    try {
+      server = await startServer(serverCommand(rt, "bench/servers/routes.ts", ["--routes", String(size)]), placement(ctx, "server", spec.connections));
+      await warmUp(ctx, server.port, spec, row);
+      for (let run = 0; run < ctx.settings.runs; run++) {
+        const r = await measure(ctx, server.port, spec, ctx.settings.durationMs);
+        row.runs.push(r);
+        row.generator = generatorFor(ctx);
+        log(`  routes-scaling · ${rt.name} · ${variant} run ${run + 1}/${ctx.settings.runs}: ${fmtValue(r.rps, "req/s")} req/s (${spec.path})`);
+      }
+    } catch (error) {
+      row.notes.push(`failed: ${String((error as Error).message).split("\n")[0]}`);
+      log(String((error as Error).message));
+    } finally {
+      await server?.child.kill();
+    }
+    finishLoadRow(row);
+    if (row.runs.length === 0) row.skipped = "every run failed";
+    rows.push(row);
+  }
+  const native = emptyRow(scenario.name, "", rt.name, "native", "req/s");
+  native.skipped = ROUTES_SKIP;
+  rows.push(native);
+  return rows;
+}
+
+// ─── Output ───────────────────────────────────────────────────────────────────────────────────
+
+interface Ratio {
+  scenario: string;
+  variant: string;
+  runtime: RuntimeName;
+  /** wirecore ÷ native of the headline number; null when either is missing. */
+  ratio: number | null;
+  lowerIsBetter: boolean;
+}
+
+function ratios(rows: readonly Row[]): Ratio[] {
+  const out: Ratio[] = [];
+  for (const w of rows) {
+    if (w.server !== "wirecore") continue;
+    const n = rows.find((r) => r.server === "native" && r.scenario === w.scenario && r.runtime === w.runtime && (r.variant === w.variant || r.variant === ""));
+    // A memory growth ≤ 0 is below the noise floor: no meaningful ratio.
+    const ok = w.value !== null && n !== undefined && n.value !== null && n.value > 0 && (!w.lowerIsBetter || w.value > 0);
+    out.push({ scenario: w.scenario, variant: w.variant, runtime: w.runtime, ratio: ok ? w.value! / n!.value! : null, lowerIsBetter: w.lowerIsBetter });
+  }
+  return out;
+}
+
+function table(headers: string[], body: string[][], right: boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(headers), line(widths.map((w) => "─".repeat(w))), ...body.map(line)].join("\n");
+}
+
+function errorText(errors: Record<string, number>): string {
+  const entries = Object.entries(errors);
+  if (entries.length === 0) return "0";
+  return entries.map(([k, v]) => `${v} ${k}`).join(", ");
+}
+
+function printScenario(scenario: Scenario, rows: readonly Row[], rs: readonly Ratio[]): void {
+  const unit = rows.find((r) => !r.skipped)?.unit ?? (scenario.kind === "idle" ? "KB/conn" : "req/s");
+  const idle = scenario.kind === "idle";
+  const headers = ["runtime", "server", ...(scenario.kind === "routes" ? ["routes"] : []), "generator", unit, "spread", ...(idle ? ["RSS before→after", "open"] : ["p50", "p99"]), "errors", "wirecore÷native"];
+  const right = headers.map((h) => [unit, "spread", "p50", "p99", "open", "wirecore÷native", "routes"].includes(h));
+  const body: string[][] = [];
+  const notes: string[] = [];
+  for (const row of rows) {
+    const ratio = rs.find((r) => r.scenario === row.scenario && r.runtime === row.runtime && r.variant === row.variant && row.server === "wirecore");
+    const cells: string[] = [row.runtime, row.server];
+    if (scenario.kind === "routes") cells.push(row.variant.replace(" routes", "") || "—");
+    if (row.skipped) {
+      body.push([...cells, "—", "skipped", "", "", "", "", ""]);
+      notes.push(`${row.runtime} ${row.server}: ${row.skipped}`);
+      continue;
+    }
+    cells.push(row.generator, row.value === null ? "—" : fmtValue(row.value, row.unit), row.spreadPercent === null ? "—" : `${row.spreadPercent.toFixed(1)}%`);
+    if (idle) {
+      const runs = row.runs as IdleRun[];
+      const before = median(runs.map((r) => r.rssBeforeKb));
+      const after = median(runs.map((r) => r.rssAfterKb));
+      cells.push(before === null ? "—" : `${(before / 1024).toFixed(1)}→${(after! / 1024).toFixed(1)} MiB`, String(median(runs.map((r) => r.open)) ?? "—"));
+    } else {
+      cells.push(row.p50 === null ? "—" : `${row.p50.toFixed(2)} ms`, row.p99 === null ? "—" : `${row.p99.toFixed(2)} ms`);
+    }
+    cells.push(errorText(row.errors));
+    cells.push(ratio ? (ratio.ratio === null ? "n/a" : ratio.ratio.toFixed(2)) : "");
+    body.push(cells);
+    for (const n of row.notes) notes.push(`${row.runtime} ${row.server}${row.variant ? ` (${row.variant})` : ""}: ${n}`);
+    const warm = Object.keys(row.warmupErrors);
+    if (warm.length > 0) notes.push(`${row.runtime} ${row.server}: built-in verification during warm-up found ${errorText(row.warmupErrors)}`);
+  }
+  console.log(`\n${scenario.name} — ${scenario.title}`);
+  console.log(table(headers, body, right));
+  if (scenario.kind === "routes") {
+    for (const rt of new Set(rows.map((r) => r.runtime))) {
+      const mine = rows.filter((r) => r.runtime === rt && r.server === "wirecore" && r.value !== null);
+      if (mine.length >= 2) {
+        const first = mine[0]!;
+        const last = mine[mine.length - 1]!;
+        console.log(`  ${rt}: ${last.variant} run at ${((last.value! / first.value!) * 100).toFixed(0)}% of the rate with ${first.variant}`);
+      }
+    }
+  }
+  for (const n of new Set(notes)) console.log(`  note: ${n}`);
+}
+
+/** One Markdown table over every scenario: the medians side by side and the ratio. */
+function markdownSummary(rows: readonly Row[], rs: readonly Ratio[]): string {
+  const out = [
+    "| scenario | runtime | wirecore | native | wirecore ÷ native | p99 wirecore / native | generator |",
+    "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+  ];
+  const p99 = (r: Row | undefined): string => (r?.p99 == null ? "—" : `${r.p99.toFixed(1)} ms`);
+  for (const w of rows) {
+    if (w.server !== "wirecore") continue;
+    const n = rows.find((r) => r.server === "native" && r.scenario === w.scenario && r.runtime === w.runtime && (r.variant === w.variant || r.variant === ""));
+    const ratio = rs.find((r) => r.scenario === w.scenario && r.runtime === w.runtime && r.variant === w.variant);
+    const value = (r: Row | undefined): string =>
+      r === undefined || r.skipped ? "—" : r.value === null ? "—" : `${fmtValue(r.value, r.unit)} ${r.unit}`;
+    const name = w.variant ? `${w.scenario} (${w.variant})` : w.scenario;
+    const latency = w.unit === "KB/conn" ? "" : `${p99(w)} / ${n?.skipped ? "—" : p99(n)}`;
+    out.push(`| ${name} | ${w.runtime} | ${value(w)} | ${value(n)} | ${ratio?.ratio == null ? "n/a" : ratio.ratio.toFixed(2)} | ${latency} | ${w.generator} |`);
+  }
+  return out.join("\n");
+}
+
+const COLORS: Record<string, string> = { node: "#3c873a", bun: "#e0a030", deno: "#2b3a55" };
+
+// ─── Main ─────────────────────────────────────────────────────────────────────────────────────
+
+async function main(): Promise<void> {
+  installCleanup();
+  const settings = parseSettings(process.argv.slice(2));
+  const started = Date.now();
+  const pin = pinning();
+  const wrk = settings.generator === "auto" ? findWrk() : null;
+  const infos = new Map<RuntimeName, RuntimeInfo | string>(RUNTIMES.map((r) => [r, findRuntime(r)]));
+  let loadRuntime = infos.get(settings.loadRuntime)!;
+  if (typeof loadRuntime === "string") {
+    log(`bench: the built-in generator cannot run on ${settings.loadRuntime} (${loadRuntime}); using node`);
+    loadRuntime = infos.get("node") as RuntimeInfo;
+  }
+  const builtinName = `built-in (${loadRuntime.name} ${loadRuntime.version})`;
+  const ctx: Context = { settings, pin, wrk, loadRuntime, builtinName, fd: fdLimits() };
+  const cpu = cpuModel();
+
+  const versions = RUNTIMES.map((r) => {
+    const info = infos.get(r)!;
+    return typeof info === "string" ? `${r}: missing` : `${r} ${info.version}`;
+  });
+  console.log(`wirecore bench${settings.quick ? " --quick" : ""} — ${new Date().toISOString()}`);
+  console.log(`CPU: ${cpu}, ${pin.cores} cores; ${pin.note}`);
+  console.log(`runtimes: ${versions.join(", ")}`);
+  console.log(
+    wrk !== null
+      ? `load generator: ${wrk.version} (1 thread) for the HTTP/1.1 load scenarios; ${builtinName} for warm-up (it verifies every response) and idle-memory`
+      : `load generator: ${builtinName} for everything (${settings.generator === "builtin" ? "--generator builtin" : "wrk is not on PATH"})`,
+  );
+  console.log(
+    `runs: ${settings.runs} × ${settings.durationMs / 1000} s per row after ${settings.warmupMs / 1000} s warm-up (median, spread = (max−min)/median); idle-memory ${settings.idleRuns} run(s)`,
+  );
+
+  const rows: Row[] = [];
+  const selected = SCENARIOS.filter((s) => settings.scenarios.includes(s.name));
+  for (const scenario of selected) {
+    const scenarioStart = Date.now();
+    log(`\n[${scenario.name}]`);
+    const mine: Row[] = [];
+    for (const name of settings.runtimes) {
+      const info = infos.get(name)!;
+      if (typeof info === "string") {
+        for (const server of ["wirecore", "native"] as const) {
+          const row = emptyRow(scenario.name, "", name, server, scenario.kind === "idle" ? "KB/conn" : scenario.kind === "load" && scenario.metric === "MB/s" ? "MB/s" : "req/s");
+          row.skipped = info;
+          mine.push(row);
+        }
+        continue;
+      }
+      if (scenario.kind === "load") mine.push(...(await runLoadScenario(ctx, scenario, info)));
+      else if (scenario.kind === "idle") mine.push(...(await runIdleScenario(ctx, scenario, info)));
+      else mine.push(...(await runRoutesScenario(ctx, scenario, info)));
+    }
+    rows.push(...mine);
+    log(`[${scenario.name}] ${((Date.now() - scenarioStart) / 1000).toFixed(1)} s`);
+    printScenario(scenario, mine, ratios(mine));
+  }
+
+  // ── files ──
+  const rs = ratios(rows);
+  const runtimeVersions: Record<string, string | null> = {};
+  for (const r of RUNTIMES) {
+    const info = infos.get(r)!;
+    runtimeVersions[r] = typeof info === "string" ? null : info.version;
+  }
+  const outDir = join(ROOT, "bench", "results");
+  mkdirSync(outDir, { recursive: true });
+  const date = new Date().toISOString();
+  const json = {
+    schema: 1,
+    date,
+    quick: settings.quick,
+    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+    elapsedSeconds: Math.round((Date.now() - started) / 1000),
+    settings: { runs: settings.runs, durationMs: settings.durationMs, warmupMs: settings.warmupMs, idleRuns: settings.idleRuns, runtimes: settings.runtimes, scenarios: settings.scenarios },
+    machine: { cpu, cores: pin.cores, os: `${platform()} ${release()}`, pinned: pin.taskset !== null, pinning: pin.note, openFiles: ctx.fd },
+    runtimes: runtimeVersions,
+    generators: { wrk: wrk?.version ?? null, builtin: builtinName },
+    scenarios: selected,
+    rows,
+    ratios: rs,
+  };
+  writeFileSync(join(outDir, "latest.json"), JSON.stringify(json, (_k, v) => (v === Infinity ? "unlimited" : v), 2) + "\n");
+
+  const groups: ChartGroup[] = selected.map((s) => {
+    const mine = rs.filter((r) => r.scenario === s.name);
+    const bars = settings.runtimes.map((runtime) => {
+      // routes-scaling has one ratio per table size; they are all n/a today.
+      const r = mine.find((x) => x.runtime === runtime && x.ratio !== null);
+      return { runtime, ratio: r?.ratio ?? null };
+    });
+    return {
+      label: s.name,
+      sublabel: s.kind === "idle" ? "KB/conn, lower is better" : s.kind === "load" && s.metric === "MB/s" ? "MB/s" : "req/s",
+      bars,
+      reason: s.kind === "routes" ? "no native router" : "no result",
+    };
+  });
+  const svg = ratioChart(groups, {
+    title: "wirecore ÷ the runtime's own HTTP server",
+    subtitle: `${date.slice(0, 10)} · ${cpu} · ${pin.taskset !== null ? "server and generator pinned to one CPU each" : "not pinned"} · ${settings.quick ? "--quick" : `${settings.runs} runs`} · ${versions.join(", ")}`,
+    runtimes: settings.runtimes,
+    colors: COLORS,
+    footnote:
+      "Bars above the line: wirecore is faster than the runtime's own server (idle-memory: below the line, it uses less memory per connection). Medians of repeated runs; details in latest.json.",
+  });
+  writeFileSync(join(outDir, "latest.svg"), svg);
+  if (settings.markdown) console.log(`\n${markdownSummary(rows, rs)}`);
+  console.log(`\nwrote bench/results/latest.json and bench/results/latest.svg in ${json.elapsedSeconds} s`);
+}
+
+try {
+  await main();
+} finally {
+  killAll();
+}

@@ -1,0 +1,18 @@
+/**
+ * wirecore serving the reference app (examples/app.ts) for the bench, on whichever runtime runs
+ * it — the same as `npm run serve:<runtime>`, plus `--idle-timeout S` so idle keep-alive
+ * connections live as long as the native peers' (idle-memory opens 10 000 of them).
+ *
+ *   node bench/servers/wirecore.ts --port 3000     bun …     deno run -A …
+ */
+import process from "node:process";
+import { createApp } from "../../examples/app.ts";
+import { peerArgs } from "../peers/args.ts";
+import { runtimeServe } from "./runtime-serve.ts";
+
+const { port, idleTimeoutSeconds } = peerArgs(process.argv.slice(2));
+const serve = await runtimeServe();
+const server = serve(createApp(), { port, hostname: "127.0.0.1", keepAliveTimeout: idleTimeoutSeconds * 1000 });
+await server.ready;
+console.log(`listening on ${server.url}`);
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
