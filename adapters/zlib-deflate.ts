@@ -3,10 +3,12 @@
  * Deno all provide (https://nodejs.org/api/zlib.html). Shared by the three adapters.
  *
  * Each message is one synchronous raw-DEFLATE call ending in a sync flush
- * (`finishFlush: Z_SYNC_FLUSH`). Context takeover (§7.1.1) is kept by passing the last window of
- * earlier messages as the preset dictionary: the peer's LZ77 window holds exactly those bytes, so
- * back-references into it decode the same as with one long-lived stream. Decompression stops at
- * `maxOutputLength`, so a bomb costs at most the limit.
+ * (`finishFlush: Z_SYNC_FLUSH`). Context takeover (§7.1.1) keeps the last window of earlier
+ * messages: inflating puts it in front of the message as stored blocks, so the peer's
+ * back-references into it resolve as with one long-lived stream; deflating passes it as the
+ * preset dictionary (Deno's node:zlib ignores that for raw streams: there the output is still
+ * valid, only less compressed). Decompression stops at `maxOutputLength`, so a bomb costs at
+ * most the limit.
  * @module
  */
 import zlib from "node:zlib";
@@ -49,31 +51,63 @@ class ZlibDeflater implements RawDeflater {
   }
 }
 
+/**
+ * The last window of earlier output as stored (uncompressed) DEFLATE blocks (RFC 1951 §3.2.4):
+ * inflating them first fills the decoder's window with exactly the history the peer's
+ * back-references point into. This works on every zlib, where a preset dictionary on a raw
+ * stream does not (Deno's node:zlib ignores it).
+ */
+function storedBlocks(history: Uint8Array): Uint8Array {
+  const blocks = Math.ceil(history.length / 0xffff);
+  const out = new Uint8Array(history.length + blocks * 5);
+  let at = 0;
+  for (let from = 0; from < history.length; from += 0xffff) {
+    const length = Math.min(0xffff, history.length - from);
+    out[at] = 0x00; // BFINAL 0, BTYPE 00, then padding to the byte boundary
+    out[at + 1] = length & 0xff;
+    out[at + 2] = length >>> 8;
+    out[at + 3] = ~length & 0xff;
+    out[at + 4] = (~length >>> 8) & 0xff;
+    out.set(history.subarray(from, from + length), at + 5);
+    at += 5 + length;
+  }
+  return out;
+}
+
 class ZlibInflater implements RawInflater {
-  readonly #windowBits: number;
+  readonly #windowSize: number;
   #window: Uint8Array | null = null;
 
   constructor(windowBits: number) {
-    // zlib's raw inflate needs a window of at least 2^9 to read 2^8-window streams too.
-    this.#windowBits = Math.max(windowBits, 9);
+    this.#windowSize = 1 << windowBits;
   }
   inflate(data: Uint8Array, maxOutput: number): Uint8Array | null {
-    const options: zlib.ZlibOptions = {
-      windowBits: 15,
-      finishFlush: Z_SYNC_FLUSH,
-      maxOutputLength: Math.max(1, maxOutput),
-    };
-    if (this.#window !== null) options.dictionary = this.#window;
+    // Each message starts on a byte boundary (the sender's sync flush aligned it), so it can
+    // follow the stored history directly.
+    const history = this.#window;
+    let input = data;
+    if (history !== null && history.length > 0) {
+      const prefix = storedBlocks(history);
+      input = new Uint8Array(prefix.length + data.length);
+      input.set(prefix);
+      input.set(data, prefix.length);
+    }
+    const skip = history?.length ?? 0;
     let out: Uint8Array;
     try {
-      out = zlib.inflateRawSync(data, options);
+      out = zlib.inflateRawSync(input, {
+        windowBits: 15,
+        finishFlush: Z_SYNC_FLUSH,
+        maxOutputLength: skip + Math.max(1, maxOutput),
+      });
     } catch (error) {
       if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") return null;
       throw error;
     }
-    if (out.length > maxOutput) return null;
-    this.#window = slide(this.#window, out, 1 << this.#windowBits);
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    if (out.length - skip > maxOutput) return null;
+    const message = new Uint8Array(out.buffer, out.byteOffset + skip, out.byteLength - skip);
+    this.#window = slide(this.#window, message, this.#windowSize);
+    return message;
   }
   reset(): void {
     this.#window = null;
@@ -83,8 +117,16 @@ class ZlibInflater implements RawInflater {
   }
 }
 
+/** Whether this zlib honours a preset dictionary on raw deflate (Deno's does not, today). */
+function deflateUsesDictionary(): boolean {
+  const sample = new TextEncoder().encode("wirecore permessage-deflate context takeover probe");
+  const options: zlib.ZlibOptions = { finishFlush: Z_SYNC_FLUSH, dictionary: sample };
+  return zlib.deflateRawSync(sample, options).length < sample.length / 2;
+}
+
 /** The `node:zlib` implementation of the core's {@link DeflateProvider}. */
 export const zlibDeflateProvider: DeflateProvider = {
+  serverContextTakeover: deflateUsesDictionary(),
   createDeflate: (windowBits, level) => new ZlibDeflater(windowBits, level),
   createInflate: (windowBits) => new ZlibInflater(windowBits),
 };

@@ -6,6 +6,7 @@ export interface BunSocket<Data> {
   data: Data;
   readonly remoteAddress: string;
   readonly remotePort?: number;
+  readonly alpnProtocol?: string | false | null;
   write(data: Uint8Array): number;
   end(): void;
   terminate(): void;
@@ -35,6 +36,7 @@ export interface BunRuntime {
     hostname: string;
     port: number;
     allowHalfOpen?: boolean;
+    tls?: { cert: string; key: string; ALPNProtocols?: Uint8Array };
     socket: BunSocketHandler<Data>;
   }): BunListener;
 }

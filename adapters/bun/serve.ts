@@ -23,9 +23,12 @@ class BunTransport implements Transport {
   #queued = 0;
   #ending = false;
 
-  constructor(socket: BunSocket<BunTransport>) {
+  constructor(socket: BunSocket<BunTransport>, tls: boolean) {
     this.#socket = socket;
-    this.info = { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort ?? 0, tls: false };
+    const info: TransportInfo = { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort ?? 0, tls };
+    // The TLS handshake finishes after `open`: read the ALPN result when asked.
+    if (tls) Object.defineProperty(info, "alpn", { get: () => socket.alpnProtocol || undefined, enumerable: true });
+    this.info = info;
   }
 
   write(bytes: Uint8Array): boolean {
@@ -75,6 +78,13 @@ class BunTransport implements Transport {
   }
 }
 
+/** ALPN protocol ids as TLS sends them: each prefixed with its length (RFC 7301 §3.1). */
+function alpnWireFormat(protocols: string[]): Uint8Array {
+  const bytes: number[] = [];
+  for (const id of protocols) bytes.push(id.length, ...Array.from(id, (ch) => ch.charCodeAt(0)));
+  return new Uint8Array(bytes);
+}
+
 function bunRuntime(): BunRuntime {
   const bun = (globalThis as { Bun?: BunRuntime }).Bun;
   if (bun === undefined) throw new Error("wirecore/bun needs the Bun runtime");
@@ -84,15 +94,18 @@ function bunRuntime(): BunRuntime {
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Bun. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const core = new ServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
+  const tls = options.tls;
   const listener = bunRuntime().listen<BunTransport>({
     hostname: core.options.hostname,
     port: core.options.port,
+    // Bun takes ALPN in wire format; a comma list would be one protocol name.
+    tls: tls === undefined ? undefined : { cert: tls.cert, key: tls.key, ALPNProtocols: alpnWireFormat(core.alpnProtocols) },
     // Keep our side open when the client half-closes after its request.
     allowHalfOpen: true,
     socket: {
       open(socket) {
         socket.setNoDelay(true);
-        const transport = new BunTransport(socket);
+        const transport = new BunTransport(socket, tls !== undefined);
         socket.data = transport;
         transport.handler = core.accept(transport);
       },
@@ -114,5 +127,5 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     },
   });
   const address: ServerAddress = { hostname: listener.hostname, port: listener.port };
-  return new Server(core, { listening: Promise.resolve(address), stop: () => listener.stop(false) }, options.signal);
+  return new Server(core, { listening: Promise.resolve(address), stop: () => listener.stop(false), tls: tls !== undefined }, options.signal);
 }

@@ -23,6 +23,17 @@ export interface DenoListener extends AsyncIterable<DenoConn> {
   close(): void;
 }
 
+export interface DenoTlsConn extends DenoConn {
+  handshake(): Promise<{ alpnProtocol: string | null }>;
+}
+
 export interface DenoRuntime {
   listen(options: { hostname: string; port: number; transport?: "tcp" }): DenoListener;
+  listenTls(options: {
+    hostname: string;
+    port: number;
+    cert: string;
+    key: string;
+    alpnProtocols?: string[];
+  }): DenoListener;
 }

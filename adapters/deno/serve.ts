@@ -10,9 +10,12 @@ import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport.ts";
-import type { DenoConn, DenoRuntime } from "./deno-types.ts";
+import type { DenoConn, DenoRuntime, DenoTlsConn } from "./deno-types.ts";
 
-const READ_BUFFER = 64 * 1024;
+/** A connection's read buffer starts small (most requests are small, and idle keep-alive
+ *  connections keep theirs) and grows while reads fill it. */
+const READ_BUFFER_MIN = 4 * 1024;
+const READ_BUFFER_MAX = 64 * 1024;
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
 
@@ -28,15 +31,15 @@ class DenoTransport implements Transport {
   #paused = false;
   #resumeReading: (() => void) | null = null;
 
-  constructor(conn: DenoConn) {
+  constructor(conn: DenoConn, tls: boolean, alpn: string | undefined) {
     this.#conn = conn;
     const addr = conn.remoteAddr;
-    this.info = { remoteAddress: addr.hostname, remotePort: addr.port, tls: false };
+    this.info = { remoteAddress: addr.hostname, remotePort: addr.port, tls, alpn };
   }
 
   /** Read until EOF or error; the one buffer is reused, the core copies what it keeps. */
   async readLoop(): Promise<void> {
-    const buffer = new Uint8Array(READ_BUFFER);
+    let buffer = new Uint8Array(READ_BUFFER_MIN);
     let error: unknown;
     try {
       for (;;) {
@@ -48,6 +51,7 @@ class DenoTransport implements Transport {
           break;
         }
         this.handler?.data(buffer.subarray(0, n));
+        if (n === buffer.length && buffer.length < READ_BUFFER_MAX) buffer = new Uint8Array(buffer.length * 4);
       }
     } catch (e) {
       error = e;
@@ -151,7 +155,31 @@ function denoRuntime(): DenoRuntime {
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Deno. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const core = new ServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
-  const listener = denoRuntime().listen({ hostname: core.options.hostname, port: core.options.port, transport: "tcp" });
+  const { hostname, port } = core.options;
+  const tls = options.tls;
+  const deno = denoRuntime();
+  const listener = tls === undefined
+    ? deno.listen({ hostname, port, transport: "tcp" })
+    : deno.listenTls({ hostname, port, cert: tls.cert, key: tls.key, alpnProtocols: core.alpnProtocols });
+  const start = async (conn: DenoConn): Promise<void> => {
+    let alpn: string | undefined;
+    if (tls !== undefined) {
+      try {
+        alpn = (await (conn as DenoTlsConn).handshake()).alpnProtocol ?? undefined;
+      } catch {
+        // A failed TLS handshake is that client's problem, not the server's.
+        try {
+          conn.close();
+        } catch {
+          // already closed
+        }
+        return;
+      }
+    }
+    const transport = new DenoTransport(conn, tls !== undefined, alpn);
+    transport.handler = core.accept(transport);
+    void transport.readLoop();
+  };
   let stopped = false;
   void (async () => {
     for (;;) {
@@ -168,9 +196,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
       } catch {
         // not a TCP socket
       }
-      const transport = new DenoTransport(conn);
-      transport.handler = core.accept(transport);
-      void transport.readLoop();
+      void start(conn);
     }
   })();
   const address: ServerAddress = { hostname: listener.addr.hostname, port: listener.addr.port };
@@ -179,5 +205,5 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     stopped = true;
     listener.close();
   };
-  return new Server(core, { listening: Promise.resolve(address), stop }, options.signal);
+  return new Server(core, { listening: Promise.resolve(address), stop, tls: tls !== undefined }, options.signal);
 }

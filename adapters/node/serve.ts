@@ -1,5 +1,6 @@
 /**
- * wirecore on Node.js, over `node:net` (https://nodejs.org/api/net.html).
+ * wirecore on Node.js, over `node:net` and `node:tls` (https://nodejs.org/api/net.html,
+ * https://nodejs.org/api/tls.html).
  *
  * @example
  * ```ts
@@ -10,7 +11,8 @@
  * ```
  * @module
  */
-import { createServer, type Socket } from "node:net";
+import { createServer, type Server as NetServer, type Socket } from "node:net";
+import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import { Server, type ServerAddress } from "../../core/server/server.ts";
 import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
@@ -21,9 +23,15 @@ class NodeTransport implements Transport {
   readonly #socket: Socket;
   readonly info: TransportInfo;
 
-  constructor(socket: Socket) {
+  constructor(socket: Socket, tls: boolean) {
     this.#socket = socket;
-    this.info = { remoteAddress: socket.remoteAddress ?? "", remotePort: socket.remotePort ?? 0, tls: false };
+    const alpn = tls ? (socket as TLSSocket).alpnProtocol : false;
+    this.info = {
+      remoteAddress: socket.remoteAddress ?? "",
+      remotePort: socket.remotePort ?? 0,
+      tls,
+      alpn: typeof alpn === "string" ? alpn : undefined,
+    };
   }
   write(bytes: Uint8Array): boolean {
     return this.#socket.write(bytes);
@@ -42,20 +50,34 @@ class NodeTransport implements Transport {
   }
 }
 
+function bind(core: ServerCore, socket: Socket, tls: boolean): void {
+  socket.setNoDelay(true);
+  const conn = core.accept(new NodeTransport(socket, tls));
+  socket.on("data", (chunk: Uint8Array) => conn.data(chunk));
+  socket.on("drain", () => conn.drain());
+  socket.on("end", () => conn.end());
+  // A socket error (reset, EPIPE) only ever closes that connection.
+  socket.on("error", () => {});
+  socket.on("close", (hadError) => conn.closed(hadError ? new Error("Socket error") : undefined));
+}
+
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Node. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const core = new ServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const { port, hostname } = core.options;
+  const tls = options.tls;
   // allowHalfOpen: a client that half-closes after its request still gets the response.
-  const listener = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
-    const conn = core.accept(new NodeTransport(socket));
-    socket.on("data", (chunk: Uint8Array) => conn.data(chunk));
-    socket.on("drain", () => conn.drain());
-    socket.on("end", () => conn.end());
-    // A socket error (reset, EPIPE) only ever closes that connection.
-    socket.on("error", () => {});
-    socket.on("close", (hadError) => conn.closed(hadError ? new Error("Socket error") : undefined));
-  });
+  let listener: NetServer;
+  if (tls !== undefined) {
+    listener = createTlsServer(
+      { cert: tls.cert, key: tls.key, ALPNProtocols: core.alpnProtocols, allowHalfOpen: true },
+      (socket) => bind(core, socket, true),
+    );
+    // A failed TLS handshake is that client's problem, not the server's.
+    listener.on("tlsClientError", () => {});
+  } else {
+    listener = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => bind(core, socket, false));
+  }
   const listening = new Promise<ServerAddress>((resolve, reject) => {
     listener.once("error", reject);
     listener.listen(port, hostname, () => {
@@ -65,5 +87,5 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
       resolve(typeof address === "object" && address !== null ? { hostname: address.address, port: address.port } : { hostname, port });
     });
   });
-  return new Server(core, { listening, stop: () => void listener.close() }, options.signal);
+  return new Server(core, { listening, stop: () => void listener.close(), tls: tls !== undefined }, options.signal);
 }

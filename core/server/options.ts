@@ -1,4 +1,5 @@
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from "../http1/request-head.ts";
+import { type Http2Limits, resolveHttp2Limits } from "../http2/limits.ts";
 import type { DeflateProvider } from "../ws/deflate-provider.ts";
 import type { WebSocketOptions } from "../ws/websocket-options.ts";
 
@@ -22,11 +23,25 @@ export interface ServeOptions extends Partial<ParserLimits> {
   onError?: (error: unknown) => void;
   /** Called once the server listens. */
   onListen?: (address: { hostname: string; port: number }) => void;
+  /**
+   * HTTP/2 limits: concurrent streams, header list size, flow-control windows, flood budgets,
+   * stall and SETTINGS timeouts. Each field is optional; see `Http2Limits` (core/http2/limits.ts)
+   * for what each bounds and its default.
+   */
+  http2?: Partial<Http2Limits>;
+  /** Serve TLS (https, wss, h2 via ALPN) with this PEM certificate chain and key. */
+  tls?: TlsOptions;
   /** WebSocket settings and default handlers (Bun style). */
   // deno-lint-ignore no-explicit-any
   websocket?: WebSocketOptions<any>;
   /** zlib for permessage-deflate; the adapters supply `node:zlib`. */
   deflateProvider?: DeflateProvider;
+}
+
+/** A certificate and its private key, PEM-encoded. */
+export interface TlsOptions {
+  cert: string;
+  key: string;
 }
 
 /** Options with every default filled in. */
@@ -39,6 +54,8 @@ export interface ResolvedOptions extends ParserLimits {
   requestTimeout: number;
   onError: (error: unknown) => void;
   onListen?: (address: { hostname: string; port: number }) => void;
+  /** HTTP/2 limits with their defaults filled in. */
+  http2: Http2Limits;
 }
 
 /** Fill in the defaults. */
@@ -56,5 +73,6 @@ export function resolveOptions(options: ServeOptions = {}): ResolvedOptions {
     requestTimeout: options.requestTimeout ?? 300_000,
     onError: options.onError ?? ((error) => console.error("wirecore: handler error:", error)),
     onListen: options.onListen,
+    http2: resolveHttp2Limits(options.http2),
   };
 }

@@ -3,6 +3,7 @@ import { type FetchHandler, FetchDispatcher } from "../fetch/fetch-dispatcher.ts
 import type { ConnectionHandler, Transport } from "../transport.ts";
 import type { Dispatcher } from "./exchange.ts";
 import { Http1Connection } from "./http1-connection.ts";
+import { Http2Connection } from "../http2/http2-connection.ts";
 import type { ManagedConnection } from "./managed-connection.ts";
 import { PubSub } from "../ws/pubsub.ts";
 import { type ResolvedWebSocketOptions, resolveWebSocketOptions } from "../ws/websocket-options.ts";
@@ -49,6 +50,11 @@ export class ServerCore {
     this.dispatcher = toDispatcher(target, this.options);
   }
 
+  /** ALPN protocol ids to offer on TLS, most preferred first (RFC 7301). */
+  get alpnProtocols(): string[] {
+    return ["http/1.1"];
+  }
+
   /** Number of open connections. */
   get connectionCount(): number {
     return this.#connections.size;
@@ -84,8 +90,8 @@ export class ServerCore {
    * @internal The HTTP/2 side of a connection whose first bytes are the HTTP/2 preface
    * (RFC 9113 §3.4), or null while HTTP/2 is not available.
    */
-  http2Connection(_transport: Transport): ManagedConnection | null {
-    return null;
+  http2Connection(transport: Transport): ManagedConnection | null {
+    return new Http2Connection(transport, this);
   }
 
   /** @internal a connection closed. */

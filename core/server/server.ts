@@ -12,6 +12,8 @@ export interface Listener {
   readonly listening: Promise<ServerAddress>;
   /** Stop accepting new connections. */
   stop(): void;
+  /** Whether connections use TLS (the URL is then https). */
+  tls?: boolean;
 }
 
 /**
@@ -53,11 +55,11 @@ export class Server {
     return this.#address;
   }
 
-  /** `http://host:port` (after `ready`); a wildcard host shows as 127.0.0.1. */
+  /** `http://host:port` or `https://…` (after `ready`); a wildcard host shows as 127.0.0.1. */
   get url(): string {
     const { hostname, port } = this.address;
     const host = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname.includes(":") ? `[${hostname}]` : hostname;
-    return `http://${host}:${port}`;
+    return `${this.#listener.tls === true ? "https" : "http"}://${host}:${port}`;
   }
 
   /** Open connections. */

@@ -36,9 +36,13 @@ export function acceptWebSocket(exchange: UpgradableExchange, options: UpgradeOp
   let codec: PerMessageCodec | null = null;
   let extensions = "";
   if (settings.perMessageDeflate !== null && settings.deflateProvider !== null && result.extensions.length > 0) {
-    const agreement = negotiatePerMessageDeflate(result.extensions, settings.perMessageDeflate);
+    const provider = settings.deflateProvider;
+    const offer = provider.serverContextTakeover === false
+      ? { ...settings.perMessageDeflate, serverNoContextTakeover: true }
+      : settings.perMessageDeflate;
+    const agreement = negotiatePerMessageDeflate(result.extensions, offer);
     if (agreement !== null) {
-      codec = new PerMessageCodec(settings.deflateProvider, agreement.params);
+      codec = new PerMessageCodec(provider, agreement.params);
       extensions = agreement.response;
     }
   }

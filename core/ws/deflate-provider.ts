@@ -46,6 +46,11 @@ export interface RawInflater {
 
 /** Creates compressors and decompressors; one of each per connection that negotiated deflate. */
 export interface DeflateProvider {
+  /**
+   * Whether compressors keep their window between messages. When false the server always
+   * answers with `server_no_context_takeover` (RFC 7692 §7.1.1.1), which is what it then does.
+   */
+  readonly serverContextTakeover?: boolean;
   /** A compressor with a window of 2^windowBits bytes (9–15). `level` 0–9, provider default if omitted. */
   createDeflate(windowBits: number, level?: number): RawDeflater;
   /** A decompressor that accepts streams made with windows up to 2^windowBits bytes (8–15). */

@@ -23,6 +23,8 @@ const CLOSING = 2;
 const CLOSED = 3;
 /** How long we wait for the peer's Close after sending ours, before cutting the connection. */
 const CLOSE_TIMEOUT_MS = 5_000;
+/** Frames made while handling one read are written together, up to this many bytes. */
+const BATCH_LIMIT = 64 * 1024;
 const textDecoder = new TextDecoder();
 const textEncoder = new TextEncoder();
 
@@ -43,6 +45,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
   #closeReported = false;
   #lastActive: number;
   #pingSent = false;
+  #pingSentAt = 0;
   #blocked = false;
   #blockedBytes = 0;
   #corked = 0;
@@ -152,6 +155,8 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     if (this.#corked > 0) {
       this.#batch.push(frame);
       this.#batchBytes += frame.length;
+      // A large batch goes now, so send() sees the socket's backpressure as it happens.
+      if (this.#batchBytes >= BATCH_LIMIT) this.#flush();
       return;
     }
     this.#writeNow(frame);
@@ -297,12 +302,14 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     const idle = this.#options.idleTimeoutMs;
     if (idle <= 0) return;
     const quiet = now - this.#lastActive;
-    if (quiet > idle) {
+    if (quiet > idle / 2 && !this.#pingSent) {
+      // Ask for a sign of life before giving up; any frame back counts.
+      this.#pingSent = true;
+      this.#pingSentAt = now;
+      this.#write(encodePingFrame());
+    } else if (quiet > idle && this.#pingSent && now - this.#pingSentAt >= idle / 2) {
       this.#reportClose(CLOSE_GOING_AWAY, "Idle timeout");
       this.destroy();
-    } else if (quiet > idle / 2 && !this.#pingSent) {
-      this.#pingSent = true;
-      this.#write(encodePingFrame());
     }
   }
 

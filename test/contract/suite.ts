@@ -5,9 +5,13 @@
 import type { Runtime, TestApi } from "./harness.ts";
 import { http1Cases } from "./http1-cases.ts";
 import { stressCases } from "./stress-cases.ts";
+import { wsCases } from "./ws-cases.ts";
+import { tlsCases } from "./tls-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
   http1Cases(t, runtime);
   stressCases(t, runtime);
+  wsCases(t, runtime);
+  tlsCases(t, runtime);
 }
