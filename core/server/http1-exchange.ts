@@ -173,7 +173,11 @@ export class Http1Exchange implements UpgradableExchange {
     const conn = this.#conn;
     let reader: ReadableStreamDefaultReader<Uint8Array | string> | null = null;
     let iterator: AsyncIterator<Uint8Array | string> | null = null;
-    if (source instanceof ReadableStream) {
+    // An echo of the request body reads the body's queue directly, without the stream machinery.
+    const echo = this.body !== null && source === this.body.existingStream ? this.body : null;
+    if (echo !== null) {
+      this.#cancelSource = () => echo.discardRest();
+    } else if (source instanceof ReadableStream) {
       const r = source.getReader();
       reader = r;
       this.#cancelSource = (reason) => void r.cancel(reason).catch(() => {});
@@ -185,10 +189,18 @@ export class Http1Exchange implements UpgradableExchange {
     let written = 0;
     try {
       for (;;) {
-        const next = reader !== null ? await reader.read() : await iterator!.next();
-        if (this.aborted) return conn.destroy();
-        if (next.done) break;
-        const value = next.value;
+        let value: Uint8Array | string;
+        if (echo !== null) {
+          const chunk = await echo.read();
+          if (this.aborted) return conn.destroy();
+          if (chunk === null) break;
+          value = chunk;
+        } else {
+          const next = reader !== null ? await reader.read() : await iterator!.next();
+          if (this.aborted) return conn.destroy();
+          if (next.done) break;
+          value = next.value;
+        }
         const chunk = typeof value === "string" ? encoder.encode(value) : value;
         if (!(chunk instanceof Uint8Array)) throw new TypeError("Response body chunks must be Uint8Array or string");
         if (chunk.length === 0) continue;
