@@ -1,0 +1,71 @@
+/**
+ * Budgets against the known HTTP/2 denial-of-service classes. Each budget is a token bucket of
+ * `limit` tokens refilled at `limit` per `windowMs` on the server clock; an event that finds the
+ * bucket empty means the peer is abusing the protocol, and the connection answers GOAWAY
+ * ENHANCE_YOUR_CALM (RFC 9113 §5.4.1, §7, §10.5).
+ *
+ * - {@link Defences.resets}: streams that end in a reset — RST_STREAM from the peer (Rapid Reset,
+ *   CVE-2023-44487; reset flood, CVE-2019-9514) and RST_STREAM we send because of the peer's
+ *   errors (MadeYouReset, CVE-2025-8671), including REFUSED_STREAM beyond the concurrency limit.
+ * - {@link Defences.control}: frames that cost us work but carry no request data — SETTINGS,
+ *   PING (CVE-2019-9512, 9515), PRIORITY (CVE-2019-9513), empty DATA/CONTINUATION frames
+ *   (CVE-2019-9518), unknown extension frames, tiny WINDOW_UPDATEs (data dribble, CVE-2019-9511).
+ *
+ * Other defences live where the data is: header block caps and the HPACK list limit in the
+ * connection, flow-control windows bound what a request body may buffer, and response bytes
+ * queued per stream are capped (internal data buffering, CVE-2019-9517).
+ *
+ * @example
+ * ```ts
+ * import { FloodBudget } from "./defences.ts";
+ * const pings = new FloodBudget(2, 1000, 0);
+ * pings.spend(0); pings.spend(0); // true, true
+ * pings.spend(0); // false: over budget
+ * pings.spend(1000); // true: refilled
+ * ```
+ * @module
+ */
+
+/** A token bucket on a millisecond clock. */
+export class FloodBudget {
+  readonly limit: number;
+  readonly windowMs: number;
+  #tokens: number;
+  #last: number;
+
+  constructor(limit: number, windowMs: number, now: number) {
+    this.limit = limit;
+    this.windowMs = windowMs;
+    this.#tokens = limit;
+    this.#last = now;
+  }
+
+  /** Spend one token; false when the bucket is empty (the limit is exceeded). */
+  spend(now: number): boolean {
+    if (now > this.#last) {
+      this.#tokens = Math.min(this.limit, this.#tokens + ((now - this.#last) * this.limit) / this.windowMs);
+      this.#last = now;
+    }
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /** Tokens left (for tests and diagnostics). */
+  get remaining(): number {
+    return Math.floor(this.#tokens);
+  }
+}
+
+/** The flood budgets of one connection. */
+export class Defences {
+  /** Streams reset by either side because of the peer. */
+  readonly resets: FloodBudget;
+  /** Frames that need work or an answer but carry no request data. */
+  readonly control: FloodBudget;
+
+  constructor(limits: { maxResets: number; maxControlFrames: number; floodWindowMs: number }, now: number) {
+    this.resets = new FloodBudget(limits.maxResets, limits.floodWindowMs, now);
+    this.control = new FloodBudget(limits.maxControlFrames, limits.floodWindowMs, now);
+  }
+}

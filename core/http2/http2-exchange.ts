@@ -1,0 +1,243 @@
+/**
+ * One request/response on an HTTP/2 stream: the protocol-independent {@link Exchange} the app
+ * layer serves, mirroring `Http1Exchange` — header validation, no body for HEAD/204/304, streamed
+ * bodies with backpressure, the request signal aborted when the stream is reset or the
+ * connection lost — plus response trailers ({@link Http2Exchange.setTrailers}).
+ *
+ * Differences from HTTP/1.1, all in the peer's favour: a failure midway through a streamed body
+ * resets only this stream (RST_STREAM INTERNAL_ERROR), never the connection; and a response body
+ * is sent as the peer's flow-control windows allow (RFC 9113 §5.2), the producer waiting while
+ * more than `maxStreamBuffer` octets are queued.
+ * @module
+ */
+import { HttpError } from "../errors.ts";
+import type { RequestHead } from "../http1/request-head.ts";
+import type { RequestBody } from "../app/request-body.ts";
+import type { BodyStream, Exchange } from "../server/exchange.ts";
+import type { TransportInfo } from "../transport.ts";
+import { ErrorCode } from "./errors.ts";
+import type { Http2Connection } from "./http2-connection.ts";
+import { prepareResponseHeaders, prepareTrailers } from "./response-headers.ts";
+import type { Http2Stream } from "./stream.ts";
+
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+/** Trailer fields, or a function producing them once the body has been sent. */
+export type TrailerSource = string[] | (() => string[]);
+
+/** One request/response on an HTTP/2 stream. */
+export class Http2Exchange implements Exchange {
+  readonly head: RequestHead;
+  readonly body: RequestBody | null;
+  readonly stream: Http2Stream;
+  readonly #conn: Http2Connection;
+  #controller: AbortController | null = null;
+  #cancelSource: ((reason: unknown) => void) | null = null;
+  #trailers: TrailerSource | null = null;
+  responded = false;
+  /** END_STREAM has been sent. */
+  responseDone = false;
+  /** The stream was reset or the connection lost. */
+  aborted = false;
+  /** The handler has answered (or given up); until then a reset stream still counts as busy. */
+  settled = false;
+  /** The stream closed while the handler was still running (counted against concurrency). */
+  zombie = false;
+  /** The connection answered for the app (a timeout); the app's late answer is dropped. */
+  superseded = false;
+  continueSent = false;
+
+  constructor(conn: Http2Connection, stream: Http2Stream, head: RequestHead, body: RequestBody | null) {
+    this.#conn = conn;
+    this.stream = stream;
+    this.head = head;
+    this.body = body;
+  }
+
+  get info(): TransportInfo {
+    return this.#conn.transport.info;
+  }
+
+  get signal(): AbortSignal {
+    const controller = (this.#controller ??= new AbortController());
+    if (this.aborted && !controller.signal.aborted) controller.abort();
+    return controller.signal;
+  }
+
+  /**
+   * HTTP/2 only (an optional extension of {@link Exchange}): send trailer fields after the
+   * response body (RFC 9113 §8.1, a HEADERS frame with END_STREAM). Call it before the body ends
+   * — before `respond()`, or while `respondStream()` runs; a function is called once the last
+   * body chunk is queued, so trailers can depend on the body (a checksum, a status). Names must be
+   * valid field names (lowercased here), values without CR/LF; pseudo-header fields are refused.
+   * Ignored for responses without a body (HEAD, 204, 304).
+   *
+   * @example
+   * ```ts
+   * app.get("/t", (c) => {
+   *   const ex = c.exchange as { setTrailers?: (t: string[]) => void };
+   *   ex.setTrailers?.(["x-checksum", "abc"]);
+   *   return c.text("body");
+   * });
+   * ```
+   */
+  setTrailers(trailers: TrailerSource): void {
+    if (this.responseDone) throw new Error("The response is already complete");
+    if (Array.isArray(trailers)) prepareTrailers(trailers);
+    this.#trailers = trailers;
+  }
+
+  #resolveTrailers(): string[] | null {
+    const source = this.#trailers;
+    if (source === null) return null;
+    const list = typeof source === "function" ? source() : source;
+    if (list.length === 0) return null;
+    return prepareTrailers(list);
+  }
+
+  #settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.#conn.exchangeSettled(this);
+  }
+
+  #isBodyless(status: number): boolean {
+    return this.head.method === "HEAD" || status === 204 || status === 304;
+  }
+
+  respond(status: number, headers: string[], body: string | Uint8Array | null): void {
+    if (this.superseded) return this.#settle();
+    if (this.responded) throw new Error("A response was already sent for this request");
+    const fields = prepareResponseHeaders(headers);
+    checkFinalStatus(status);
+    this.responded = true;
+    this.#settle();
+    if (this.aborted) return; // the stream is gone: nothing to send
+    const bytes = body === null ? EMPTY : typeof body === "string" ? encoder.encode(body) : body;
+    const bodyless = this.#isBodyless(status);
+    const trailers = bodyless ? null : this.#resolveTrailers();
+    const declared = status === 204 || status === 304 ? -1 : bytes.length;
+    const conn = this.#conn;
+    const endOnHeaders = bodyless || (bytes.length === 0 && trailers === null);
+    conn.sendHeaders(this.stream, status, fields, declared, endOnHeaders);
+    if (!endOnHeaders) conn.queueData(this.stream, bytes, true, trailers);
+    conn.commit();
+  }
+
+  async respondStream(status: number, headers: string[], source: BodyStream, contentLength: number): Promise<void> {
+    if (this.superseded) {
+      this.#settle();
+      return cancelQuietly(source);
+    }
+    if (this.responded) throw new Error("A response was already sent for this request");
+    const fields = prepareResponseHeaders(headers);
+    checkFinalStatus(status);
+    const conn = this.#conn;
+    if (this.body !== null && source === this.body.existingStream && this.head.expectContinue && !this.continueSent && !this.aborted) {
+      // An echo reads the whole request body: invite it before the final head (RFC 9110 §10.1.1).
+      this.continueSent = true;
+      conn.sendContinue(this.stream);
+    }
+    this.responded = true;
+    this.#settle();
+    if (this.aborted) return cancelQuietly(source);
+    const bodyless = this.#isBodyless(status);
+    const declared = status === 204 || status === 304 ? -1 : contentLength;
+    conn.sendHeaders(this.stream, status, fields, declared, bodyless);
+    conn.commit();
+    if (bodyless) {
+      await cancelQuietly(source);
+      return;
+    }
+    await this.#pump(source, declared);
+  }
+
+  async #pump(source: BodyStream, declared: number): Promise<void> {
+    const conn = this.#conn;
+    const stream = this.stream;
+    const limit = conn.limits.maxStreamBuffer;
+    let reader: ReadableStreamDefaultReader<Uint8Array | string> | null = null;
+    let iterator: AsyncIterator<Uint8Array | string> | null = null;
+    if (source instanceof ReadableStream) {
+      const r = source.getReader();
+      reader = r;
+      this.#cancelSource = (reason) => void r.cancel(reason).catch(() => {});
+    } else {
+      const it = source[Symbol.asyncIterator]();
+      iterator = it;
+      this.#cancelSource = () => void Promise.resolve(it.return?.()).catch(() => {});
+    }
+    let written = 0;
+    try {
+      for (;;) {
+        const next = reader !== null ? await reader.read() : await iterator!.next();
+        if (this.aborted) return;
+        if (next.done) break;
+        const value = next.value;
+        const chunk = typeof value === "string" ? encoder.encode(value) : value;
+        if (!(chunk instanceof Uint8Array)) throw new TypeError("Response body chunks must be Uint8Array or string");
+        if (chunk.length === 0) continue;
+        written += chunk.length;
+        if (declared >= 0 && written > declared) {
+          throw new HttpError(500, `Response body is longer than its content-length ${declared}`, "BODY_LENGTH_MISMATCH", false);
+        }
+        // The chunk is queued by reference: a producer must not reuse its buffer (web streams don't).
+        conn.queueData(stream, chunk, false, null);
+        conn.commit();
+        while (!this.aborted && (stream.queued >= limit || conn.writeBlocked)) await stream.waitWritable();
+        if (this.aborted) return;
+      }
+      if (declared >= 0 && written !== declared) {
+        throw new HttpError(500, `Response body is shorter than its content-length ${declared}`, "BODY_LENGTH_MISMATCH", false);
+      }
+      conn.queueData(stream, EMPTY, true, this.#resolveTrailers());
+      conn.commit();
+    } catch (error) {
+      // Midway through a body the only honest answer is to reset the stream (the client sees
+      // the response fail); the connection and its other streams go on.
+      this.#cancelSource?.(error);
+      this.#cancelSource = null;
+      if (!this.aborted) this.abort(error);
+      throw error;
+    } finally {
+      this.#cancelSource = null;
+    }
+  }
+
+  /** The stream is gone (reset, connection lost): abort the signal, the body and a streaming source. */
+  disconnect(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.#controller?.abort(reason);
+    this.body?.fail(reason ?? new Error("Stream closed"));
+    const cancel = this.#cancelSource;
+    this.#cancelSource = null;
+    cancel?.(reason);
+    this.stream.wakeWriter();
+  }
+
+  /** Give up on the exchange: reset this stream (RST_STREAM INTERNAL_ERROR); the connection stays. */
+  abort(reason?: unknown): void {
+    this.#settle();
+    if (this.aborted) return;
+    this.disconnect(reason ?? new Error("Exchange aborted"));
+    this.#conn.resetStream(this.stream, ErrorCode.INTERNAL_ERROR);
+  }
+}
+
+/** HTTP/2 has no status line for interim answers to replace: a final status is 200..999 (RFC 9113 §8.1). */
+function checkFinalStatus(status: number): void {
+  if (!Number.isInteger(status) || status < 200 || status > 999) {
+    throw new HttpError(500, `Invalid final response status ${status}`, "INVALID_STATUS");
+  }
+}
+
+async function cancelQuietly(source: BodyStream): Promise<void> {
+  try {
+    if (source instanceof ReadableStream) await source.cancel();
+    else await source[Symbol.asyncIterator]().return?.();
+  } catch {
+    // a source that fails to cancel has nothing more to say to us
+  }
+}
