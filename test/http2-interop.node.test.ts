@@ -26,15 +26,8 @@ import { createApp } from "../examples/app.ts";
 const here = dirname(fileURLToPath(import.meta.url));
 const H2SPEC = [process.env.H2SPEC, resolve(here, "../../shared/tools/h2spec")].find((p) => p !== undefined && p !== "" && existsSync(p));
 
-/**
- * h2spec cases allowed to fail, each with its reason. 3.5/2 sends `INVALID CONNECTION PREFACE`,
- * which is not HTTP/2 and so goes to the HTTP/1.1 side of the port; that side answers it with a
- * 400 response, which h2spec cannot read as frames. Closing silently instead is the HTTP/1.1
- * parser's call (see the HTTP/2 report); then this list is empty.
- */
-const KNOWN_H2SPEC_FAILURES: Record<string, string> = {
-  "http2/3.5: Sends invalid connection preface": "the HTTP/1.1 side answers a non-HTTP first line with 400 instead of closing",
-};
+/** h2spec cases allowed to fail, each with its reason: none. */
+const KNOWN_H2SPEC_FAILURES: Record<string, string> = {};
 
 interface Run {
   code: number | null;

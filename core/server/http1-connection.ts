@@ -6,6 +6,7 @@ import { type BodySource, RequestBody } from "../app/request-body.ts";
 import type { ConnectionHandler, Transport } from "../transport.ts";
 import { type ByteSink, sharedSink } from "./byte-sink.ts";
 import { Http1Exchange } from "./http1-exchange.ts";
+import { upgradeToHttp2, wantsH2c } from "../http2/h2c-upgrade.ts";
 import type { ManagedConnection } from "./managed-connection.ts";
 import type { ServerCore } from "./server-core.ts";
 
@@ -52,6 +53,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   lastActive: number;
   /** Server clock when the first byte of a not yet complete head arrived, or 0. */
   headStartedAt = 0;
+  /** Whether a request head was ever parsed on this connection. */
+  #servedAny = false;
   /** The protocol this connection switched to (WebSocket, HTTP/2); it gets every event. */
   #delegate: ManagedConnection | null = null;
   /** Leading bytes that may be the start of the HTTP/2 preface; null once decided. */
@@ -272,6 +275,12 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   #parseError(error: HttpError): void {
     const ex = this.exchange;
     this.closing = true;
+    if (ex === null && !this.#servedAny && error.code === "INVALID_VERSION") {
+      // The first line does not even end in an HTTP version: the peer speaks another protocol
+      // (a wrong HTTP/2 preface, TLS on the plain port) and could not read an HTTP/1.1 answer.
+      this.destroy();
+      return;
+    }
     if (ex !== null) {
       ex.body?.fail(error);
       if (ex.responded) {
@@ -301,6 +310,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
 
   onHead(head: RequestHead): void {
     this.headStartedAt = 0;
+    this.#servedAny = true;
     const hasBody = head.contentLength > 0 || head.chunked;
     const body = hasBody ? new RequestBody(this, head.contentLength, this.server.options.maxBodySize) : null;
     const ex = new Http1Exchange(this, head, body, this.server.now);
@@ -311,6 +321,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       ex.respond(417, ["content-type", "text/plain; charset=utf-8"], "Unsupported expectation");
       return;
     }
+    // `Upgrade: h2c` (RFC 7540 §3.2): the request becomes stream 1 of an HTTP/2 connection.
+    if (head.upgrade !== "" && wantsH2c(head) && upgradeToHttp2(ex)) return;
     this.server.dispatcher.dispatch(ex);
   }
 

@@ -52,7 +52,7 @@ export class ServerCore {
 
   /** ALPN protocol ids to offer on TLS, most preferred first (RFC 7301). */
   get alpnProtocols(): string[] {
-    return ["http/1.1"];
+    return ["h2", "http/1.1"];
   }
 
   /** Number of open connections. */
