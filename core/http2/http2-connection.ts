@@ -944,12 +944,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
   // ── writing ────────────────────────────────────────────────────────────────────────────────
 
   #sink(): ByteSink {
-    const sink = sharedSink;
-    if (sink.owner !== this) {
-      if (sink.owner !== null) sink.owner.flush();
-      sink.owner = this;
-    }
-    return sink;
+    return sharedSink.acquire(this);
   }
 
   /** Send what the sink holds for this connection. */

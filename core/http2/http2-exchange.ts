@@ -13,6 +13,7 @@
 import { HttpError } from "../errors.ts";
 import type { RequestHead } from "../http1/request-head.ts";
 import type { RequestBody } from "../app/request-body.ts";
+import { BodyChunkReader, cancelQuietly } from "../server/body-reader.ts";
 import type { BodyStream, Exchange } from "../server/exchange.ts";
 import type { TransportInfo } from "../transport.ts";
 import { ErrorCode } from "./errors.ts";
@@ -157,47 +158,25 @@ export class Http2Exchange implements Exchange {
     const conn = this.#conn;
     const stream = this.stream;
     const limit = conn.limits.maxStreamBuffer;
-    let reader: ReadableStreamDefaultReader<Uint8Array | string> | null = null;
-    let iterator: AsyncIterator<Uint8Array | string> | null = null;
-    if (source instanceof ReadableStream) {
-      const r = source.getReader();
-      reader = r;
-      this.#cancelSource = (reason) => void r.cancel(reason).catch(() => {});
-    } else {
-      const it = source[Symbol.asyncIterator]();
-      iterator = it;
-      this.#cancelSource = () => void Promise.resolve(it.return?.()).catch(() => {});
-    }
-    let written = 0;
+    const reader = new BodyChunkReader(source, this.body, declared);
+    this.#cancelSource = (reason) => reader.cancel(reason);
     try {
       for (;;) {
-        const next = reader !== null ? await reader.read() : await iterator!.next();
+        const chunk = await reader.next();
         if (this.aborted) return;
-        if (next.done) break;
-        const value = next.value;
-        const chunk = typeof value === "string" ? encoder.encode(value) : value;
-        if (!(chunk instanceof Uint8Array)) throw new TypeError("Response body chunks must be Uint8Array or string");
-        if (chunk.length === 0) continue;
-        written += chunk.length;
-        if (declared >= 0 && written > declared) {
-          throw new HttpError(500, `Response body is longer than its content-length ${declared}`, "BODY_LENGTH_MISMATCH", false);
-        }
+        if (chunk === null) break;
         // The chunk is queued by reference: a producer must not reuse its buffer (web streams don't).
         conn.queueData(stream, chunk, false, null);
         conn.commit();
         while (!this.aborted && (stream.queued >= limit || conn.writeBlocked)) await stream.waitWritable();
         if (this.aborted) return;
       }
-      if (declared >= 0 && written !== declared) {
-        throw new HttpError(500, `Response body is shorter than its content-length ${declared}`, "BODY_LENGTH_MISMATCH", false);
-      }
       conn.queueData(stream, EMPTY, true, this.#resolveTrailers());
       conn.commit();
     } catch (error) {
       // Midway through a body the only honest answer is to reset the stream (the client sees
       // the response fail); the connection and its other streams go on.
-      this.#cancelSource?.(error);
-      this.#cancelSource = null;
+      reader.cancel(error);
       if (!this.aborted) this.abort(error);
       throw error;
     } finally {
@@ -230,14 +209,5 @@ export class Http2Exchange implements Exchange {
 function checkFinalStatus(status: number): void {
   if (!Number.isInteger(status) || status < 200 || status > 999) {
     throw new HttpError(500, `Invalid final response status ${status}`, "INVALID_STATUS");
-  }
-}
-
-async function cancelQuietly(source: BodyStream): Promise<void> {
-  try {
-    if (source instanceof ReadableStream) await source.cancel();
-    else await source[Symbol.asyncIterator]().return?.();
-  } catch {
-    // a source that fails to cancel has nothing more to say to us
   }
 }

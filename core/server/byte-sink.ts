@@ -11,6 +11,16 @@ export class ByteSink {
   /** The writer whose bytes are in the sink now. */
   owner: { flush(): void } | null = null;
 
+  /** Make `writer` the owner, sending the bytes of the previous owner first. */
+  acquire(writer: { flush(): void }): ByteSink {
+    const owner = this.owner;
+    if (owner !== writer) {
+      if (owner !== null) owner.flush();
+      this.owner = writer;
+    }
+    return this;
+  }
+
   get length(): number {
     return this.#len;
   }

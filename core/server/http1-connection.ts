@@ -452,12 +452,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   // ── writing ────────────────────────────────────────────────────────────────────────────────
 
   #sink(): ByteSink {
-    const sink = sharedSink;
-    if (sink.owner !== this) {
-      if (sink.owner !== null) sink.owner.flush();
-      sink.owner = this;
-    }
-    return sink;
+    return sharedSink.acquire(this);
   }
 
   /** `100 Continue`: the client may send the body now (RFC 9110 §15.2.1). */

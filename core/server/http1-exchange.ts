@@ -13,10 +13,10 @@ import type { ServerCore } from "./server-core.ts";
 import type { Transport } from "../transport.ts";
 import type { Http1Connection } from "./http1-connection.ts";
 import { utf8Length } from "./utf8-length.ts";
+import { BodyChunkReader, cancelQuietly } from "./body-reader.ts";
 
 /** An unread request body up to this size is read and dropped to keep the connection; past it, we close. */
 const DRAIN_LIMIT = 256 * 1024;
-const encoder = new TextEncoder();
 
 /** One request/response on an HTTP/1.x connection. */
 export class Http1Exchange implements UpgradableExchange {
@@ -171,43 +171,13 @@ export class Http1Exchange implements UpgradableExchange {
 
   async #pump(source: BodyStream, chunked: boolean, declared: number): Promise<void> {
     const conn = this.#conn;
-    let reader: ReadableStreamDefaultReader<Uint8Array | string> | null = null;
-    let iterator: AsyncIterator<Uint8Array | string> | null = null;
-    // An echo of the request body reads the body's queue directly, without the stream machinery.
-    const echo = this.body !== null && source === this.body.existingStream ? this.body : null;
-    if (echo !== null) {
-      this.#cancelSource = () => echo.discardRest();
-    } else if (source instanceof ReadableStream) {
-      const r = source.getReader();
-      reader = r;
-      this.#cancelSource = (reason) => void r.cancel(reason).catch(() => {});
-    } else {
-      const it = source[Symbol.asyncIterator]();
-      iterator = it;
-      this.#cancelSource = () => void Promise.resolve(it.return?.()).catch(() => {});
-    }
-    let written = 0;
+    const reader = new BodyChunkReader(source, this.body, declared);
+    this.#cancelSource = (reason) => reader.cancel(reason);
     try {
       for (;;) {
-        let value: Uint8Array | string;
-        if (echo !== null) {
-          const chunk = await echo.read();
-          if (this.aborted) return conn.destroy();
-          if (chunk === null) break;
-          value = chunk;
-        } else {
-          const next = reader !== null ? await reader.read() : await iterator!.next();
-          if (this.aborted) return conn.destroy();
-          if (next.done) break;
-          value = next.value;
-        }
-        const chunk = typeof value === "string" ? encoder.encode(value) : value;
-        if (!(chunk instanceof Uint8Array)) throw new TypeError("Response body chunks must be Uint8Array or string");
-        if (chunk.length === 0) continue;
-        written += chunk.length;
-        if (declared >= 0 && written > declared) {
-          throw new HttpError(500, `Response body is longer than its content-length ${declared}`, "BODY_LENGTH_MISMATCH", false);
-        }
+        const chunk = await reader.next();
+        if (this.aborted) return conn.destroy();
+        if (chunk === null) break;
         conn.writeChunk(chunk, chunked);
         conn.commit();
         if (conn.writeBlocked) {
@@ -215,14 +185,10 @@ export class Http1Exchange implements UpgradableExchange {
           if (this.aborted) return conn.destroy();
         }
       }
-      if (declared >= 0 && written !== declared) {
-        throw new HttpError(500, `Response body is shorter than its content-length ${declared}`, "BODY_LENGTH_MISMATCH", false);
-      }
     } catch (error) {
       // Midway through a body there is no way to send an error: cut the connection (the client
       // sees a truncated body, RFC 9112 §8) and report the error.
-      this.#cancelSource?.(error);
-      this.#cancelSource = null;
+      reader.cancel(error);
       if (!this.aborted) this.abort(error);
       throw error;
     } finally {
@@ -252,14 +218,5 @@ export class Http1Exchange implements UpgradableExchange {
   abort(reason?: unknown): void {
     this.disconnect(reason);
     this.#conn.destroy();
-  }
-}
-
-async function cancelQuietly(source: BodyStream): Promise<void> {
-  try {
-    if (source instanceof ReadableStream) await source.cancel();
-    else await source[Symbol.asyncIterator]().return?.();
-  } catch {
-    // a source that fails to cancel has nothing more to say to us
   }
 }
