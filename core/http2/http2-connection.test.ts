@@ -1,5 +1,6 @@
 // The HTTP/2 server connection over a fake transport: bytes in → frames out (RFC 9113).
 import { describe, expect, it } from "vitest";
+import { App } from "../app/app.ts";
 import { FakeTransport } from "../server/fake-transport.ts";
 import { ServerCore } from "../server/server-core.ts";
 import { ErrorCode, errorCodeName } from "./errors.ts";
@@ -410,5 +411,23 @@ describe("connection lifecycle", () => {
     p.send(p.data(1, "abcd", true));
     await settle();
     expect(bodyOf(p.frames(), 1)).toBe("4");
+  });
+});
+
+describe("shared write buffer", () => {
+  it("never lets one connection's DATA reach another connection's socket", () => {
+    const size = 1 << 20;
+    const app = new App().get("/large", (c) => c.body(new Uint8Array(size).fill(9))).get("/", (c) => c.text("hi"));
+    const a = new TestPeer(app);
+    a.handshake([[SETTINGS_INITIAL_WINDOW_SIZE, 0x7fffffff]]);
+    a.send(a.windowUpdate(0, 0x7fffffff - 65535));
+    a.send(a.get(1, "/large"));
+    const b = new TestPeer(app);
+    b.handshake();
+    b.send(b.get(1, "/"));
+    expect(bodyOf(a.frames(), 1).length).toBe(size);
+    const bFrames = b.frames();
+    expect(t(bFrames)).toEqual(["HEADERS 1 200", "DATA 1 2 es"]);
+    expect(bodyOf(bFrames, 1)).toBe("hi");
   });
 });

@@ -1048,7 +1048,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       const n = Math.min(chunk.length - offset, avail, this.peer.maxFrameSize);
       const rest = stream.queued - n;
       const last = rest === 0 && stream.endQueued && stream.trailers === null;
-      writeData(sink, stream.id, chunk, offset, offset + n, last);
+      writeData(this.#sink(), stream.id, chunk, offset, offset + n, last); // re-acquire: a flush below hands the sink back
       frames++;
       stream.sendWindow -= n;
       this.#sendWindow -= n;
