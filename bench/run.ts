@@ -33,6 +33,9 @@ interface Settings {
   markdown: boolean;
   runtimes: RuntimeName[];
   scenarios: string[];
+  /** --runs / --duration given: they win over a scenario's own quick settings. */
+  explicitRuns: boolean;
+  explicitDuration: boolean;
 }
 
 const HELP = `usage: npm run bench -- [options]
@@ -40,8 +43,9 @@ const HELP = `usage: npm run bench -- [options]
   --quick                 fewer, shorter runs: the whole matrix in under 3 minutes
   --runtime R[,R]         node, bun, deno (repeatable; default all)
   --scenario S[,S]        ${SCENARIOS.map((s) => s.name).join(", ")}
-  --runs N                measured runs per row (default 3; quick 2)
-  --duration T            per run (default 5s; quick 1s; wrk rounds to whole seconds)
+                          (a prefix before "-" picks a family: ws-echo = every ws-echo-*)
+  --runs N                measured runs per row (default 3; quick 2, routes-scaling 1)
+  --duration T            per run (default 5s; quick 1s, ws-echo-* 0.5s; wrk rounds to whole seconds)
   --warmup T              before the runs of each server (default 2s; quick 0.5s)
   --generator G           auto (wrk when on PATH, default) or builtin
   --load-runtime R        runtime of the built-in generator (default node)
@@ -60,6 +64,8 @@ function parseSettings(argv: readonly string[]): Settings {
     markdown: false,
     runtimes: [],
     scenarios: [],
+    explicitRuns: false,
+    explicitDuration: false,
   };
   const die = (message: string): never => {
     console.error(`bench: ${message}\n\n${HELP}`);
@@ -87,8 +93,10 @@ function parseSettings(argv: readonly string[]): Settings {
         break;
       case "--scenario":
         for (const name of value().split(",")) {
-          if (!SCENARIOS.some((x) => x.name === name)) die(`unknown scenario ${name}`);
-          s.scenarios.push(name);
+          const family = SCENARIOS.filter((x) => x.name === name || x.name.startsWith(`${name}-`));
+          if (family.length === 0) die(`unknown scenario ${name}`);
+          const exact = family.find((x) => x.name === name);
+          for (const x of exact ? [exact] : family) if (!s.scenarios.includes(x.name)) s.scenarios.push(x.name);
         }
         break;
       case "--runs": {
@@ -96,10 +104,12 @@ function parseSettings(argv: readonly string[]): Settings {
         if (!Number.isInteger(n) || n < 1) die("--runs needs a positive integer");
         s.runs = n;
         s.idleRuns = n;
+        s.explicitRuns = true;
         break;
       }
       case "--duration":
         s.durationMs = parseDuration(value()) ?? die("bad --duration");
+        s.explicitDuration = true;
         break;
       case "--warmup":
         s.warmupMs = parseDuration(value()) ?? die("bad --warmup");
@@ -149,7 +159,7 @@ interface Row {
   server: ServerKind;
   /** Which load generator measured the row. */
   generator: string;
-  unit: "req/s" | "MB/s" | "KB/conn";
+  unit: "req/s" | "msg/s" | "MB/s" | "KB/conn";
   lowerIsBetter: boolean;
   /** Median of the runs' headline number. */
   value: number | null;
@@ -250,14 +260,15 @@ async function startServer(command: string[], place: Placement): Promise<Running
   }
 }
 
-function generatorFor(ctx: Context): string {
-  return ctx.wrk !== null ? ctx.wrk.version : ctx.builtinName;
+/** wrk drives HTTP/1.1 loads when present; WebSocket loads always go to the built-in generator. */
+function generatorFor(ctx: Context, spec: LoadSpec): string {
+  return ctx.wrk !== null && spec.ws === undefined ? ctx.wrk.version : ctx.builtinName;
 }
 
 async function measure(ctx: Context, port: number, spec: LoadSpec, durationMs: number): Promise<RunResult> {
   const target = { port, spec, durationMs };
   const place = placement(ctx, "generator", spec.connections);
-  return ctx.wrk !== null ? runWrk(ctx.wrk.path, target, place) : runBuiltin(ctx.loadRuntime.command, target, place);
+  return ctx.wrk !== null && spec.ws === undefined ? runWrk(ctx.wrk.path, target, place) : runBuiltin(ctx.loadRuntime.command, target, place);
 }
 
 /**
@@ -275,9 +286,21 @@ async function warmUp(ctx: Context, port: number, spec: LoadSpec, row: Row): Pro
     return;
   }
   row.warmupErrors = sumErrors([row.warmupErrors, r.errors]);
-  if (r.reconnects > 0 && ctx.wrk !== null) {
+  if (r.reconnects > 0 && ctx.wrk !== null && spec.ws === undefined) {
     row.notes.push(`warm-up: the server closed ${r.reconnects} connections in ${ctx.settings.warmupMs / 1000} s (wrk reconnects silently)`);
   }
+}
+
+/** Measured runs per row: the setting, or the scenario's own with --quick. */
+function runsFor(ctx: Context, scenario: Scenario): number {
+  const q = scenario.quick?.runs;
+  return ctx.settings.quick && !ctx.settings.explicitRuns && q !== undefined ? q : ctx.settings.runs;
+}
+
+/** Duration of a measured run: the setting, or the scenario's own with --quick. */
+function durationFor(ctx: Context, scenario: Scenario): number {
+  const q = scenario.quick?.durationMs;
+  return ctx.settings.quick && !ctx.settings.explicitDuration && q !== undefined ? q : ctx.settings.durationMs;
 }
 
 function fmtValue(v: number, unit: Row["unit"]): string {
@@ -288,18 +311,35 @@ function fmtValue(v: number, unit: Row["unit"]): string {
 
 // ─── Scenarios ────────────────────────────────────────────────────────────────────────────────
 
+function unitOf(scenario: Scenario): Row["unit"] {
+  if (scenario.kind === "idle") return "KB/conn";
+  if (scenario.kind === "load" && scenario.metric === "MB/s") return "MB/s";
+  if (scenario.kind === "load" && scenario.metric === "msg/s") return "msg/s";
+  return "req/s";
+}
+
 async function runLoadScenario(ctx: Context, scenario: LoadScenario, rt: RuntimeInfo): Promise<Row[]> {
-  const unit = scenario.metric === "MB/s" ? "MB/s" : "req/s";
+  const unit = unitOf(scenario);
   const kinds: [ServerKind, string][] = [["wirecore", "bench/servers/wirecore.ts"], ["native", PEERS[rt.name]]];
   const rows = kinds.map(([kind]) => emptyRow(scenario.name, "", rt.name, kind, unit));
+  const missing = scenario.nativeMissing?.[rt.name];
   const servers: (RunningServer | null)[] = [];
   try {
     // Both servers up at once (the idle one costs nothing), then their runs alternate, so
     // drift in the machine's state spreads evenly over both.
-    const started = await Promise.allSettled(kinds.map(([, script]) => startServer(serverCommand(rt, script), placement(ctx, "server", scenario.spec.connections))));
+    const started = await Promise.allSettled(
+      kinds.map(([kind, script]) =>
+        kind === "native" && missing !== undefined
+          ? Promise.reject(new Error(missing))
+          : startServer(serverCommand(rt, script, scenario.serverArgs), placement(ctx, "server", scenario.spec.connections)),
+      ),
+    );
     started.forEach((s, i) => {
       if (s.status === "fulfilled") servers.push(s.value);
-      else {
+      else if (kinds[i]![0] === "native" && missing !== undefined) {
+        servers.push(null);
+        rows[i]!.skipped = missing;
+      } else {
         servers.push(null);
         rows[i]!.skipped = `server did not start: ${String((s.reason as Error).message).split("\n")[0]}`;
         log(String((s.reason as Error).message));
@@ -311,17 +351,18 @@ async function runLoadScenario(ctx: Context, scenario: LoadScenario, rt: Runtime
         if (server) await warmUp(ctx, server.port, scenario.spec, rows[i]!);
       }),
     );
-    for (let run = 0; run < ctx.settings.runs; run++) {
+    const runs = runsFor(ctx, scenario);
+    for (let run = 0; run < runs; run++) {
       for (let i = 0; i < rows.length; i++) {
         const server = servers[i];
         const row = rows[i]!;
         if (!server) continue;
         try {
-          const r = await measure(ctx, server.port, scenario.spec, ctx.settings.durationMs);
+          const r = await measure(ctx, server.port, scenario.spec, durationFor(ctx, scenario));
           row.runs.push(r);
-          row.generator = generatorFor(ctx);
+          row.generator = generatorFor(ctx, scenario.spec);
           const errs = Object.values(r.errors).reduce((a, b) => a + b, 0);
-          log(`  ${scenario.name} · ${rt.name} · ${row.server} run ${run + 1}/${ctx.settings.runs}: ${fmtValue(unit === "MB/s" ? r.mbps : r.rps, unit)} ${unit}, p99 ${r.p99.toFixed(2)} ms${errs > 0 ? `, ${errs} errors` : ""}`);
+          log(`  ${scenario.name} · ${rt.name} · ${row.server} run ${run + 1}/${runs}: ${fmtValue(unit === "MB/s" ? r.mbps : r.rps, unit)} ${unit}, p99 ${r.p99.toFixed(2)} ms${errs > 0 ? `, ${errs} errors` : ""}`);
         } catch (error) {
           row.notes.push(`run ${run + 1} failed: ${String((error as Error).message).split("\n")[0]}`);
           log(String((error as Error).message));
@@ -410,11 +451,12 @@ async function runRoutesScenario(ctx: Context, scenario: RoutesScenario, rt: Run
     try {
       server = await startServer(serverCommand(rt, "bench/servers/routes.ts", ["--routes", String(size)]), placement(ctx, "server", spec.connections));
       await warmUp(ctx, server.port, spec, row);
-      for (let run = 0; run < ctx.settings.runs; run++) {
-        const r = await measure(ctx, server.port, spec, ctx.settings.durationMs);
+      const runs = runsFor(ctx, scenario);
+      for (let run = 0; run < runs; run++) {
+        const r = await measure(ctx, server.port, spec, durationFor(ctx, scenario));
         row.runs.push(r);
-        row.generator = generatorFor(ctx);
-        log(`  routes-scaling · ${rt.name} · ${variant} run ${run + 1}/${ctx.settings.runs}: ${fmtValue(r.rps, "req/s")} req/s (${spec.path})`);
+        row.generator = generatorFor(ctx, spec);
+        log(`  routes-scaling · ${rt.name} · ${variant} run ${run + 1}/${runs}: ${fmtValue(r.rps, "req/s")} req/s (${spec.path})`);
       }
     } catch (error) {
       row.notes.push(`failed: ${String((error as Error).message).split("\n")[0]}`);
@@ -469,7 +511,7 @@ function errorText(errors: Record<string, number>): string {
 }
 
 function printScenario(scenario: Scenario, rows: readonly Row[], rs: readonly Ratio[]): void {
-  const unit = rows.find((r) => !r.skipped)?.unit ?? (scenario.kind === "idle" ? "KB/conn" : "req/s");
+  const unit = rows.find((r) => !r.skipped)?.unit ?? unitOf(scenario);
   const idle = scenario.kind === "idle";
   const headers = ["runtime", "server", ...(scenario.kind === "routes" ? ["routes"] : []), "generator", unit, "spread", ...(idle ? ["RSS before→after", "open"] : ["p50", "p99"]), "errors", "wirecore÷native"];
   const right = headers.map((h) => [unit, "spread", "p50", "p99", "open", "wirecore÷native", "routes"].includes(h));
@@ -564,12 +606,23 @@ async function main(): Promise<void> {
   console.log(`runtimes: ${versions.join(", ")}`);
   console.log(
     wrk !== null
-      ? `load generator: ${wrk.version} (1 thread) for the HTTP/1.1 load scenarios; ${builtinName} for warm-up (it verifies every response) and idle-memory`
+      ? `load generator: ${wrk.version} (1 thread) for the HTTP/1.1 load scenarios; ${builtinName} for warm-up (it verifies every response), idle-memory and WebSocket`
       : `load generator: ${builtinName} for everything (${settings.generator === "builtin" ? "--generator builtin" : "wrk is not on PATH"})`,
   );
   console.log(
     `runs: ${settings.runs} × ${settings.durationMs / 1000} s per row after ${settings.warmupMs / 1000} s warm-up (median, spread = (max−min)/median); idle-memory ${settings.idleRuns} run(s)`,
   );
+  const own = SCENARIOS.filter((x) => settings.scenarios.includes(x.name) && x.quick !== undefined);
+  if (settings.quick && own.length > 0 && !(settings.explicitRuns && settings.explicitDuration)) {
+    const describe = (x: Scenario): string => {
+      const parts: string[] = [];
+      if (x.quick!.runs !== undefined && !settings.explicitRuns) parts.push(`${x.quick!.runs} run${x.quick!.runs === 1 ? "" : "s"}`);
+      if (x.quick!.durationMs !== undefined && !settings.explicitDuration) parts.push(`${x.quick!.durationMs / 1000} s per run`);
+      return parts.length === 0 ? "" : `${x.name} ${parts.join(", ")}`;
+    };
+    const text = own.map(describe).filter((t) => t !== "").join("; ");
+    if (text !== "") console.log(`quick budget: ${text}`);
+  }
 
   const rows: Row[] = [];
   const selected = SCENARIOS.filter((s) => settings.scenarios.includes(s.name));
@@ -581,7 +634,7 @@ async function main(): Promise<void> {
       const info = infos.get(name)!;
       if (typeof info === "string") {
         for (const server of ["wirecore", "native"] as const) {
-          const row = emptyRow(scenario.name, "", name, server, scenario.kind === "idle" ? "KB/conn" : scenario.kind === "load" && scenario.metric === "MB/s" ? "MB/s" : "req/s");
+          const row = emptyRow(scenario.name, "", name, server, unitOf(scenario));
           row.skipped = info;
           mine.push(row);
         }
@@ -631,13 +684,13 @@ async function main(): Promise<void> {
     });
     return {
       label: s.name,
-      sublabel: s.kind === "idle" ? "KB/conn, lower is better" : s.kind === "load" && s.metric === "MB/s" ? "MB/s" : "req/s",
+      sublabel: s.kind === "idle" ? "KB/conn, lower is better" : unitOf(s),
       bars,
       reason: s.kind === "routes" ? "no native router" : "no result",
     };
   });
   const svg = ratioChart(groups, {
-    title: "wirecore ÷ the runtime's own HTTP server",
+    title: "wirecore ÷ the runtime's own server (HTTP, WebSocket)",
     subtitle: `${date.slice(0, 10)} · ${cpu} · ${pin.taskset !== null ? "server and generator pinned to one CPU each" : "not pinned"} · ${settings.quick ? "--quick" : `${settings.runs} runs`} · ${versions.join(", ")}`,
     runtimes: settings.runtimes,
     colors: COLORS,

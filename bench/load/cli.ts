@@ -1,18 +1,21 @@
 /**
- * wirecore's HTTP/1.1 load generator. Runs on Node, Bun or Deno:
+ * wirecore's HTTP/1.1 and WebSocket load generator. Runs on Node, Bun or Deno:
  *
  *   npm run load -- http://127.0.0.1:3000/ -c 64 -d 10s [--pipeline 16] [--method POST --body-size 4096]
+ *   npm run load -- ws://127.0.0.1:3000/ws -c 64 -d 10s --ws --inflight 16 --message-size 13 [--binary]
  *   bun bench/load/cli.ts …        deno run -A bench/load/cli.ts …
  *
  * See `--help` and bench/README.md.
  */
 import process from "node:process";
-import { runLoad, type LoadResult } from "./engine.ts";
+import type { LoadResult } from "./engine.ts";
+import type { WsLoadResult } from "./ws-engine.ts";
 import { IdleConnections, type IdleReport } from "./idle.ts";
 import { buildVariants, VARIANT_PLACEHOLDER } from "./request.ts";
 import { parseDuration, parseSize, runtimeName } from "./args.ts";
 
 const HELP = `usage: npm run load -- <url> [options]
+       npm run load -- ws://host:port/path --ws [options]
 
   -c, --connections N    keep-alive connections (default 64)
   -d, --duration T       how long to measure: 10s, 500ms, 1m (default 10s)
@@ -32,7 +35,20 @@ const HELP = `usage: npm run load -- <url> [options]
       --json             print the result as one JSON line
   -h, --help
 
+WebSocket mode (a ws:// URL, or --ws with an http:// one):
+      --ws               open each connection with a WebSocket handshake (101 and
+                         Sec-WebSocket-Accept verified), then send messages and verify echoes
+      --inflight N       messages in flight per connection; each verified echo is replaced
+                         by a new message (default 16)
+      --message-size N   payload bytes per message: 13, 4k, 1m (default 13)
+      --binary           binary messages (default text)
+      --deflate          offer permessage-deflate without context takeover either way
+                         (same work per message on every server) and compress every
+                         message; the server must accept it
+  (-c, -d, --timeout and --json apply as above)
+
 Every response is verified (status and body length); a mismatch is an error, not a request.
+Every echo is verified (type, length and every byte); a mismatch is an error, not a message.
 Latency runs from the write of a request's batch to the end of its response, so time queued
 behind a pipelined batch is included. Percentiles come from a histogram with < 1 % error.`;
 
@@ -52,6 +68,11 @@ interface CliOptions {
   idle: number;
   holdMs: number;
   json: boolean;
+  ws: boolean;
+  inflight: number;
+  messageSize: number;
+  binary: boolean;
+  deflate: boolean;
 }
 
 function fail(message: string): never {
@@ -75,6 +96,11 @@ function parseArgs(argv: readonly string[]): CliOptions {
     idle: 0,
     holdMs: -1,
     json: false,
+    ws: false,
+    inflight: 16,
+    messageSize: 13,
+    binary: false,
+    deflate: false,
   };
   const int = (name: string, v: string | undefined, min: number): number => {
     const n = Number(v);
@@ -142,6 +168,21 @@ function parseArgs(argv: readonly string[]): CliOptions {
       case "--json":
         o.json = true;
         break;
+      case "--ws":
+        o.ws = true;
+        break;
+      case "--inflight":
+        o.inflight = int(a, next(), 1);
+        break;
+      case "--message-size":
+        o.messageSize = parseSize(next()) ?? fail("bad --message-size");
+        break;
+      case "--binary":
+        o.binary = true;
+        break;
+      case "--deflate":
+        o.deflate = true;
+        break;
       default:
         if (a.startsWith("-") || url !== undefined) fail(`unknown argument ${a}`);
         url = a;
@@ -154,7 +195,9 @@ function parseArgs(argv: readonly string[]): CliOptions {
   } catch {
     fail(`bad URL ${url}`);
   }
-  if (parsed.protocol !== "http:") fail("only http:// URLs (HTTP/1.1 over TCP)");
+  if (parsed.protocol === "ws:") o.ws = true;
+  else if (parsed.protocol !== "http:") fail("only http:// and ws:// URLs (over TCP)");
+  if (o.ws && (o.idle > 0 || o.pipeline > 1 || o.bodySize > 0)) fail("--idle, --pipeline and --body-size are HTTP options, not for --ws");
   // URL parsing percent-encodes the braces of the placeholder; put it back.
   const target = (parsed.pathname + parsed.search).replaceAll("%7Bi%7D", VARIANT_PLACEHOLDER);
   const method = o.method !== "" ? o.method.toUpperCase() : o.bodySize > 0 ? "POST" : "GET";
@@ -193,6 +236,20 @@ function printLoad(o: CliOptions, r: LoadResult): void {
   );
 }
 
+function printWs(o: CliOptions, r: WsLoadResult): void {
+  const secs = r.durationMs / 1000;
+  console.log(
+    `wirecore load on ${runtimeName()}: WebSocket ${o.url.host}${o.target} — ${o.connections} connections × ${o.inflight} in flight, ` +
+      `${fmt(o.messageSize)}-byte ${o.binary ? "binary" : "text"} messages${r.extensions ? ` (${r.extensions})` : ""}`,
+  );
+  console.log(`  messages   ${fmt(r.messages)} echoes verified in ${fmt(secs, 2)} s = ${fmt(r.messagesPerSecond)} messages/s`);
+  console.log(`  transfer   echoed payload ${fmt(r.mbps, 2)} MB/s; on the wire read ${mbps(r.bytesRead, r.durationMs)}, written ${mbps(r.bytesWritten, r.durationMs)}`);
+  const l = r.latency;
+  console.log(`  latency    p50 ${ms(l.p50)}   p90 ${ms(l.p90)}   p99 ${ms(l.p99)}   p99.9 ${ms(l.p999)}   max ${ms(l.max)}   mean ${ms(l.mean)}`);
+  console.log(`  errors     ${errorLines(r.errors, r.errorExamples)}`);
+  console.log(`  connections ${r.connections} up (handshakes done) in ${ms(r.connectMs)}${r.reconnects > 0 ? `, ${fmt(r.reconnects)} reconnects` : ""}`);
+}
+
 function printIdle(r: IdleReport): void {
   console.log(
     `idle: ${fmt(r.good)}/${fmt(r.requested)} connections answered and idle in ${ms(r.elapsedMs)}; ` +
@@ -203,6 +260,27 @@ function printIdle(r: IdleReport): void {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.ws) {
+    const host = o.url.hostname.replace(/^\[|\]$/g, "");
+    // Loaded on demand: each mode starts without the other's modules (the bench spawns this often).
+    const { runWsLoad } = await import("./ws-engine.ts");
+    const result = await runWsLoad({
+      host,
+      port: Number(o.url.port || 80),
+      authority: o.url.host,
+      target: o.url.pathname + o.url.search,
+      connections: o.connections,
+      inflight: o.inflight,
+      messageSize: o.messageSize,
+      binary: o.binary,
+      deflate: o.deflate,
+      durationMs: o.durationMs,
+      timeoutMs: o.timeoutMs,
+    });
+    if (o.json) console.log(JSON.stringify({ runtime: runtimeName(), ...result }));
+    else printWs(o, result);
+    process.exit(result.messages > 0 ? 0 : 1);
+  }
   const requests = buildVariants(
     { method: o.method, authority: o.url.host, target: o.target, bodySize: o.bodySize, headers: o.headers },
     o.variants,
@@ -252,6 +330,7 @@ async function main(): Promise<void> {
     return;
   }
 
+  const { runLoad } = await import("./engine.ts");
   const result = await runLoad({
     host,
     port,

@@ -10,10 +10,11 @@ import type { LoadSpec } from "./scenarios.ts";
 
 /** One measured run, whichever generator ran it. Latencies in ms. */
 export interface RunResult {
-  /** Verified (built-in) or non-error (wrk) responses per second. */
+  /** Verified (built-in) or non-error (wrk) responses per second; verified echoes per second (WebSocket). */
   rps: number;
-  /** Echoed body MB/s (rps × body size / 10^6) for POST scenarios, else 0. */
+  /** Echoed body or message MB/s (rps × body or message size / 10^6) for echo scenarios, else 0. */
   mbps: number;
+  /** Verified responses, or verified WebSocket echoes. */
   requests: number;
   durationMs: number;
   p50: number;
@@ -33,6 +34,7 @@ export interface GeneratorTarget {
 
 /** Run the built-in generator: `<runtime> bench/load/cli.ts … --json`. */
 export async function runBuiltin(runtime: readonly string[], target: GeneratorTarget, placement: Placement): Promise<RunResult> {
+  if (target.spec.ws !== undefined) return runBuiltinWs(runtime, target, placement);
   const { spec } = target;
   const args = [
     ...runtime,
@@ -61,6 +63,49 @@ export async function runBuiltin(runtime: readonly string[], target: GeneratorTa
     rps: r.rps,
     mbps: spec.bodySize > 0 ? (r.rps * spec.bodySize) / 1e6 : 0,
     requests: r.requests,
+    durationMs: r.durationMs,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors,
+    reconnects: r.reconnects,
+  };
+}
+
+/** The built-in generator's WebSocket mode: `<runtime> bench/load/cli.ts ws://… --ws … --json`. */
+async function runBuiltinWs(runtime: readonly string[], target: GeneratorTarget, placement: Placement): Promise<RunResult> {
+  const { spec } = target;
+  const ws = spec.ws!;
+  const args = [
+    ...runtime,
+    "bench/load/cli.ts",
+    `ws://127.0.0.1:${target.port}${spec.path}`,
+    "--ws",
+    "-c", String(spec.connections),
+    "-d", `${target.durationMs}ms`,
+    "--inflight", String(ws.inflight),
+    "--message-size", String(ws.messageSize),
+    "--json",
+  ];
+  if (ws.binary) args.push("--binary");
+  if (ws.deflate) args.push("--deflate");
+  const child = new Child(args, placement);
+  const line = await child.waitLine((l) => l.startsWith("{"), target.durationMs + 60_000, "built-in load generator (ws)");
+  await child.exited;
+  const r = JSON.parse(line) as {
+    messages: number;
+    durationMs: number;
+    messagesPerSecond: number;
+    mbps: number;
+    latency: { p50: number; p90: number; p99: number; max: number };
+    errors: Record<string, number>;
+    reconnects: number;
+  };
+  return {
+    rps: r.messagesPerSecond,
+    mbps: r.mbps,
+    requests: r.messages,
     durationMs: r.durationMs,
     p50: r.latency.p50,
     p90: r.latency.p90,

@@ -1,6 +1,18 @@
-/** The scenarios of the matrix. Later issues add more (ws-echo, h2, …) by adding entries here. */
+/** The scenarios of the matrix. Later issues add more (h2, …) by adding entries here. */
+import type { RuntimeName } from "./system.ts";
 
-/** An HTTP/1.1 load: what each connection sends. */
+/** A WebSocket echo load (the built-in generator's `--ws` mode): what each connection sends. */
+export interface WsSpec {
+  /** Messages in flight per connection. */
+  inflight: number;
+  /** Payload bytes per message. */
+  messageSize: number;
+  binary: boolean;
+  /** Offer permessage-deflate and compress every message (the servers get `--deflate`). */
+  deflate: boolean;
+}
+
+/** A load: what each connection sends (HTTP/1.1, or WebSocket messages when `ws` is set). */
 export interface LoadSpec {
   method: "GET" | "POST";
   /** Path; `{i}` is replaced by 0 … variants-1 (one prebuilt request per value). */
@@ -9,20 +21,28 @@ export interface LoadSpec {
   bodySize: number;
   connections: number;
   pipeline: number;
+  /** A WebSocket load on `path` instead of HTTP requests; wrk cannot drive it. */
+  ws?: WsSpec;
 }
 
 interface ScenarioBase {
   name: string;
   /** One line for the table heading. */
   title: string;
+  /** With --quick (unless --runs / --duration are given): this scenario's own runs or duration. */
+  quick?: { runs?: number; durationMs?: number };
 }
 
 /** Throughput of the reference app, wirecore vs the native server. */
 export interface LoadScenario extends ScenarioBase {
   kind: "load";
   spec: LoadSpec;
-  /** The headline number: requests/s, or echoed MB/s. */
-  metric: "rps" | "MB/s";
+  /** The headline number: requests/s, WebSocket messages/s, or echoed MB/s. */
+  metric: "rps" | "msg/s" | "MB/s";
+  /** Extra arguments for both servers (e.g. `--deflate`). */
+  serverArgs?: string[];
+  /** Runtimes whose native server cannot serve the scenario, and why: their native row is skipped. */
+  nativeMissing?: Partial<Record<RuntimeName, string>>;
 }
 
 /** Resident memory per idle keep-alive connection. */
@@ -42,6 +62,13 @@ export interface RoutesScenario extends ScenarioBase {
 export type Scenario = LoadScenario | IdleScenario | RoutesScenario;
 
 const GET = { method: "GET", variants: 1, bodySize: 0, connections: 64, pipeline: 1 } as const;
+const WS = { ...GET, path: "/ws" } as const;
+/**
+ * --quick budget (the whole matrix in about 3 minutes): the WebSocket runs are measured by the
+ * built-in generator, which takes durations in ms (wrk rounds to whole seconds), so they are
+ * shorter; routes-scaling, nine servers per matrix and no ratio, gets one run per size.
+ */
+const QUICK_WS = { durationMs: 500 };
 
 export const SCENARIOS: readonly Scenario[] = [
   { name: "plaintext", kind: "load", metric: "rps", title: "GET / → 13 bytes, 64 keep-alive connections", spec: { ...GET, path: "/" } },
@@ -50,6 +77,18 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: "echo-4k", kind: "load", metric: "MB/s", title: "POST /echo, 4 KiB bodies streamed back, 64 connections", spec: { ...GET, method: "POST", path: "/echo", bodySize: 4096 } },
   { name: "echo-1m", kind: "load", metric: "MB/s", title: "POST /echo, 1 MiB bodies streamed back, 64 connections", spec: { ...GET, method: "POST", path: "/echo", bodySize: 1 << 20 } },
   { name: "conns-1024", kind: "load", metric: "rps", title: "GET /, 1024 keep-alive connections", spec: { ...GET, path: "/", connections: 1024 } },
+  { name: "ws-echo-13b", kind: "load", metric: "msg/s", title: "WebSocket echo at /ws: 13-byte text messages, 64 connections × 16 in flight", spec: { ...WS, ws: { inflight: 16, messageSize: 13, binary: false, deflate: false } }, quick: QUICK_WS },
+  { name: "ws-echo-4k", kind: "load", metric: "MB/s", title: "WebSocket echo at /ws: 4 KiB binary messages, 64 connections × 16 in flight", spec: { ...WS, ws: { inflight: 16, messageSize: 4096, binary: true, deflate: false } }, quick: QUICK_WS },
+  {
+    name: "ws-echo-deflate",
+    kind: "load",
+    metric: "MB/s",
+    title: "WebSocket echo at /ws with permessage-deflate on both sides: 4 KiB text messages, 64 connections × 16 in flight",
+    spec: { ...WS, ws: { inflight: 16, messageSize: 4096, binary: false, deflate: true } },
+    serverArgs: ["--deflate"],
+    quick: QUICK_WS,
+    nativeMissing: { deno: "Deno.upgradeWebSocket has no permessage-deflate: ratio n/a" },
+  },
   { name: "idle-memory", kind: "idle", title: "RSS growth per idle keep-alive connection (10 000, one GET each); lower is better", connections: 10_000, path: "/" },
-  { name: "routes-scaling", kind: "routes", title: "GET of a parametric route in the middle of 10 / 1 000 / 10 000 routes, 64 connections", sizes: [10, 1_000, 10_000], spec: GET },
+  { name: "routes-scaling", kind: "routes", title: "GET of a parametric route in the middle of 10 / 1 000 / 10 000 routes, 64 connections", sizes: [10, 1_000, 10_000], spec: GET, quick: { runs: 1 } },
 ];

@@ -6,6 +6,8 @@ export interface PeerArgs {
   port: number;
   /** `--idle-timeout S`: seconds an idle keep-alive connection is kept. Default 120. */
   idleTimeoutSeconds: number;
+  /** `--deflate`: offer permessage-deflate (RFC 7692) on `/ws`. Default off, as everywhere. */
+  deflate: boolean;
 }
 
 function numberAfter(args: readonly string[], flag: string, fallback: number): number {
@@ -16,9 +18,9 @@ function numberAfter(args: readonly string[], flag: string, fallback: number): n
   return value;
 }
 
-/** Parse `--port N` and `--idle-timeout S`. */
+/** Parse `--port N`, `--idle-timeout S` and `--deflate`. */
 export function peerArgs(args: readonly string[]): PeerArgs {
   const port = numberAfter(args, "--port", 3000);
   if (port > 65535) throw new Error(`Invalid --port ${port}`);
-  return { port, idleTimeoutSeconds: numberAfter(args, "--idle-timeout", 120) };
+  return { port, idleTimeoutSeconds: numberAfter(args, "--idle-timeout", 120), deflate: args.includes("--deflate") };
 }

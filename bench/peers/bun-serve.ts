@@ -2,7 +2,10 @@
  * The native peer on Bun: `Bun.serve` with its built-in router (https://bun.sh/docs/api/http),
  * serving the reference app's routes the way a Bun user would, for the bench to compare with.
  *
- *   bun bench/peers/bun-serve.ts --port 3000 [--idle-timeout 120]
+ * WebSocket at `/ws` is Bun's built-in one (https://bun.sh/docs/api/websockets): `fetch`
+ * upgrades, the `websocket` handlers echo — text as text, binary as binary.
+ *
+ *   bun bench/peers/bun-serve.ts --port 3000 [--idle-timeout 120] [--deflate]
  */
 import process from "node:process";
 import { peerArgs } from "./args.ts";
@@ -12,16 +15,24 @@ interface BunRequest extends Request {
   readonly params: Record<string, string>;
 }
 type BunHandler = (req: BunRequest) => Response | Promise<Response>;
+interface BunServerWebSocket {
+  send(data: string | Uint8Array): number;
+}
 interface BunServeOptions {
   hostname: string;
   port: number;
   /** Seconds; Bun caps it at 255. */
   idleTimeout: number;
   routes: Record<string, BunHandler | Partial<Record<string, BunHandler>>>;
-  fetch(req: Request): Response | Promise<Response>;
+  fetch(req: Request, server: BunServer): Response | undefined | Promise<Response | undefined>;
+  websocket: {
+    message(ws: BunServerWebSocket, message: string | Uint8Array): void;
+    perMessageDeflate: boolean;
+  };
 }
 interface BunServer {
   readonly port: number;
+  upgrade(req: Request): boolean;
 }
 interface BunGlobal {
   serve(options: BunServeOptions): BunServer;
@@ -30,7 +41,7 @@ interface BunGlobal {
 const bun = (globalThis as { Bun?: BunGlobal }).Bun;
 if (bun === undefined) throw new Error("bench/peers/bun-serve.ts needs Bun");
 
-const { port, idleTimeoutSeconds } = peerArgs(process.argv.slice(2));
+const { port, idleTimeoutSeconds, deflate } = peerArgs(process.argv.slice(2));
 const TEXT = { "content-type": "text/plain; charset=utf-8" };
 const JSON_TYPE = { "content-type": "application/json" };
 const HELLO = "Hello, World!";
@@ -54,15 +65,27 @@ const server = bun.serve({
       },
     },
   },
-  // Anything the routes do not answer: a known path with another method is 405, else 404.
-  fetch(req) {
+  // Anything the routes do not answer: the WebSocket upgrade at /ws; a known path with another
+  // method is 405, else 404.
+  fetch(req, server) {
     const url = req.url;
     const start = url.indexOf("/", url.indexOf("//") + 2);
     const q = url.indexOf("?", start);
     const path = q < 0 ? url.slice(start) : url.slice(start, q);
+    if (path === "/ws") {
+      if (server.upgrade(req)) return undefined;
+      return new Response("Upgrade Required", { status: 426, headers: { ...TEXT, "sec-websocket-version": "13" } });
+    }
     const allow = ALLOW[path] ?? (/^\/users\/[^/]+$/.test(path) ? "GET, HEAD" : undefined);
     if (allow !== undefined) return new Response("Method Not Allowed", { status: 405, headers: { ...TEXT, allow } });
     return new Response("Not Found", { status: 404, headers: TEXT });
+  },
+  websocket: {
+    // A string comes back as text, a Buffer as binary.
+    message(ws, message) {
+      ws.send(message);
+    },
+    perMessageDeflate: deflate,
   },
 });
 console.log(`listening on http://127.0.0.1:${server.port}`);

@@ -2,9 +2,13 @@
  * The native peer on Deno: `Deno.serve` (https://docs.deno.com/api/deno/~/Deno.serve) serving the
  * reference app's routes the way a Deno user would, for the bench to compare with.
  *
+ * WebSocket at `/ws` is `Deno.upgradeWebSocket` (https://docs.deno.com/api/deno/~/Deno.upgradeWebSocket):
+ * the socket echoes what it gets — a string as text, an ArrayBuffer as binary.
+ *
  *   deno run -A bench/peers/deno-serve.ts --port 3000
  *
- * Deno.serve has no idle-timeout setting; `--idle-timeout` is accepted and ignored.
+ * Deno.serve has no idle-timeout setting; `--idle-timeout` is accepted and ignored. Deno's
+ * WebSocket has no permessage-deflate: `--deflate` makes the peer refuse to start.
  */
 import process from "node:process";
 import { peerArgs } from "./args.ts";
@@ -17,12 +21,14 @@ interface DenoServeOptions {
 }
 interface DenoGlobal {
   serve(options: DenoServeOptions, handler: (req: Request) => Response | Promise<Response>): unknown;
+  upgradeWebSocket(req: Request): { socket: WebSocket; response: Response };
 }
 
 const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
 if (deno === undefined) throw new Error("bench/peers/deno-serve.ts needs Deno");
 
-const { port } = peerArgs(process.argv.slice(2));
+const { port, deflate } = peerArgs(process.argv.slice(2));
+if (deflate) throw new Error("Deno.upgradeWebSocket has no permessage-deflate (--deflate)");
 const TEXT = { "content-type": "text/plain; charset=utf-8" };
 const JSON_TYPE = { "content-type": "application/json" };
 const HELLO = "Hello, World!";
@@ -53,6 +59,15 @@ function handler(req: Request): Response {
       }
     }
     return Response.json({ id });
+  }
+  if (path === "/ws") {
+    if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Upgrade Required", { status: 426, headers: { ...TEXT, "sec-websocket-version": "13" } });
+    }
+    const { socket, response } = deno!.upgradeWebSocket(req); // checked at start-up
+    socket.binaryType = "arraybuffer";
+    socket.onmessage = (event: MessageEvent<string | ArrayBuffer>) => socket.send(event.data);
+    return response;
   }
   if (path === "/echo") {
     if (method !== "POST") return notAllowed("POST");

@@ -1,14 +1,17 @@
 /**
  * The native peer on Node: `node:http` serving the reference app's routes, written the way a
- * Node user would (no framework), for the bench to compare wirecore with.
+ * Node user would (no framework), for the bench to compare wirecore with. WebSocket at `/ws`
+ * is the `ws` package (https://github.com/websockets/ws), the one Node users reach for, on the
+ * same server: it echoes, text as text and binary as binary.
  *
- *   node bench/peers/node-http.ts --port 3000 [--idle-timeout 120]
+ *   node bench/peers/node-http.ts --port 3000 [--idle-timeout 120] [--deflate]
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import process from "node:process";
+import { WebSocketServer } from "ws";
 import { peerArgs } from "./args.ts";
 
-const { port, idleTimeoutSeconds } = peerArgs(process.argv.slice(2));
+const { port, idleTimeoutSeconds, deflate } = peerArgs(process.argv.slice(2));
 const HELLO = "Hello, World!";
 const JSON_BODY = JSON.stringify({ message: HELLO });
 
@@ -57,6 +60,13 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     return;
   }
   send(res, 404, "text/plain; charset=utf-8", "Not Found");
+});
+// ws's own echo example: the received Buffer goes back as is, flagged text or binary as it came.
+// perMessageDeflate is ws's default (false) unless --deflate; then ws's defaults for it (context
+// takeover, messages under 1 KiB sent uncompressed).
+const wss = new WebSocketServer({ server, path: "/ws", perMessageDeflate: deflate });
+wss.on("connection", (socket) => {
+  socket.on("message", (data, isBinary) => socket.send(data as Buffer, { binary: isBinary }));
 });
 // Idle keep-alive connections stay open as long as the bench's (wirecore gets the same setting).
 server.keepAliveTimeout = idleTimeoutSeconds * 1000;

@@ -1,18 +1,24 @@
 /**
  * wirecore serving the reference app (examples/app.ts) for the bench, on whichever runtime runs
  * it — the same as `npm run serve:<runtime>`, plus `--idle-timeout S` so idle keep-alive
- * connections live as long as the native peers' (idle-memory opens 10 000 of them).
+ * connections live as long as the native peers' (idle-memory opens 10 000 of them), and
+ * `--deflate` to offer permessage-deflate on its WebSocket routes (`websocket.perMessageDeflate`).
  *
- *   node bench/servers/wirecore.ts --port 3000     bun …     deno run -A …
+ *   node bench/servers/wirecore.ts --port 3000 [--deflate]     bun …     deno run -A …
  */
 import process from "node:process";
 import { createApp } from "../../examples/app.ts";
 import { peerArgs } from "../peers/args.ts";
 import { runtimeServe } from "./runtime-serve.ts";
 
-const { port, idleTimeoutSeconds } = peerArgs(process.argv.slice(2));
+const { port, idleTimeoutSeconds, deflate } = peerArgs(process.argv.slice(2));
 const serve = await runtimeServe();
-const server = serve(createApp(), { port, hostname: "127.0.0.1", keepAliveTimeout: idleTimeoutSeconds * 1000 });
+const server = serve(createApp(), {
+  port,
+  hostname: "127.0.0.1",
+  keepAliveTimeout: idleTimeoutSeconds * 1000,
+  ...(deflate ? { websocket: { perMessageDeflate: true } } : {}),
+});
 await server.ready;
 console.log(`listening on ${server.url}`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
