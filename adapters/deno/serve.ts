@@ -194,7 +194,8 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
       try {
         conn.setNoDelay(true);
       } catch {
-        // not a TCP socket
+        // A TLS connection has no setNoDelay (https://github.com/denoland/deno/issues/13617):
+        // there Nagle stays on, and small request/answer exchanges can wait for a delayed ACK.
       }
       void start(conn);
     }
