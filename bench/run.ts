@@ -2,7 +2,7 @@
  * The benchmark matrix: runtimes × scenarios × {wirecore, native peer}, back to back in one run.
  *
  *   npm run bench                      # everything (about a quarter of an hour)
- *   npm run bench -- --quick           # everything, fewer and shorter runs (< 3 minutes)
+ *   npm run bench -- --quick           # everything, fewer and shorter runs (about 3 minutes)
  *   npm run bench -- --runtime bun --scenario plaintext,pipelined
  *
  * Writes bench/results/latest.json and bench/results/latest.svg. Method: bench/README.md.
@@ -13,11 +13,12 @@ import { join } from "node:path";
 import process from "node:process";
 import { parseDuration } from "./load/args.ts";
 import { openIdle, runBuiltin, runWrk, type RunResult } from "./matrix/generators.ts";
+import { checkH2c, runH2load } from "./matrix/h2load.ts";
 import { Child, installCleanup, killAll, type Placement } from "./matrix/procs.ts";
-import { SCENARIOS, type IdleScenario, type LoadScenario, type LoadSpec, type RoutesScenario, type Scenario } from "./matrix/scenarios.ts";
+import { SCENARIOS, type IdleScenario, type LoadScenario, type LoadSpec, type Peer, type RoutesScenario, type Scenario } from "./matrix/scenarios.ts";
 import { median, spreadPercent, sumErrors } from "./matrix/stats.ts";
 import { ratioChart, type ChartGroup } from "./matrix/svg.ts";
-import { cpuModel, fdLimits, findRuntime, findWrk, pinning, ROOT, rssKb, RUNTIMES, type RuntimeInfo, type RuntimeName } from "./matrix/system.ts";
+import { cpuModel, fdLimits, findH2load, findRuntime, findWrk, pinning, ROOT, rssKb, RUNTIMES, type RuntimeInfo, type RuntimeName } from "./matrix/system.ts";
 import { middleRoute } from "./servers/routes-table.ts";
 
 // ─── Settings ─────────────────────────────────────────────────────────────────────────────────
@@ -40,14 +41,15 @@ interface Settings {
 
 const HELP = `usage: npm run bench -- [options]
 
-  --quick                 fewer, shorter runs: the whole matrix in under 3 minutes
+  --quick                 fewer, shorter runs: the whole matrix in about 3 minutes
   --runtime R[,R]         node, bun, deno (repeatable; default all)
   --scenario S[,S]        ${SCENARIOS.map((s) => s.name).join(", ")}
                           (a prefix before "-" picks a family: ws-echo = every ws-echo-*)
   --runs N                measured runs per row (default 3; quick 2, routes-scaling 1)
-  --duration T            per run (default 5s; quick 1s, ws-echo-* 0.5s; wrk rounds to whole seconds)
+  --duration T            per run (default 5s; quick 1s, ws-echo-* and h2 0.5s; wrk rounds to whole seconds,
+                          h2load adds ¼ of it, ≤ 1 s, of unmeasured warm-up to each run)
   --warmup T              before the runs of each server (default 2s; quick 0.5s)
-  --generator G           auto (wrk when on PATH, default) or builtin
+  --generator G           auto (wrk when on PATH, default) or builtin; h2 always uses h2load
   --load-runtime R        runtime of the built-in generator (default node)
   --markdown              also print a summary table in Markdown (for bench/README.md)`;
 
@@ -157,6 +159,8 @@ interface Row {
   variant: string;
   runtime: RuntimeName;
   server: ServerKind;
+  /** The native server's name where a scenario names its peers (h2: "node:http2", "Bun.serve"). */
+  peer?: string;
   /** Which load generator measured the row. */
   generator: string;
   unit: "req/s" | "msg/s" | "MB/s" | "KB/conn";
@@ -167,6 +171,9 @@ interface Row {
   /** Medians of the runs' latency percentiles, ms. */
   p50: number | null;
   p99: number | null;
+  /** Medians of the runs' mean and max latency, ms, where the generator has no percentiles (h2load). */
+  mean: number | null;
+  max: number | null;
   errors: Record<string, number>;
   /** Errors the built-in generator found while warming up (it verifies every response). */
   warmupErrors: Record<string, number>;
@@ -188,6 +195,8 @@ function emptyRow(scenario: string, variant: string, runtime: RuntimeName, serve
     spreadPercent: null,
     p50: null,
     p99: null,
+    mean: null,
+    max: null,
     errors: {},
     warmupErrors: {},
     runs: [],
@@ -200,13 +209,20 @@ function finishLoadRow(row: Row): void {
   const values = runs.map((r) => (row.unit === "MB/s" ? r.mbps : r.rps));
   row.value = median(values);
   row.spreadPercent = spreadPercent(values);
-  // wrk now and then reports no latency at all for a short run (all percentiles 0): leave those out.
-  const timed = runs.filter((r) => r.p99 > 0);
-  if (timed.length < runs.length) {
-    row.notes.push(`${runs.length - timed.length} of ${runs.length} runs came without latencies from wrk (a known wrk bug with pipelining, wg/wrk#236)`);
+  const withMean = runs.filter((r) => r.mean !== undefined);
+  if (withMean.length > 0) {
+    // h2load: mean and max, no percentiles.
+    row.mean = median(withMean.map((r) => r.mean!));
+    row.max = median(withMean.map((r) => r.max));
+  } else {
+    // wrk now and then reports no latency at all for a short run (all percentiles 0): leave those out.
+    const timed = runs.filter((r) => r.p99 !== null && r.p99 > 0);
+    if (timed.length < runs.length) {
+      row.notes.push(`${runs.length - timed.length} of ${runs.length} runs came without latencies from wrk (a known wrk bug with pipelining, wg/wrk#236)`);
+    }
+    row.p50 = median(timed.map((r) => r.p50!));
+    row.p99 = median(timed.map((r) => r.p99!));
   }
-  row.p50 = median(timed.map((r) => r.p50));
-  row.p99 = median(timed.map((r) => r.p99));
   row.errors = sumErrors(runs.map((r) => r.errors));
   const reconnects = runs.reduce((n, r) => n + r.reconnects, 0);
   if (reconnects > 0) row.notes.push(`the server closed connections: ${reconnects} reconnects over ${runs.length} runs`);
@@ -218,6 +234,8 @@ interface Context {
   settings: Settings;
   pin: ReturnType<typeof pinning>;
   wrk: { path: string; version: string } | null;
+  /** h2load for the h2 scenario, or why it is not there. */
+  h2load: { path: string; version: string } | string;
   loadRuntime: RuntimeInfo;
   builtinName: string;
   fd: { soft: number; hard: number };
@@ -240,6 +258,12 @@ const PEERS: Record<RuntimeName, string> = {
   deno: "bench/peers/deno-serve.ts",
 };
 
+/** The body of `GET /` on every bench server. */
+const HELLO = "Hello, World!";
+
+/** "wirecore", "native", or the named peer: "native node:http2". */
+const label = (row: Row): string => (row.peer === undefined ? row.server : `${row.server} ${row.peer}`);
+
 function serverCommand(rt: RuntimeInfo, script: string, extra: string[] = []): string[] {
   return [...rt.command, script, "--port", "0", "--idle-timeout", "120", ...extra];
 }
@@ -260,14 +284,25 @@ async function startServer(command: string[], place: Placement): Promise<Running
   }
 }
 
-/** wrk drives HTTP/1.1 loads when present; WebSocket loads always go to the built-in generator. */
+/**
+ * wrk drives HTTP/1.1 loads when present; WebSocket loads always go to the built-in generator,
+ * HTTP/2 loads to h2load (their rows are skipped without it).
+ */
 function generatorFor(ctx: Context, spec: LoadSpec): string {
+  if (spec.h2 !== undefined) return typeof ctx.h2load === "string" ? "—" : ctx.h2load.version;
   return ctx.wrk !== null && spec.ws === undefined ? ctx.wrk.version : ctx.builtinName;
 }
+
+/** The unmeasured start of each h2load run (connections up, HPACK tables filled): ¼ of it, ≤ 1 s. */
+const h2RunWarmUp = (durationMs: number): number => Math.min(1000, Math.round(durationMs / 4));
 
 async function measure(ctx: Context, port: number, spec: LoadSpec, durationMs: number): Promise<RunResult> {
   const target = { port, spec, durationMs };
   const place = placement(ctx, "generator", spec.connections);
+  if (spec.h2 !== undefined) {
+    if (typeof ctx.h2load === "string") throw new Error(ctx.h2load);
+    return runH2load(ctx.h2load.path, target, place, h2RunWarmUp(durationMs));
+  }
   return ctx.wrk !== null && spec.ws === undefined ? runWrk(ctx.wrk.path, target, place) : runBuiltin(ctx.loadRuntime.command, target, place);
 }
 
@@ -277,6 +312,7 @@ async function measure(ctx: Context, port: number, spec: LoadSpec, durationMs: n
  */
 async function warmUp(ctx: Context, port: number, spec: LoadSpec, row: Row): Promise<void> {
   if (ctx.settings.warmupMs <= 0) return;
+  if (spec.h2 !== undefined) return warmUpH2(ctx, port, spec, row);
   let r: RunResult;
   try {
     r = await runBuiltin(ctx.loadRuntime.command, { port, spec, durationMs: ctx.settings.warmupMs }, placement(ctx, "generator", spec.connections));
@@ -288,6 +324,21 @@ async function warmUp(ctx: Context, port: number, spec: LoadSpec, row: Row): Pro
   row.warmupErrors = sumErrors([row.warmupErrors, r.errors]);
   if (r.reconnects > 0 && ctx.wrk !== null && spec.ws === undefined) {
     row.notes.push(`warm-up: the server closed ${r.reconnects} connections in ${ctx.settings.warmupMs / 1000} s (wrk reconnects silently)`);
+  }
+}
+
+/**
+ * HTTP/2: h2load for the warm-up (the built-in generator speaks no HTTP/2); its failed requests
+ * go into the row's warm-up errors. The body was checked once before (checkH2c).
+ */
+async function warmUpH2(ctx: Context, port: number, spec: LoadSpec, row: Row): Promise<void> {
+  if (typeof ctx.h2load === "string") return;
+  try {
+    const r = await runH2load(ctx.h2load.path, { port, spec, durationMs: ctx.settings.warmupMs }, placement(ctx, "generator", spec.connections));
+    row.warmupErrors = sumErrors([row.warmupErrors, r.errors]);
+  } catch (error) {
+    row.notes.push(`warm-up failed: ${String((error as Error).message).split("\n")[0]}`);
+    log(String((error as Error).message));
   }
 }
 
@@ -318,25 +369,56 @@ function unitOf(scenario: Scenario): Row["unit"] {
   return "req/s";
 }
 
+/** A server of a load scenario: wirecore, or one of the native peers. */
+interface Contender {
+  kind: ServerKind;
+  script: string;
+  args: string[];
+  /** The native peer's name, where the scenario names its peers. */
+  peer?: string;
+}
+
+/** wirecore and the native server(s) of a load scenario on a runtime. */
+function contenders(scenario: LoadScenario, rt: RuntimeName): Contender[] {
+  const args = scenario.serverArgs ?? [];
+  const peers: Peer[] | undefined = scenario.peers?.[rt];
+  const natives: Contender[] =
+    peers === undefined
+      ? [{ kind: "native", script: PEERS[rt], args }]
+      : peers.map((p) => ({ kind: "native", script: p.script, args: [...args, ...(p.args ?? [])], peer: p.name }));
+  return [{ kind: "wirecore", script: "bench/servers/wirecore.ts", args }, ...natives];
+}
+
 async function runLoadScenario(ctx: Context, scenario: LoadScenario, rt: RuntimeInfo): Promise<Row[]> {
   const unit = unitOf(scenario);
-  const kinds: [ServerKind, string][] = [["wirecore", "bench/servers/wirecore.ts"], ["native", PEERS[rt.name]]];
-  const rows = kinds.map(([kind]) => emptyRow(scenario.name, "", rt.name, kind, unit));
+  const kinds = contenders(scenario, rt.name);
+  const rows = kinds.map((k) => {
+    const row = emptyRow(scenario.name, "", rt.name, k.kind, unit);
+    if (k.peer !== undefined) row.peer = k.peer;
+    return row;
+  });
+  const h2 = scenario.spec.h2 !== undefined;
+  if (h2 && typeof ctx.h2load === "string") {
+    // Never silently: every row says why, and so does the log.
+    log(`  ${scenario.name} · ${rt.name}: skipped, ${ctx.h2load}`);
+    for (const row of rows) row.skipped = ctx.h2load;
+    return rows;
+  }
   const missing = scenario.nativeMissing?.[rt.name];
   const servers: (RunningServer | null)[] = [];
   try {
-    // Both servers up at once (the idle one costs nothing), then their runs alternate, so
-    // drift in the machine's state spreads evenly over both.
+    // All servers up at once (the idle ones cost nothing), then their runs alternate, so
+    // drift in the machine's state spreads evenly over them.
     const started = await Promise.allSettled(
-      kinds.map(([kind, script]) =>
-        kind === "native" && missing !== undefined
+      kinds.map((k) =>
+        k.kind === "native" && missing !== undefined
           ? Promise.reject(new Error(missing))
-          : startServer(serverCommand(rt, script, scenario.serverArgs), placement(ctx, "server", scenario.spec.connections)),
+          : startServer(serverCommand(rt, k.script, k.args), placement(ctx, "server", scenario.spec.connections)),
       ),
     );
     started.forEach((s, i) => {
       if (s.status === "fulfilled") servers.push(s.value);
-      else if (kinds[i]![0] === "native" && missing !== undefined) {
+      else if (kinds[i]!.kind === "native" && missing !== undefined) {
         servers.push(null);
         rows[i]!.skipped = missing;
       } else {
@@ -345,6 +427,22 @@ async function runLoadScenario(ctx: Context, scenario: LoadScenario, rt: Runtime
         log(String((s.reason as Error).message));
       }
     });
+    if (h2) {
+      // h2load counts statuses, not bodies: one GET / over h2c, checked, before any load.
+      await Promise.all(
+        servers.map(async (server, i) => {
+          if (!server) return;
+          try {
+            await checkH2c(server.port, scenario.spec.path, HELLO);
+          } catch (error) {
+            rows[i]!.skipped = `not measured: ${(error as Error).message}`;
+            log(`  ${scenario.name} · ${rt.name} · ${label(rows[i]!)}: ${(error as Error).message}`);
+            servers[i] = null;
+            await server.child.kill();
+          }
+        }),
+      );
+    }
     // Warm both at once: the generator has its own CPU, and the servers share theirs.
     await Promise.all(
       servers.map(async (server, i) => {
@@ -362,7 +460,8 @@ async function runLoadScenario(ctx: Context, scenario: LoadScenario, rt: Runtime
           row.runs.push(r);
           row.generator = generatorFor(ctx, scenario.spec);
           const errs = Object.values(r.errors).reduce((a, b) => a + b, 0);
-          log(`  ${scenario.name} · ${rt.name} · ${row.server} run ${run + 1}/${runs}: ${fmtValue(unit === "MB/s" ? r.mbps : r.rps, unit)} ${unit}, p99 ${r.p99.toFixed(2)} ms${errs > 0 ? `, ${errs} errors` : ""}`);
+          const latency = r.mean !== undefined ? `mean ${r.mean.toFixed(2)} ms` : r.p99 === null ? "no latency" : `p99 ${r.p99.toFixed(2)} ms`;
+          log(`  ${scenario.name} · ${rt.name} · ${label(row)} run ${run + 1}/${runs}: ${fmtValue(unit === "MB/s" ? r.mbps : r.rps, unit)} ${unit}, ${latency}${errs > 0 ? `, ${errs} errors` : ""}`);
         } catch (error) {
           row.notes.push(`run ${run + 1} failed: ${String((error as Error).message).split("\n")[0]}`);
           log(String((error as Error).message));
@@ -480,19 +579,30 @@ interface Ratio {
   scenario: string;
   variant: string;
   runtime: RuntimeName;
+  /** The native peer's name where the scenario names its peers (h2); one ratio per peer then. */
+  peer?: string;
   /** wirecore ÷ native of the headline number; null when either is missing. */
   ratio: number | null;
   lowerIsBetter: boolean;
+}
+
+/** The native rows a wirecore row is compared with: one, or one per named peer (h2). */
+function nativesOf(rows: readonly Row[], w: Row): Row[] {
+  return rows.filter((r) => r.server === "native" && r.scenario === w.scenario && r.runtime === w.runtime && (r.variant === w.variant || r.variant === ""));
 }
 
 function ratios(rows: readonly Row[]): Ratio[] {
   const out: Ratio[] = [];
   for (const w of rows) {
     if (w.server !== "wirecore") continue;
-    const n = rows.find((r) => r.server === "native" && r.scenario === w.scenario && r.runtime === w.runtime && (r.variant === w.variant || r.variant === ""));
-    // A memory growth ≤ 0 is below the noise floor: no meaningful ratio.
-    const ok = w.value !== null && n !== undefined && n.value !== null && n.value > 0 && (!w.lowerIsBetter || w.value > 0);
-    out.push({ scenario: w.scenario, variant: w.variant, runtime: w.runtime, ratio: ok ? w.value! / n!.value! : null, lowerIsBetter: w.lowerIsBetter });
+    const natives = nativesOf(rows, w);
+    for (const n of natives.length === 0 ? [undefined] : natives) {
+      // A memory growth ≤ 0 is below the noise floor: no meaningful ratio.
+      const ok = w.value !== null && n !== undefined && n.value !== null && n.value > 0 && (!w.lowerIsBetter || w.value > 0);
+      const r: Ratio = { scenario: w.scenario, variant: w.variant, runtime: w.runtime, ratio: ok ? w.value! / n!.value! : null, lowerIsBetter: w.lowerIsBetter };
+      if (n?.peer !== undefined) r.peer = n.peer;
+      out.push(r);
+    }
   }
   return out;
 }
@@ -510,20 +620,32 @@ function errorText(errors: Record<string, number>): string {
   return entries.map(([k, v]) => `${v} ${k}`).join(", ");
 }
 
+/**
+ * One table per scenario. The ratio sits on the wirecore row; where the scenario names its peers
+ * (h2, two of them on Bun) it sits on each native row instead: wirecore ÷ that server.
+ */
 function printScenario(scenario: Scenario, rows: readonly Row[], rs: readonly Ratio[]): void {
   const unit = rows.find((r) => !r.skipped)?.unit ?? unitOf(scenario);
   const idle = scenario.kind === "idle";
-  const headers = ["runtime", "server", ...(scenario.kind === "routes" ? ["routes"] : []), "generator", unit, "spread", ...(idle ? ["RSS before→after", "open"] : ["p50", "p99"]), "errors", "wirecore÷native"];
-  const right = headers.map((h) => [unit, "spread", "p50", "p99", "open", "wirecore÷native", "routes"].includes(h));
+  const named = scenario.kind === "load" && scenario.peers !== undefined;
+  const meanLatency = scenario.kind === "load" && scenario.spec.h2 !== undefined;
+  const latencyHeaders = idle ? ["RSS before→after", "open"] : meanLatency ? ["mean", "max"] : ["p50", "p99"];
+  const ratioHeader = named ? "wirecore÷this" : "wirecore÷native";
+  const headers = ["runtime", "server", ...(scenario.kind === "routes" ? ["routes"] : []), "generator", unit, "spread", ...latencyHeaders, "errors", ratioHeader];
+  const right = headers.map((h) => [unit, "spread", "p50", "p99", "mean", "max", "open", ratioHeader, "routes"].includes(h));
   const body: string[][] = [];
   const notes: string[] = [];
   for (const row of rows) {
-    const ratio = rs.find((r) => r.scenario === row.scenario && r.runtime === row.runtime && r.variant === row.variant && row.server === "wirecore");
-    const cells: string[] = [row.runtime, row.server];
+    const ratio = named
+      ? rs.find((r) => r.scenario === row.scenario && r.runtime === row.runtime && row.server === "native" && r.peer === row.peer)
+      : rs.find((r) => r.scenario === row.scenario && r.runtime === row.runtime && r.variant === row.variant && row.server === "wirecore");
+    const cells: string[] = [row.runtime, label(row)];
     if (scenario.kind === "routes") cells.push(row.variant.replace(" routes", "") || "—");
     if (row.skipped) {
       body.push([...cells, "—", "skipped", "", "", "", "", ""]);
-      notes.push(`${row.runtime} ${row.server}: ${row.skipped}`);
+      // One reason for the whole table (no h2load) is said once.
+      const same = rows.every((r) => r.skipped === row.skipped);
+      notes.push(same ? `every row: ${row.skipped}` : `${row.runtime} ${label(row)}: ${row.skipped}`);
       continue;
     }
     cells.push(row.generator, row.value === null ? "—" : fmtValue(row.value, row.unit), row.spreadPercent === null ? "—" : `${row.spreadPercent.toFixed(1)}%`);
@@ -532,15 +654,20 @@ function printScenario(scenario: Scenario, rows: readonly Row[], rs: readonly Ra
       const before = median(runs.map((r) => r.rssBeforeKb));
       const after = median(runs.map((r) => r.rssAfterKb));
       cells.push(before === null ? "—" : `${(before / 1024).toFixed(1)}→${(after! / 1024).toFixed(1)} MiB`, String(median(runs.map((r) => r.open)) ?? "—"));
+    } else if (meanLatency) {
+      cells.push(row.mean === null ? "—" : `${row.mean.toFixed(2)} ms`, row.max === null ? "—" : `${row.max.toFixed(2)} ms`);
     } else {
       cells.push(row.p50 === null ? "—" : `${row.p50.toFixed(2)} ms`, row.p99 === null ? "—" : `${row.p99.toFixed(2)} ms`);
     }
     cells.push(errorText(row.errors));
     cells.push(ratio ? (ratio.ratio === null ? "n/a" : ratio.ratio.toFixed(2)) : "");
     body.push(cells);
-    for (const n of row.notes) notes.push(`${row.runtime} ${row.server}${row.variant ? ` (${row.variant})` : ""}: ${n}`);
+    for (const n of row.notes) notes.push(`${row.runtime} ${label(row)}${row.variant ? ` (${row.variant})` : ""}: ${n}`);
     const warm = Object.keys(row.warmupErrors);
-    if (warm.length > 0) notes.push(`${row.runtime} ${row.server}: built-in verification during warm-up found ${errorText(row.warmupErrors)}`);
+    if (warm.length > 0) {
+      const by = meanLatency ? "h2load during warm-up counted" : "built-in verification during warm-up found";
+      notes.push(`${row.runtime} ${label(row)}: ${by} ${errorText(row.warmupErrors)}`);
+    }
   }
   console.log(`\n${scenario.name} — ${scenario.title}`);
   console.log(table(headers, body, right));
@@ -564,15 +691,20 @@ function markdownSummary(rows: readonly Row[], rs: readonly Ratio[]): string {
     "| --- | --- | ---: | ---: | ---: | ---: | --- |",
   ];
   const p99 = (r: Row | undefined): string => (r?.p99 == null ? "—" : `${r.p99.toFixed(1)} ms`);
+  // h2load has no percentiles: its rows give the mean, marked so.
+  const mean = (r: Row | undefined): string => (r?.mean == null ? "—" : `${r.mean.toFixed(1)} ms`);
   for (const w of rows) {
     if (w.server !== "wirecore") continue;
-    const n = rows.find((r) => r.server === "native" && r.scenario === w.scenario && r.runtime === w.runtime && (r.variant === w.variant || r.variant === ""));
-    const ratio = rs.find((r) => r.scenario === w.scenario && r.runtime === w.runtime && r.variant === w.variant);
-    const value = (r: Row | undefined): string =>
-      r === undefined || r.skipped ? "—" : r.value === null ? "—" : `${fmtValue(r.value, r.unit)} ${r.unit}`;
-    const name = w.variant ? `${w.scenario} (${w.variant})` : w.scenario;
-    const latency = w.unit === "KB/conn" ? "" : `${p99(w)} / ${n?.skipped ? "—" : p99(n)}`;
-    out.push(`| ${name} | ${w.runtime} | ${value(w)} | ${value(n)} | ${ratio?.ratio == null ? "n/a" : ratio.ratio.toFixed(2)} | ${latency} | ${w.generator} |`);
+    const natives = nativesOf(rows, w);
+    for (const n of natives.length === 0 ? [undefined] : natives) {
+      const ratio = rs.find((r) => r.scenario === w.scenario && r.runtime === w.runtime && r.variant === w.variant && r.peer === n?.peer);
+      const value = (r: Row | undefined): string =>
+        r === undefined || r.skipped ? "—" : r.value === null ? "—" : `${fmtValue(r.value, r.unit)} ${r.unit}`;
+      const name = w.variant ? `${w.scenario} (${w.variant})` : n?.peer !== undefined ? `${w.scenario} vs ${n.peer}` : w.scenario;
+      const byMean = w.mean !== null || n?.mean != null;
+      const latency = w.unit === "KB/conn" ? "" : byMean ? `${mean(w)} / ${n?.skipped ? "—" : mean(n)} (mean)` : `${p99(w)} / ${n?.skipped ? "—" : p99(n)}`;
+      out.push(`| ${name} | ${w.runtime} | ${value(w)} | ${value(n)} | ${ratio?.ratio == null ? "n/a" : ratio.ratio.toFixed(2)} | ${latency} | ${w.generator} |`);
+    }
   }
   return out.join("\n");
 }
@@ -594,7 +726,8 @@ async function main(): Promise<void> {
     loadRuntime = infos.get("node") as RuntimeInfo;
   }
   const builtinName = `built-in (${loadRuntime.name} ${loadRuntime.version})`;
-  const ctx: Context = { settings, pin, wrk, loadRuntime, builtinName, fd: fdLimits() };
+  const h2load = findH2load();
+  const ctx: Context = { settings, pin, wrk, h2load, loadRuntime, builtinName, fd: fdLimits() };
   const cpu = cpuModel();
 
   const versions = RUNTIMES.map((r) => {
@@ -609,6 +742,9 @@ async function main(): Promise<void> {
       ? `load generator: ${wrk.version} (1 thread) for the HTTP/1.1 load scenarios; ${builtinName} for warm-up (it verifies every response), idle-memory and WebSocket`
       : `load generator: ${builtinName} for everything (${settings.generator === "builtin" ? "--generator builtin" : "wrk is not on PATH"})`,
   );
+  if (settings.scenarios.includes("h2")) {
+    console.log(typeof h2load === "string" ? `HTTP/2: ${h2load}` : `HTTP/2: ${h2load.version} (1 thread, h2c by prior knowledge; ¼ of each run, ≤ 1 s, unmeasured warm-up) for h2`);
+  }
   console.log(
     `runs: ${settings.runs} × ${settings.durationMs / 1000} s per row after ${settings.warmupMs / 1000} s warm-up (median, spread = (max−min)/median); idle-memory ${settings.idleRuns} run(s)`,
   );
@@ -668,29 +804,43 @@ async function main(): Promise<void> {
     settings: { runs: settings.runs, durationMs: settings.durationMs, warmupMs: settings.warmupMs, idleRuns: settings.idleRuns, runtimes: settings.runtimes, scenarios: settings.scenarios },
     machine: { cpu, cores: pin.cores, os: `${platform()} ${release()}`, pinned: pin.taskset !== null, pinning: pin.note, openFiles: ctx.fd },
     runtimes: runtimeVersions,
-    generators: { wrk: wrk?.version ?? null, builtin: builtinName },
+    generators: { wrk: wrk?.version ?? null, builtin: builtinName, h2load: typeof h2load === "string" ? null : h2load.version },
     scenarios: selected,
     rows,
     ratios: rs,
   };
   writeFileSync(join(outDir, "latest.json"), JSON.stringify(json, (_k, v) => (v === Infinity ? "unlimited" : v), 2) + "\n");
 
-  const groups: ChartGroup[] = selected.map((s) => {
+  const groups: ChartGroup[] = selected.flatMap((s): ChartGroup[] => {
     const mine = rs.filter((r) => r.scenario === s.name);
+    const peers = s.kind === "load" ? s.peers : undefined;
     const bars = settings.runtimes.map((runtime) => {
-      // routes-scaling has one ratio per table size; they are all n/a today.
-      const r = mine.find((x) => x.runtime === runtime && x.ratio !== null);
+      // routes-scaling has one ratio per table size; they are all n/a today. Named peers (h2):
+      // the runtime's own server, the first of its list.
+      const first = peers?.[runtime][0]?.name;
+      const r = mine.find((x) => x.runtime === runtime && x.ratio !== null && (first === undefined || x.peer === first));
       return { runtime, ratio: r?.ratio ?? null };
     });
-    return {
+    const main: ChartGroup = {
       label: s.name,
-      sublabel: s.kind === "idle" ? "KB/conn, lower is better" : unitOf(s),
+      sublabel: s.kind === "idle" ? "KB/conn, lower is better" : peers !== undefined ? `${unitOf(s)}, vs own server` : unitOf(s),
       bars,
       reason: s.kind === "routes" ? "no native router" : "no result",
     };
+    // A further group per peer beyond the first (h2 on Bun: node:http2), with only those bars.
+    const extra = new Map<string, ChartGroup>();
+    for (const runtime of settings.runtimes) {
+      for (const peer of peers?.[runtime].slice(1) ?? []) {
+        const g = extra.get(peer.name) ?? { label: s.name, sublabel: `vs ${peer.name}`, bars: [], reason: "no result" };
+        const r = mine.find((x) => x.runtime === runtime && x.peer === peer.name);
+        g.bars.push({ runtime, ratio: r?.ratio ?? null });
+        extra.set(peer.name, g);
+      }
+    }
+    return [main, ...extra.values()];
   });
   const svg = ratioChart(groups, {
-    title: "wirecore ÷ the runtime's own server (HTTP, WebSocket)",
+    title: "wirecore ÷ the runtime's own server (HTTP/1.1, WebSocket, HTTP/2)",
     subtitle: `${date.slice(0, 10)} · ${cpu} · ${pin.taskset !== null ? "server and generator pinned to one CPU each" : "not pinned"} · ${settings.quick ? "--quick" : `${settings.runs} runs`} · ${versions.join(", ")}`,
     runtimes: settings.runtimes,
     colors: COLORS,

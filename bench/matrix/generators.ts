@@ -1,6 +1,7 @@
 /**
- * The two load generators the bench drives: wrk (when on PATH) and the built-in one
- * (bench/load), both as pinned child processes, both reduced to one result shape.
+ * The two HTTP/1.1 and WebSocket load generators the bench drives: wrk (when on PATH) and the
+ * built-in one (bench/load), both as pinned child processes, both reduced to one result shape
+ * (h2load, for HTTP/2, is in h2load.ts and gives the same shape).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,9 +18,12 @@ export interface RunResult {
   /** Verified responses, or verified WebSocket echoes. */
   requests: number;
   durationMs: number;
-  p50: number;
-  p90: number;
-  p99: number;
+  /** Latency percentiles; null when the generator reports none (h2load). */
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  /** Mean latency, when the generator reports it without percentiles (h2load). */
+  mean?: number;
   max: number;
   errors: Record<string, number>;
   /** Connections the generator had to reopen (server closed them). */

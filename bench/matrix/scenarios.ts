@@ -1,4 +1,4 @@
-/** The scenarios of the matrix. Later issues add more (h2, …) by adding entries here. */
+/** The scenarios of the matrix. Later issues add more by adding entries here. */
 import type { RuntimeName } from "./system.ts";
 
 /** A WebSocket echo load (the built-in generator's `--ws` mode): what each connection sends. */
@@ -23,6 +23,20 @@ export interface LoadSpec {
   pipeline: number;
   /** A WebSocket load on `path` instead of HTTP requests; wrk cannot drive it. */
   ws?: WsSpec;
+  /**
+   * An HTTP/2 load instead (h2c by prior knowledge), driven by h2load: `connections` ×
+   * `streams` concurrent streams, `GET path`.
+   */
+  h2?: { streams: number };
+}
+
+/** A native server a scenario is compared with, when not the runtime's default peer. */
+export interface Peer {
+  /** What it is, for the tables: "node:http2", "Bun.serve". */
+  name: string;
+  script: string;
+  /** Extra arguments for this server. */
+  args?: string[];
 }
 
 interface ScenarioBase {
@@ -41,6 +55,11 @@ export interface LoadScenario extends ScenarioBase {
   metric: "rps" | "msg/s" | "MB/s";
   /** Extra arguments for both servers (e.g. `--deflate`). */
   serverArgs?: string[];
+  /**
+   * The native servers per runtime, when not the default peer (bench/peers/<runtime>-…): wirecore
+   * is compared with each, in this order; the first is the runtime's own (the chart's bar).
+   */
+  peers?: Record<RuntimeName, Peer[]>;
   /** Runtimes whose native server cannot serve the scenario, and why: their native row is skipped. */
   nativeMissing?: Partial<Record<RuntimeName, string>>;
 }
@@ -65,10 +84,13 @@ const GET = { method: "GET", variants: 1, bodySize: 0, connections: 64, pipeline
 const WS = { ...GET, path: "/ws" } as const;
 /**
  * --quick budget (the whole matrix in about 3 minutes): the WebSocket runs are measured by the
- * built-in generator, which takes durations in ms (wrk rounds to whole seconds), so they are
- * shorter; routes-scaling, nine servers per matrix and no ratio, gets one run per size.
+ * built-in generator and h2 by h2load, which take durations in ms (wrk rounds to whole seconds),
+ * so they are shorter; routes-scaling, nine servers per matrix and no ratio, gets one run per size.
  */
 const QUICK_WS = { durationMs: 500 };
+const QUICK_H2 = { durationMs: 500 };
+/** node:http2 (cleartext createServer), on Node and on Bun. */
+const NODE_HTTP2: Peer = { name: "node:http2", script: "bench/peers/node-http2.ts" };
 
 export const SCENARIOS: readonly Scenario[] = [
   { name: "plaintext", kind: "load", metric: "rps", title: "GET / → 13 bytes, 64 keep-alive connections", spec: { ...GET, path: "/" } },
@@ -88,6 +110,19 @@ export const SCENARIOS: readonly Scenario[] = [
     serverArgs: ["--deflate"],
     quick: QUICK_WS,
     nativeMissing: { deno: "Deno.upgradeWebSocket has no permessage-deflate: ratio n/a" },
+  },
+  {
+    name: "h2",
+    kind: "load",
+    metric: "rps",
+    title: "HTTP/2 (h2c by prior knowledge): GET / → 13 bytes, 16 connections × 32 streams, h2load",
+    spec: { ...GET, path: "/", connections: 16, h2: { streams: 32 } },
+    peers: {
+      node: [NODE_HTTP2],
+      bun: [{ name: "Bun.serve", script: "bench/peers/bun-serve.ts", args: ["--http2"] }, NODE_HTTP2],
+      deno: [{ name: "Deno.serve", script: "bench/peers/deno-serve.ts" }],
+    },
+    quick: QUICK_H2,
   },
   { name: "idle-memory", kind: "idle", title: "RSS growth per idle keep-alive connection (10 000, one GET each); lower is better", connections: 10_000, path: "/" },
   { name: "routes-scaling", kind: "routes", title: "GET of a parametric route in the middle of 10 / 1 000 / 10 000 routes, 64 connections", sizes: [10, 1_000, 10_000], spec: GET, quick: { runs: 1 } },

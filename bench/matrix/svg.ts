@@ -10,7 +10,7 @@ export interface ChartGroup {
   label: string;
   /** A second line under the label, e.g. "lower is better". */
   sublabel?: string;
-  /** Ratio per runtime; null draws "n/a" (with `reason` when the whole group is n/a). */
+  /** Ratio per runtime; null draws "n/a" (with `reason` when the whole group is n/a), a missing runtime nothing. */
   bars: { runtime: string; ratio: number | null }[];
   reason?: string;
 }
@@ -99,7 +99,9 @@ export function ratioChart(groups: readonly ChartGroup[], o: ChartOptions): stri
       const bar = g.bars.find((b) => b.runtime === runtime);
       const x = gx + ri * (barW + gap);
       const mid = x + barW / 2;
-      if (bar === undefined || bar.ratio === null || bar.ratio <= 0) {
+      // No bar at all: that runtime has no such comparison (a further peer of another runtime).
+      if (bar === undefined) return;
+      if (bar.ratio === null || bar.ratio <= 0) {
         if (g.bars.some((b) => b.ratio !== null)) {
           out.push(`<text x="${mid}" y="${(y1 - 4).toFixed(1)}" text-anchor="middle" font-size="9" fill="#999">n/a</text>`);
         }

@@ -1,4 +1,4 @@
-/** What the machine offers the bench: runtimes, wrk, taskset, CPU, fd limits. */
+/** What the machine offers the bench: runtimes, wrk, h2load, taskset, CPU, fd limits. */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, platform, release } from "node:os";
@@ -60,6 +60,15 @@ export function findWrk(): { path: string; version: string } | null {
   const line = firstLine(path, ["-v"]) ?? "wrk";
   const version = /\d+\.\d+(?:\.\d+)?/.exec(line)?.[0];
   return { path, version: version === undefined ? "wrk" : `wrk ${version}` };
+}
+
+/** h2load on PATH: its path and "h2load 1.52.0", or why not. */
+export function findH2load(): { path: string; version: string } | string {
+  const path = findExecutable("h2load");
+  if (path === null) return "h2load not found on PATH (Debian/Ubuntu package nghttp2-client): h2 not measured";
+  const line = firstLine(path, ["--version"]) ?? "h2load";
+  const version = /\d+\.\d+(?:\.\d+)?/.exec(line)?.[0];
+  return { path, version: version === undefined ? "h2load" : `h2load ${version}` };
 }
 
 /** taskset on PATH and at least two CPUs to pin to. */

@@ -8,6 +8,11 @@ export interface PeerArgs {
   idleTimeoutSeconds: number;
   /** `--deflate`: offer permessage-deflate (RFC 7692) on `/ws`. Default off, as everywhere. */
   deflate: boolean;
+  /**
+   * `--http2`: also serve HTTP/2 (h2c by prior knowledge) where the server must be told to
+   * (Bun.serve's `http2: true`). wirecore, node:http2 and Deno.serve serve h2c without it.
+   */
+  http2: boolean;
 }
 
 function numberAfter(args: readonly string[], flag: string, fallback: number): number {
@@ -18,9 +23,9 @@ function numberAfter(args: readonly string[], flag: string, fallback: number): n
   return value;
 }
 
-/** Parse `--port N`, `--idle-timeout S` and `--deflate`. */
+/** Parse `--port N`, `--idle-timeout S`, `--deflate` and `--http2`. */
 export function peerArgs(args: readonly string[]): PeerArgs {
   const port = numberAfter(args, "--port", 3000);
   if (port > 65535) throw new Error(`Invalid --port ${port}`);
-  return { port, idleTimeoutSeconds: numberAfter(args, "--idle-timeout", 120), deflate: args.includes("--deflate") };
+  return { port, idleTimeoutSeconds: numberAfter(args, "--idle-timeout", 120), deflate: args.includes("--deflate"), http2: args.includes("--http2") };
 }

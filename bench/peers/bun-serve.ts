@@ -5,7 +5,11 @@
  * WebSocket at `/ws` is Bun's built-in one (https://bun.sh/docs/api/websockets): `fetch`
  * upgrades, the `websocket` handlers echo — text as text, binary as binary.
  *
- *   bun bench/peers/bun-serve.ts --port 3000 [--idle-timeout 120] [--deflate]
+ * `--http2` turns on Bun's native HTTP/2 (`http2: true`, marked experimental in Bun 1.4): without
+ * TLS, a connection that opens with the HTTP/2 preface (prior knowledge, h2c) gets HTTP/2 and
+ * the others HTTP/1.1, on the same port and with the same routes.
+ *
+ *   bun bench/peers/bun-serve.ts --port 3000 [--idle-timeout 120] [--deflate] [--http2]
  */
 import process from "node:process";
 import { peerArgs } from "./args.ts";
@@ -23,6 +27,8 @@ interface BunServeOptions {
   port: number;
   /** Seconds; Bun caps it at 255. */
   idleTimeout: number;
+  /** Also serve HTTP/2: h2c by prior knowledge without TLS (Bun ≥ 1.4, experimental). */
+  http2: boolean;
   routes: Record<string, BunHandler | Partial<Record<string, BunHandler>>>;
   fetch(req: Request, server: BunServer): Response | undefined | Promise<Response | undefined>;
   websocket: {
@@ -41,7 +47,7 @@ interface BunGlobal {
 const bun = (globalThis as { Bun?: BunGlobal }).Bun;
 if (bun === undefined) throw new Error("bench/peers/bun-serve.ts needs Bun");
 
-const { port, idleTimeoutSeconds, deflate } = peerArgs(process.argv.slice(2));
+const { port, idleTimeoutSeconds, deflate, http2 } = peerArgs(process.argv.slice(2));
 const TEXT = { "content-type": "text/plain; charset=utf-8" };
 const JSON_TYPE = { "content-type": "application/json" };
 const HELLO = "Hello, World!";
@@ -53,6 +59,7 @@ const server = bun.serve({
   hostname: "127.0.0.1",
   port,
   idleTimeout: Math.min(255, idleTimeoutSeconds),
+  http2,
   routes: {
     "/": { GET: () => new Response(HELLO, { headers: TEXT }) },
     "/json": { GET: () => new Response(JSON_BODY, { headers: JSON_TYPE }) },
