@@ -35,6 +35,20 @@ export class ByteSink {
     this.#buf = next;
   }
 
+  /**
+   * The buffer, with room for at least `extra` bytes from {@link length} on, for a writer that
+   * encodes in place; then {@link advance} past what it wrote. Valid until the next write.
+   */
+  room(extra: number): Uint8Array {
+    this.#reserve(extra);
+    return this.#buf;
+  }
+
+  /** Count `count` bytes written in place after {@link room}. */
+  advance(count: number): void {
+    this.#len += count;
+  }
+
   /** Append a string of latin1 characters (a response head) as one byte each. */
   writeLatin1(text: string): void {
     this.#reserve(text.length);

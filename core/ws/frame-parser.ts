@@ -49,13 +49,18 @@ import { unmask } from "./mask.ts";
 import { Utf8Validator, isValidUtf8 } from "./utf8-validator.ts";
 import { MessageAssembler } from "./message-assembler.ts";
 
-/** What the parser reports. Payloads are valid only during the call: copy what you keep. */
+/**
+ * What the parser reports. Payloads are valid only during the call — copy what you keep —
+ * except a message payload delivered with `owned` set.
+ */
 export interface FrameParserEvents {
   /**
    * A whole data message. Text is valid UTF-8 unless `compressed` (RSV1 on the first frame,
-   * RFC 7692 §6): then `payload` is still deflated and unchecked.
+   * RFC 7692 §6): then `payload` is still deflated and unchecked. `owned`: the payload was
+   * assembled into an array of its own (it spanned reads or fragments), which the receiver may
+   * keep; otherwise it is a view into the bytes given to `push`.
    */
-  onMessage(opcode: DataOpcode, payload: Uint8Array, compressed: boolean): void;
+  onMessage(opcode: DataOpcode, payload: Uint8Array, compressed: boolean, owned: boolean): void;
   /** A Ping (§5.5.2): answer with a Pong carrying the same payload. */
   onPing(payload: Uint8Array): void;
   /** A Pong (§5.5.3). */
@@ -368,7 +373,7 @@ export class FrameParser {
     this.state = S_HEADER;
     if (this.opcode >= OPCODE_CLOSE) return this.controlFrame(EMPTY);
     if (!this.fin) return null;
-    return this.endMessage(this.assembler.size > 0 ? this.assembler.take() : EMPTY);
+    return this.assembler.size > 0 ? this.endMessage(this.assembler.take(), true) : this.endMessage(EMPTY, false);
   }
 
   /** Unmasked payload bytes of a data frame. */
@@ -386,18 +391,18 @@ export class FrameParser {
     if (frameDone && this.fin && piece.length === this.frameLength && this.assembler.size === 0) {
       // The whole message lies in this read: hand out a view, no copy.
       this.state = S_HEADER;
-      return this.endMessage(piece);
+      return this.endMessage(piece, false);
     }
     // At most the rest of a final frame may follow; after a non-final one, up to the limit.
     const limit = this.compressed ? this.maxCompressedSize : this.maxMessageSize;
     this.assembler.append(piece, this.fin ? this.remaining : limit - this.assembler.size - piece.length);
     if (!frameDone) return null;
     this.state = S_HEADER;
-    return this.fin ? this.endMessage(this.assembler.take()) : null;
+    return this.fin ? this.endMessage(this.assembler.take(), true) : null;
   }
 
   /** The last frame of a data message is complete. */
-  private endMessage(payload: Uint8Array): WsError | null {
+  private endMessage(payload: Uint8Array, owned: boolean): WsError | null {
     const opcode = this.messageOpcode as DataOpcode;
     const compressed = this.compressed;
     // §8.1: a sequence cut off by the end of the message is invalid too.
@@ -411,7 +416,7 @@ export class FrameParser {
     this.messageOpcode = 0;
     this.compressed = false;
     this.messageSize = 0;
-    this.events.onMessage(opcode, payload, compressed);
+    this.events.onMessage(opcode, payload, compressed, owned);
     return null;
   }
 

@@ -1,5 +1,8 @@
 import { describe, it, expect } from "vitest";
+import { ByteSink } from "../server/byte-sink.ts";
 import {
+  appendFrame,
+  appendTextFrame,
   encodeCloseFrame,
   encodeFrame,
   encodePingFrame,
@@ -67,6 +70,36 @@ describe("frame encoding (RFC 6455 §5.2, §5.7 examples)", () => {
     const frame = encodeTextFrame(text);
     expect(hex(frame.subarray(0, 4))).toBe("81 7e 00 7e");
     expect(new TextDecoder().decode(frame.subarray(4))).toBe(text);
+  });
+
+  it("§5.6 text encoded into a sink matches TextEncoder at every length class, ASCII or not", () => {
+    const reference = (text: string): Uint8Array => {
+      const payload = new TextEncoder().encode(text);
+      const out = new Uint8Array(frameHeaderSize(payload.length) + payload.length);
+      out.set(payload, writeFrameHeader(out, 0, 0x1, payload.length));
+      return out;
+    };
+    const texts = ["", "a", "Hello, world!", "x".repeat(64), "x".repeat(65), "x".repeat(125), "x".repeat(126)];
+    for (const units of [41, 42, 63, 64, 65, 100, 125, 126, 21845, 21846, 30000, 65535, 65536, 70000]) {
+      texts.push("é".repeat(units), "€".repeat(units), "a".repeat(units - 1) + "€");
+    }
+    // Surrogate pairs, lone surrogates (U+FFFD, 3 bytes), non-ASCII after an ASCII run.
+    texts.push("𝄞".repeat(40), "a\ud800", "\udc00b", "ab\ud83d", "abc€def", "x".repeat(63) + "é");
+    const sink = new ByteSink();
+    const expected = new ByteSink();
+    sink.writeLatin1("pre");
+    expected.writeLatin1("pre");
+    const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+    for (const text of texts) {
+      const want = reference(text);
+      expect(same(encodeTextFrame(text), want), `${text.length} units: ${text.slice(0, 8)}`).toBe(true);
+      appendTextFrame(sink, text);
+      expected.writeBytes(want);
+    }
+    appendTextFrame(sink, "frag", false);
+    appendFrame(sink, 0x2, Uint8Array.of(1, 2, 3), true, true);
+    expected.writeBytes(Uint8Array.of(0x01, 4, 0x66, 0x72, 0x61, 0x67, 0xc2, 3, 1, 2, 3));
+    expect(same(sink.take(), expected.take())).toBe(true);
   });
 
   it("§5.5 control payloads over 125 bytes throw", () => {

@@ -13,12 +13,16 @@
  * const header = new Uint8Array(10);
  * const n = writeFrameHeader(header, 0, OPCODE_BINARY, payload.length, true, false);
  * transport.write(header.subarray(0, n)); transport.write(payload);
+ * // A batch: frames encoded straight into one buffer, sent in one write.
+ * appendTextFrame(sink, "Hello"); appendFrame(sink, OPCODE_BINARY, payload);
+ * transport.write(sink.take());
  * ```
  * @module
  */
 import { MAX_CONTROL_PAYLOAD, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from "./opcodes.ts";
 import { isValidCloseCode } from "./close-codes.ts";
 import { utf8Length } from "../server/utf8-length.ts";
+import { ByteSink } from "../server/byte-sink.ts";
 
 /** Most bytes a frame header takes (2 + 8, no mask). */
 export const MAX_FRAME_HEADER: 10 = 10;
@@ -78,13 +82,75 @@ export function encodeFrame(opcode: number, payload: Uint8Array, fin = true, rsv
   return out;
 }
 
+/** Where text frames are encoded before being copied out by {@link encodeTextFrame}. */
+const scratch = new ByteSink();
+
 /** A text frame holding `text` as UTF-8 (lone surrogates become U+FFFD), encoded in place. */
 export function encodeTextFrame(text: string, fin = true): Uint8Array {
-  const length = utf8Length(text);
-  const out = new Uint8Array(frameHeaderSize(length) + length);
-  const at = writeFrameHeader(out, 0, OPCODE_TEXT, length, fin, false);
-  encoder.encodeInto(text, out.subarray(at));
-  return out;
+  appendTextFrame(scratch, text, fin);
+  return scratch.take();
+}
+
+/**
+ * Appends a whole frame — header, then the bytes of `payload` — to `sink`: a batch of frames
+ * is built in one buffer with no array per frame.
+ */
+export function appendFrame(sink: ByteSink, opcode: number, payload: Uint8Array, fin = true, rsv1 = false): void {
+  const length = payload.length;
+  const start = sink.length;
+  const buf = sink.room(MAX_FRAME_HEADER + length);
+  const at = writeFrameHeader(buf, start, opcode, length, fin, rsv1);
+  buf.set(payload, at);
+  sink.advance(at - start + length);
+}
+
+/** Strings up to this many UTF-16 units are encoded by a loop while they are ASCII. */
+const ASCII_LOOP = 64;
+/** Longer strings are measured first, so their room is exact rather than 3 bytes a unit. */
+const MEASURE_ABOVE = 16 * 1024;
+
+/**
+ * Appends a text frame holding `text` as UTF-8 (lone surrogates become U+FFFD, as
+ * `TextEncoder`) to `sink`, encoding straight into it. The header size follows from the UTF-8
+ * length, which lies between 1 and 3 bytes a UTF-16 unit: the header is written for the
+ * length the string would have as ASCII and, in the rare case the bytes cross a size class
+ * (126 or 65536 bytes), the payload is moved up by the difference.
+ */
+export function appendTextFrame(sink: ByteSink, text: string, fin = true): void {
+  const units = text.length;
+  const start = sink.length;
+  const first = fin ? 0x80 | OPCODE_TEXT : OPCODE_TEXT;
+  if (units > MEASURE_ABOVE) {
+    const length = utf8Length(text);
+    const buf = sink.room(MAX_FRAME_HEADER + length);
+    const at = writeFrameHeader(buf, start, OPCODE_TEXT, length, fin, false);
+    encoder.encodeInto(text, buf.subarray(at, at + length));
+    sink.advance(at - start + length);
+    return;
+  }
+  // At most 3 bytes a unit (a surrogate pair is 2 units for 4 bytes).
+  const buf = sink.room(MAX_FRAME_HEADER + units * 3);
+  const at = start + frameHeaderSize(units);
+  if (units <= ASCII_LOOP) {
+    let i = 0;
+    for (; i < units; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + i] = c;
+    }
+    if (i === units) {
+      // ASCII: the length is the unit count, and below 126 bytes when ASCII_LOOP is.
+      buf[start] = first;
+      buf[start + 1] = units;
+      sink.advance(2 + units);
+      return;
+    }
+  }
+  const length = encoder.encodeInto(text, buf.subarray(at)).written;
+  const header = frameHeaderSize(length);
+  if (start + header !== at) buf.copyWithin(start + header, at, at + length);
+  writeFrameHeader(buf, start, OPCODE_TEXT, length, fin, false);
+  sink.advance(header + length);
 }
 
 function controlFrame(opcode: number, payload: Uint8Array | undefined): Uint8Array {

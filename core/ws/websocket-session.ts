@@ -2,8 +2,17 @@ import type { Transport } from "../transport.ts";
 import type { ManagedConnection } from "../server/managed-connection.ts";
 import { CLOSE_GOING_AWAY, CLOSE_NO_STATUS, CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_POLICY_VIOLATION, CLOSE_INTERNAL_ERROR } from "./close-codes.ts";
 import { FrameParser, type FrameParserEvents } from "./frame-parser.ts";
-import { encodeCloseFrame, encodeFrame, encodePingFrame, encodePongFrame, encodeTextFrame } from "./frame-writer.ts";
-import { OPCODE_BINARY, OPCODE_TEXT, type DataOpcode } from "./opcodes.ts";
+import { type ByteSink, sharedSink } from "../server/byte-sink.ts";
+import {
+  appendFrame,
+  appendTextFrame,
+  encodeCloseFrame,
+  encodeFrame,
+  encodePingFrame,
+  encodePongFrame,
+  encodeTextFrame,
+} from "./frame-writer.ts";
+import { OPCODE_BINARY, OPCODE_PONG, OPCODE_TEXT, type DataOpcode } from "./opcodes.ts";
 import type { PerMessageCodec } from "./permessage-codec.ts";
 import type { PubSub } from "./pubsub.ts";
 import { ServerWebSocket, type WebSocketSessionControl } from "./server-websocket.ts";
@@ -23,7 +32,10 @@ const CLOSING = 2;
 const CLOSED = 3;
 /** How long we wait for the peer's Close after sending ours, before cutting the connection. */
 const CLOSE_TIMEOUT_MS = 5_000;
-/** Frames made while handling one read are written together, up to this many bytes. */
+/**
+ * Frames made while handling one read are encoded into the shared sink and written together,
+ * up to this many bytes.
+ */
 const BATCH_LIMIT = 64 * 1024;
 const textDecoder = new TextDecoder();
 const textEncoder = new TextEncoder();
@@ -48,9 +60,8 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
   #pingSentAt = 0;
   #blocked = false;
   #blockedBytes = 0;
+  /** Inside `data()`: frames go to the shared sink, sent at the end of the read. */
   #corked = 0;
-  #batch: Uint8Array[] = [];
-  #batchBytes = 0;
   #topics: Set<string> | null = null;
 
   constructor(
@@ -82,9 +93,14 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     try {
       fn();
     } catch (error) {
-      this.#host.options.onError(error);
-      if (this.#state === OPEN) this.#sendClose(CLOSE_INTERNAL_ERROR, "Internal error");
+      this.#handlerFailed(error);
     }
+  }
+
+  /** A handler threw: report it and close with 1011. */
+  #handlerFailed(error: unknown): void {
+    this.#host.options.onError(error);
+    if (this.#state === OPEN) this.#sendClose(CLOSE_INTERNAL_ERROR, "Internal error");
   }
 
   // ── bytes in ────────────────────────────────────────────────────────────────────────────────
@@ -93,14 +109,19 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     if (this.#state === CLOSED) return;
     this.#lastActive = this.#host.now;
     this.#pingSent = false;
+    // Frames made while the read is parsed are batched in the shared sink, sent in one write.
     this.#corked++;
-    const error = this.#parser.push(bytes);
-    this.#corked--;
+    let error: WsError | null;
+    try {
+      error = this.#parser.push(bytes);
+    } finally {
+      this.#corked--;
+    }
     if (error !== null) this.#fail(error);
-    this.#flush();
+    this.flush();
   }
 
-  onMessage(opcode: DataOpcode, payload: Uint8Array, compressed: boolean): void {
+  onMessage(opcode: DataOpcode, payload: Uint8Array, compressed: boolean, owned: boolean): void {
     if (this.#state !== OPEN) return;
     let bytes = payload;
     if (compressed) {
@@ -113,15 +134,20 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     }
     const handler = this.#handlers.message;
     if (handler === undefined) return;
-    // Text was validated as UTF-8 by the parser (or the codec); binary is copied because
-    // the parser's payload is a view into the read buffer.
-    const message = opcode === OPCODE_TEXT ? textDecoder.decode(bytes) : compressed ? bytes : bytes.slice();
-    this.#guard(() => handler(this.ws, message));
+    // Text was validated as UTF-8 by the parser (or the codec). Binary is the handler's to keep:
+    // a view into the read buffer is copied, an array assembled or inflated for it is not.
+    const message = opcode === OPCODE_TEXT ? textDecoder.decode(bytes) : compressed || owned ? bytes : bytes.slice();
+    // Inline rather than #guard: no closure per message.
+    try {
+      handler(this.ws, message);
+    } catch (error) {
+      this.#handlerFailed(error);
+    }
   }
 
   onPing(payload: Uint8Array): void {
-    // RFC 6455 §5.5.2: answer with a Pong carrying the same payload.
-    if (this.#state === OPEN) this.#write(encodePongFrame(payload));
+    // RFC 6455 §5.5.2: answer with a Pong carrying the same payload (at most 125 bytes).
+    if (this.#state === OPEN) this.#writeFrame(OPCODE_PONG, payload);
     const handler = this.#handlers.ping;
     if (handler !== undefined) this.#guard(() => handler(this.ws, payload.slice()));
   }
@@ -136,7 +162,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     if (this.#state === OPEN) this.#write(code === undefined ? encodeCloseFrame() : encodeCloseFrame(code));
     this.#state = CLOSING;
     this.#reportClose(code ?? CLOSE_NO_STATUS, reason);
-    this.#flush();
+    this.flush();
     this.#transport.end();
   }
 
@@ -144,40 +170,66 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     if (this.#state === CLOSED) return;
     if (this.#state === OPEN) this.#sendClose(error.closeCode, error.message);
     this.#reportClose(error.closeCode, error.message);
-    this.#flush();
+    this.flush();
     this.#transport.end();
   }
 
   // ── bytes out ───────────────────────────────────────────────────────────────────────────────
+  //
+  // Inside `data()` (corked) frames are encoded straight into the process-wide sink, which this
+  // session owns until the batch is flushed: once at the end of the read, at once past
+  // BATCH_LIMIT, or when another connection takes the sink (it flushes us first). Outside a
+  // batch every frame is written at once, as its own array: no other owner's batch is cut short.
 
+  #sink(): ByteSink {
+    return sharedSink.acquire(this);
+  }
+
+  /** A frame made with `payload`, which is copied (into the batch, or a new array). */
+  #writeFrame(opcode: number, payload: Uint8Array, rsv1 = false): void {
+    if (this.#state === CLOSED) return;
+    if (this.#corked > 0 && payload.length < BATCH_LIMIT) {
+      appendFrame(this.#sink(), opcode, payload, true, rsv1);
+      this.#batched();
+    } else this.#write(encodeFrame(opcode, payload, true, rsv1));
+  }
+
+  #writeText(text: string): void {
+    if (this.#state === CLOSED) return;
+    if (this.#corked > 0 && text.length < BATCH_LIMIT) {
+      appendTextFrame(this.#sink(), text);
+      this.#batched();
+    } else this.#write(encodeTextFrame(text));
+  }
+
+  /** An encoded frame: into the batch when one is open, else out now. */
   #write(frame: Uint8Array): void {
     if (this.#state === CLOSED) return;
     if (this.#corked > 0) {
-      this.#batch.push(frame);
-      this.#batchBytes += frame.length;
-      // A large batch goes now, so send() sees the socket's backpressure as it happens.
-      if (this.#batchBytes >= BATCH_LIMIT) this.#flush();
+      // A large frame with nothing batched before it goes as it is, uncopied.
+      if (frame.length >= BATCH_LIMIT && (sharedSink.owner !== this || sharedSink.length === 0)) {
+        this.#writeNow(frame);
+        return;
+      }
+      this.#sink().writeBytes(frame);
+      this.#batched();
       return;
     }
+    this.flush();
     this.#writeNow(frame);
   }
 
-  #flush(): void {
-    const batch = this.#batch;
-    if (batch.length === 0) return;
-    let bytes: Uint8Array;
-    if (batch.length === 1) bytes = batch[0]!;
-    else {
-      bytes = new Uint8Array(this.#batchBytes);
-      let at = 0;
-      for (const frame of batch) {
-        bytes.set(frame, at);
-        at += frame.length;
-      }
-    }
-    this.#batch = [];
-    this.#batchBytes = 0;
-    this.#writeNow(bytes);
+  /** After a frame went into the batch. */
+  #batched(): void {
+    // A large batch goes now, so send() sees the socket's backpressure as it happens.
+    if (sharedSink.length >= BATCH_LIMIT) this.flush();
+  }
+
+  /** Send what this session has in the sink; called by the sink when another writer takes it. */
+  flush(): void {
+    if (sharedSink.owner !== this) return;
+    const bytes = sharedSink.take();
+    if (bytes.length > 0 && this.#state !== CLOSED) this.#writeNow(bytes);
   }
 
   #writeNow(bytes: Uint8Array): void {
@@ -210,7 +262,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     return this.#state;
   }
   get bufferedAmount(): number {
-    return this.#blockedBytes + this.#batchBytes;
+    return this.#blockedBytes + (sharedSink.owner === this ? sharedSink.length : 0);
   }
 
   send(data: string | Uint8Array, compress: boolean): boolean {
@@ -219,10 +271,9 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     if (codec !== null && compress) {
       const bytes = typeof data === "string" ? textEncoder.encode(data) : data;
       const opcode = typeof data === "string" ? OPCODE_TEXT : OPCODE_BINARY;
-      this.#write(encodeFrame(opcode, codec.compress(bytes), true, true));
-    } else {
-      this.#write(typeof data === "string" ? encodeTextFrame(data) : encodeFrame(OPCODE_BINARY, data));
-    }
+      this.#writeFrame(opcode, codec.compress(bytes), true);
+    } else if (typeof data === "string") this.#writeText(data);
+    else this.#writeFrame(OPCODE_BINARY, data);
     return this.#blocked;
   }
 
@@ -235,7 +286,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     this.#write(encodeCloseFrame(code, reason));
     this.#state = CLOSING;
     this.#closeSentAt = this.#host.now || 1;
-    if (this.#corked === 0) this.#flush();
+    if (this.#corked === 0) this.flush();
   }
 
   terminate(): void {
@@ -288,6 +339,8 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
   closed(_error?: unknown): void {
     if (this.#state === CLOSED) return;
     this.#state = CLOSED;
+    // Bytes still batched for this socket have nowhere to go.
+    if (sharedSink.owner === this) sharedSink.take();
     this.#reportClose(CLOSE_ABNORMAL, "");
     this.#codec?.close();
     this.#host.forget(this);
