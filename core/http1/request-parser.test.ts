@@ -1,24 +1,13 @@
 import { describe, it, expect } from "vitest";
 import { RequestParser } from "./request-parser.ts";
 import type { ParserLimits, RequestHead } from "./request-head.ts";
+import { bytes, replay, text, traceBody, type TraceEvent } from "./replay.test-helper.ts";
 
-// Bytes in → events out. Every case is replayed whole, split in two at every offset, and one byte
-// at a time; all replays must give the same trace, and that trace must match the expectation.
+// Bytes in → events out, each case replayed at every split point (./replay.test-helper.ts).
 
-type Event =
-  | { head: RequestHead }
-  | { body: string }
-  | { complete: string[] | null }
-  | { error: { status: number; code: string } }
-  | { rest: string };
-
-/** What a case expects: heads as subsets of RequestHead, body as one latin1 string per run. */
-type Expected =
-  | { head: Partial<RequestHead> }
-  | { body: string }
-  | { complete: string[] | null }
-  | { error: { status: number; code: string } }
-  | { rest: string };
+type Event = TraceEvent<RequestHead>;
+/** What a case expects: heads as subsets of RequestHead. */
+type Expected = TraceEvent<Partial<RequestHead>>;
 
 interface Case {
   name: string;
@@ -27,23 +16,6 @@ interface Case {
   /** Stop after this many completed messages and report the unparsed bytes as `rest`. */
   stopAfter?: number;
   events: Expected[];
-}
-
-/** One char per byte: test inputs may hold any byte 0–255. */
-function bytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 255) throw new Error("test input must be latin1");
-    out[i] = c;
-  }
-  return out;
-}
-
-function text(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
 }
 
 /** Feed the pieces in order, looping on each as execute returns after every message. */
@@ -56,10 +28,7 @@ function run(pieces: Uint8Array[], limits?: Partial<ParserLimits>, stopAfter = I
         trace.push({ head });
       },
       onBody(chunk) {
-        const last = trace[trace.length - 1];
-        // Chunk boundaries depend on how bytes arrive; the trace merges adjacent body events.
-        if (last && "body" in last) last.body += text(chunk);
-        else trace.push({ body: text(chunk) });
+        traceBody(trace, chunk);
       },
       onMessageComplete(trailers) {
         trace.push({ complete: trailers });
@@ -93,25 +62,8 @@ function run(pieces: Uint8Array[], limits?: Partial<ParserLimits>, stopAfter = I
   return trace;
 }
 
-function splitPoints(n: number): number[] {
-  if (n <= 600) return Array.from({ length: n - 1 }, (_, i) => i + 1);
-  const out: number[] = [];
-  for (let i = 1; i < n; i += Math.ceil(n / 300)) out.push(i);
-  out.push(n - 1);
-  return out;
-}
-
 function check(c: Case): void {
-  const input = bytes(c.input);
-  const whole = run([input], c.limits, c.stopAfter);
-  expect(whole).toMatchObject(c.events);
-  for (const at of splitPoints(input.length)) {
-    const split = run([input.subarray(0, at), input.subarray(at)], c.limits, c.stopAfter);
-    expect(split, `split at ${at}`).toEqual(whole);
-  }
-  const single: Uint8Array[] = [];
-  for (let i = 0; i < input.length; i++) single.push(input.subarray(i, i + 1));
-  expect(run(single, c.limits, c.stopAfter), "byte at a time").toEqual(whole);
+  replay(c.input, (pieces) => run(pieces, c.limits, c.stopAfter), c.events);
 }
 
 function reject(status: number, code: string): Expected[] {

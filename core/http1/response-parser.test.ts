@@ -1,24 +1,12 @@
 import { describe, it, expect } from "vitest";
 import { ResponseParser, type ResponseHead, type ResponseParserOptions } from "./response-parser.ts";
+import { bytes, replay, text, traceBody, type TraceEvent } from "./replay.test-helper.ts";
 
-// Bytes in → events out. Every case is replayed whole, split in two at every offset, and one byte
-// at a time; all replays must give the same trace, and that trace must match the expectation.
+// Bytes in → events out, each case replayed at every split point (./replay.test-helper.ts).
 
-type Event =
-  | { head: ResponseHead }
-  | { info: number }
-  | { body: string }
-  | { complete: string[] | null }
-  | { error: { status: number; code: string } }
-  | { rest: string };
-
-type Expected =
-  | { head: Partial<ResponseHead> }
-  | { info: number }
-  | { body: string }
-  | { complete: string[] | null }
-  | { error: { status: number; code: string } }
-  | { rest: string };
+/** `info`: the status of an interim 1xx response. */
+type Event = TraceEvent<ResponseHead> | { info: number };
+type Expected = TraceEvent<Partial<ResponseHead>> | { info: number };
 
 interface Case {
   name: string;
@@ -29,23 +17,6 @@ interface Case {
   /** Call finish() after the last byte (the server closed). */
   eof?: boolean;
   events: Expected[];
-}
-
-/** One char per byte: test inputs may hold any byte 0–255. */
-function bytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 255) throw new Error("test input must be latin1");
-    out[i] = c;
-  }
-  return out;
-}
-
-function text(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
 }
 
 function run(pieces: Uint8Array[], c: Case): Event[] {
@@ -61,10 +32,7 @@ function run(pieces: Uint8Array[], c: Case): Event[] {
         trace.push({ info: head.status });
       },
       onBody(chunk) {
-        const last = trace[trace.length - 1];
-        // Chunk boundaries depend on how bytes arrive; the trace merges adjacent body events.
-        if (last && "body" in last) last.body += text(chunk);
-        else trace.push({ body: text(chunk) });
+        traceBody(trace, chunk);
       },
       onMessageComplete(trailers) {
         trace.push({ complete: trailers });
@@ -101,26 +69,8 @@ function run(pieces: Uint8Array[], c: Case): Event[] {
   return trace;
 }
 
-function splitPoints(n: number): number[] {
-  if (n <= 600) return Array.from({ length: n - 1 }, (_, i) => i + 1);
-  const out: number[] = [];
-  for (let i = 1; i < n; i += Math.ceil(n / 300)) out.push(i);
-  out.push(n - 1);
-  return out;
-}
-
 function check(c: Case): void {
-  const input = bytes(c.input);
-  const whole = run([input], c);
-  expect(whole).toMatchObject(c.events);
-  expect(whole.length).toBe(c.events.length);
-  for (const at of splitPoints(input.length)) {
-    const split = run([input.subarray(0, at), input.subarray(at)], c);
-    expect(split, `split at ${at}`).toEqual(whole);
-  }
-  const single: Uint8Array[] = [];
-  for (let i = 0; i < input.length; i++) single.push(input.subarray(i, i + 1));
-  expect(run(single, c), "byte at a time").toEqual(whole);
+  replay(c.input, (pieces) => run(pieces, c), c.events);
 }
 
 function reject(code: string, before: Expected[] = []): Expected[] {
@@ -252,6 +202,11 @@ const valid: Case[] = [
     name: "reason phrase with spaces, tabs and obs-text",
     input: "HTTP/1.1 599 Some\tCustom Reason \xe9\r\nContent-Length: 0\r\n\r\n",
     events: [{ head: { status: 599, reason: "Some\tCustom Reason \xe9" } }, { complete: null }],
+  },
+  {
+    name: "obs-text in the reason phrase leaves the field offsets intact (RFC 9110 §5.5)",
+    input: "HTTP/1.1 200 Caf\xc3\xa9\r\nX-A: b\r\nContent-Length: 0\r\n\r\n",
+    events: [{ head: { reason: "Caf\xc3\xa9", headers: ["x-a", "b", "content-length", "0"] } }, { complete: null }],
   },
   {
     name: "field values trimmed of OWS, obs-text kept as latin1, names lowercased",

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { FrameParser, type FrameParserOptions } from "./frame-parser.ts";
+import { splitPoints } from "../http1/replay.test-helper.ts";
 
 // Bytes in → events out. Every case is replayed whole, split in two at every offset (sampled for
 // long inputs), one byte at a time, and in random pieces; every replay must give the same trace,
@@ -118,14 +119,6 @@ function run(pieces: Uint8Array[], options?: FrameParserOptions): Event[] {
     }
   }
   return trace;
-}
-
-function splitPoints(n: number): number[] {
-  if (n <= 600) return Array.from({ length: n - 1 }, (_, i) => i + 1);
-  const out: number[] = [];
-  for (let i = 1; i < n; i += Math.ceil(n / 300)) out.push(i);
-  out.push(n - 1);
-  return out;
 }
 
 /** A deterministic pseudo-random sequence, so failures replay. */

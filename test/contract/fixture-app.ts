@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import { App, HttpError, type Middleware } from "../../core/mod.ts";
 import { createApp } from "../../examples/app.ts";
+import { sleep } from "./harness.ts";
 
 /** What handlers observed, keyed by the `:id` the test chose (so cases never collide). */
 export const observed: {
@@ -18,19 +19,6 @@ export const observed: {
   /** The handler of `/watch/:id`, `/infinite/:id` or `/slow?id=` started. */
   started: Set<string>;
 } = { aborted: new Set(), cancelled: new Set(), started: new Set() };
-
-/** Resolves once `check()` holds, or rejects after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
-    await sleep(5);
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 const encoder = new TextEncoder();
 

@@ -1,7 +1,8 @@
 /**
  * The runner-neutral harness of the contract suite. Each runtime's test file passes its own
  * `describe`/`it`/hooks and its adapter's `serve`; the cases use only `node:assert/strict`,
- * `node:net` and `fetch`, which Node, Bun and Deno all have.
+ * `node:net` and `fetch`, which Node, Bun and Deno all have. Also here: what every case file
+ * needs — a server per describe block, a raw TCP client, and waiting with a deadline.
  */
 import { connect, type Socket } from "node:net";
 import type { Server } from "../../core/server/server.ts";
@@ -31,37 +32,106 @@ export async function start(runtime: Runtime, target: ServeTarget, options: Serv
   return server;
 }
 
+/** A server of a describe block, reachable once its `beforeAll` has run. */
+export interface Served {
+  readonly server: Server;
+  readonly port: number;
+  /** `http://127.0.0.1:port`. */
+  readonly url: string;
+}
+
+/** One server for the enclosing describe block: started in beforeAll, closed in afterAll. */
+export function useServer(t: TestApi, runtime: Runtime, target: () => ServeTarget, options: ServeOptions = {}): Served {
+  let server: Server | null = null;
+  t.beforeAll(async () => {
+    server = await start(runtime, target(), options);
+  });
+  t.afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    get server(): Server {
+      if (server === null) throw new Error("server not started");
+      return server;
+    },
+    get port(): number {
+      return this.server.address.port;
+    },
+    get url(): string {
+      return `http://127.0.0.1:${this.port}`;
+    },
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Resolves once `check()` holds (polled every 5 ms), or rejects after `timeoutMs`. */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
+    await sleep(5);
+  }
+}
+
+/** Resolves once `socket` connects; rejects on an error first. */
+export function connected(socket: Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("error", reject);
+  });
+}
+
+/**
+ * Lets a test client's readers wait for its socket's next event (data, end, close) without
+ * polling: the socket handlers call `wake()`, a reader awaits `next(ms)`.
+ */
+export class Wakeup {
+  #waiters: (() => void)[] = [];
+
+  /** Resolve every pending `next`. */
+  wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves on the next `wake()`, or after `ms`. */
+  next(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
 /** A raw TCP client: write bytes, collect everything the server sends until it closes or a predicate holds. */
 export class RawClient {
   readonly socket: Socket;
   #chunks: Uint8Array[] = [];
   #received = 0;
   closed = false;
-  #waiters: (() => void)[] = [];
+  readonly #wakeup = new Wakeup();
   readonly ready: Promise<void>;
 
   constructor(port: number) {
     this.socket = connect({ port, host: "127.0.0.1", noDelay: true });
-    this.ready = new Promise((resolve, reject) => {
-      this.socket.once("connect", () => resolve());
-      this.socket.once("error", reject);
-    });
+    this.ready = connected(this.socket);
     this.socket.on("data", (chunk: Uint8Array) => {
       this.#chunks.push(new Uint8Array(chunk));
       this.#received += chunk.length;
-      this.#wake();
+      this.#wakeup.wake();
     });
     this.socket.on("error", () => {});
     this.socket.on("close", () => {
       this.closed = true;
-      this.#wake();
+      this.#wakeup.wake();
     });
-  }
-
-  #wake(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w();
   }
 
   static async open(port: number): Promise<RawClient> {
@@ -94,13 +164,7 @@ export class RawClient {
       if (predicate(text) || this.closed) return text;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`Timed out waiting; received so far: ${JSON.stringify(text.slice(0, 500))}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.#wakeup.next(left);
     }
   }
 

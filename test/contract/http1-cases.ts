@@ -4,55 +4,12 @@
  * A case that enforces a protocol rule names its RFC section.
  */
 import assert from "node:assert/strict";
-import type { Server } from "../../core/server/server.ts";
-import type { ServeOptions } from "../../core/server/options.ts";
 import type { ServeTarget } from "../../core/server/server-core.ts";
-import { RawClient, type Runtime, start, type TestApi } from "./harness.ts";
-import { createFixtureApp, createHonoApp, fetchHandler, observed, sleep, waitFor } from "./fixture-app.ts";
-import { header, headers, parseResponses, type RawResponse, readResponses } from "./raw-response.ts";
+import { RawClient, type Runtime, sleep, start, type TestApi, useServer, waitFor } from "./harness.ts";
+import { createFixtureApp, createHonoApp, fetchHandler, observed } from "./fixture-app.ts";
+import { exchange, header, headers, parseResponses, type RawResponse, readResponses } from "./raw-response.ts";
 
 // ─── helpers ────────────────────────────────────────────────────────────────────────────────────
-
-interface Served {
-  readonly server: Server;
-  readonly port: number;
-  readonly url: string;
-}
-
-/** One server for the enclosing describe block: started in beforeAll, closed in afterAll. */
-function useServer(t: TestApi, runtime: Runtime, target: () => ServeTarget, options: ServeOptions = {}): Served {
-  let server: Server | null = null;
-  t.beforeAll(async () => {
-    server = await start(runtime, target(), options);
-  });
-  t.afterAll(async () => {
-    await server?.close();
-  });
-  return {
-    get server(): Server {
-      if (server === null) throw new Error("server not started");
-      return server;
-    },
-    get port(): number {
-      return this.server.address.port;
-    },
-    get url(): string {
-      return `http://127.0.0.1:${this.port}`;
-    },
-  };
-}
-
-/** Open a connection, send `bytes`, read `count` responses; the client stays open for more. */
-async function exchange(port: number, bytes: string, count = 1, methods: readonly string[] = []): Promise<{ client: RawClient; responses: RawResponse[] }> {
-  const client = await RawClient.open(port);
-  try {
-    await client.write(bytes);
-    return { client, responses: await readResponses(client, count, methods) };
-  } catch (error) {
-    client.close();
-    throw error;
-  }
-}
 
 /** Wait a moment and check the connection is still open. */
 async function assertOpen(client: RawClient): Promise<void> {

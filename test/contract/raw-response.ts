@@ -3,7 +3,7 @@
  * RawClient received into responses (Content-Length, chunked, bodyless, read-until-close), so
  * a case can check framing exactly instead of trusting a client library.
  */
-import type { RawClient } from "./harness.ts";
+import { RawClient } from "./harness.ts";
 
 /** One response as read off the wire. */
 export interface RawResponse {
@@ -131,6 +131,18 @@ function decodeChunked(text: string, start: number): { body: string; trailers: [
 }
 
 /** Wait until `client` has received `count` responses (1xx included); fails if it closes first. */
+/** Open a connection, send `bytes`, read `count` responses; the client stays open for more. */
+export async function exchange(port: number, bytes: string, count = 1, methods: readonly string[] = []): Promise<{ client: RawClient; responses: RawResponse[] }> {
+  const client = await RawClient.open(port);
+  try {
+    await client.write(bytes);
+    return { client, responses: await readResponses(client, count, methods) };
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+}
+
 export async function readResponses(client: RawClient, count: number, methods: readonly string[] = [], timeoutMs = 5000): Promise<RawResponse[]> {
   const text = await client.until((t) => parseResponses(t, methods).responses.length >= count, timeoutMs);
   const { responses } = parseResponses(text, methods, client.closed);

@@ -18,7 +18,7 @@ import { runInNewContext } from "node:vm";
 import type { App } from "../../core/app/app.ts";
 import type { Server } from "../../core/server/server.ts";
 import { createApp } from "../../examples/app.ts";
-import { RawClient, type Runtime, start, type TestApi } from "./harness.ts";
+import { connected, RawClient, type Runtime, sleep, start, type TestApi, Wakeup } from "./harness.ts";
 
 const MiB = 1024 * 1024;
 /** The size of the big transfers. */
@@ -304,7 +304,7 @@ class SlowClient {
   received = 0;
   closed = false;
   error: unknown = null;
-  #waiters: (() => void)[] = [];
+  readonly #wakeup = new Wakeup();
 
   constructor(port: number, events: ResponseEvents) {
     this.reader = new ResponseReader(events);
@@ -317,7 +317,7 @@ class SlowClient {
         this.error ??= error;
         this.socket.destroy();
       }
-      this.#wake();
+      this.#wakeup.wake();
     });
     this.socket.on("error", (error) => {
       this.error ??= error;
@@ -325,34 +325,19 @@ class SlowClient {
     this.socket.on("close", () => {
       this.closed = true;
       this.reader.close();
-      this.#wake();
+      this.#wakeup.wake();
     });
   }
 
   static async open(port: number, events: ResponseEvents): Promise<SlowClient> {
     const client = new SlowClient(port, events);
-    await new Promise<void>((resolve, reject) => {
-      client.socket.once("connect", resolve);
-      client.socket.once("error", reject);
-    });
+    await connected(client.socket);
     return client;
-  }
-
-  #wake(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
   }
 
   /** Resolves on the next data or close event, or after `ms`. */
   nextEvent(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.#waiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return this.#wakeup.next(ms);
   }
 
   /**
@@ -526,10 +511,6 @@ function mib(bytes: number): string {
 }
 
 // ── small helpers ────────────────────────────────────────────────────────────────────────────────
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function envFlag(name: string): boolean {
   try {

@@ -17,13 +17,11 @@ import process from "node:process";
 import zlib from "node:zlib";
 import type { App } from "../../core/app/app.ts";
 import { upgradeWebSocket } from "../../core/fetch/upgrade-websocket.ts";
-import type { ServeOptions } from "../../core/server/options.ts";
-import type { Server } from "../../core/server/server.ts";
 import type { ServerWebSocket } from "../../core/ws/server-websocket.ts";
 import type { WebSocketHandlers } from "../../core/ws/websocket-options.ts";
 import { createApp } from "../../examples/app.ts";
-import { RawClient, type Runtime, start, type TestApi } from "./harness.ts";
-import { header, type RawResponse, readResponses } from "./raw-response.ts";
+import { connected, RawClient, type Runtime, sleep, start, type TestApi, useServer, waitFor, Wakeup } from "./harness.ts";
+import { exchange, header, type RawResponse } from "./raw-response.ts";
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -148,7 +146,7 @@ class WsClient {
   #chunks: Buffer[] = [];
   #buffered = 0;
   #headDone = false;
-  #waiters: (() => void)[] = [];
+  readonly #wakeup = new Wakeup();
 
   private constructor(port: number) {
     this.socket = connect({ port, host: "127.0.0.1", noDelay: true });
@@ -161,14 +159,14 @@ class WsClient {
       } catch (error) {
         this.error ??= error;
       }
-      this.#wake();
+      this.#wakeup.wake();
     });
     this.socket.on("error", (error) => {
       this.error ??= error;
     });
     const ended = (): void => {
       this.closed = true;
-      this.#wake();
+      this.#wakeup.wake();
     };
     this.socket.on("end", ended);
     this.socket.on("close", ended);
@@ -177,10 +175,7 @@ class WsClient {
   /** Connect and perform the opening handshake on `path`; asserts a 101 with the right accept. */
   static async open(port: number, path = "/ws", options: OpenOptions = {}): Promise<WsClient> {
     const client = new WsClient(port);
-    await new Promise<void>((resolve, reject) => {
-      client.socket.once("connect", resolve);
-      client.socket.once("error", reject);
-    });
+    await connected(client.socket);
     const lines = [
       `GET ${path} HTTP/1.1`,
       `Host: 127.0.0.1:${port}`,
@@ -203,12 +198,6 @@ class WsClient {
     return client;
   }
 
-  #wake(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
-  }
-
   async #waitFor(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
@@ -216,13 +205,7 @@ class WsClient {
       if (this.closed) throw new Error(`${what}: the server closed the connection first`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`${what}: not within ${timeoutMs} ms (${this.#buffered} bytes pending)`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.#wakeup.next(left);
     }
   }
 
@@ -342,13 +325,7 @@ class WsClient {
       if (Date.now() > deadline) {
         throw new Error(`${what}: the server did not close the TCP connection within ${timeoutMs} ms (RFC 6455 §7.1.1)`);
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 50);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.#wakeup.next(50);
     }
     assert.equal(this.frames.length, 0, `${what}: frames after the Close: ${this.frames.map(describeFrame).join("; ")}`);
     assert.equal(this.#buffered, 0, `${what}: ${this.#buffered} stray bytes after the Close`);
@@ -639,53 +616,11 @@ function pumpFlood(ws: ServerWebSocket<unknown>, f: Observed["flood"]): void {
   f.done = true;
 }
 
-interface Served {
-  readonly server: Server;
-  readonly port: number;
-}
-
-/** One server for the enclosing describe block. */
-function useServer(t: TestApi, runtime: Runtime, app: () => App, options: ServeOptions): Served {
-  let server: Server | null = null;
-  t.beforeAll(async () => {
-    server = await start(runtime, app(), options);
-  });
-  t.afterAll(async () => {
-    await server?.close();
-  });
-  return {
-    get server(): Server {
-      if (server === null) throw new Error("server not started");
-      return server;
-    },
-    get port(): number {
-      return this.server.address.port;
-    },
-  };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
-    await sleep(5);
-  }
-}
-
 /** One HTTP exchange on a fresh connection: the first response. */
 async function request(port: number, text: string): Promise<RawResponse> {
-  const client = await RawClient.open(port);
-  try {
-    await client.write(text);
-    const [response] = await readResponses(client, 1);
-    return response!;
-  } finally {
-    client.close();
-  }
+  const { client, responses } = await exchange(port, text);
+  client.close();
+  return responses[0]!;
 }
 
 function handshake(path: string, fields: string[], method = "GET", version = "1.1"): string {
