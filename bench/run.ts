@@ -41,14 +41,14 @@ interface Settings {
 
 const HELP = `usage: npm run bench -- [options]
 
-  --quick                 fewer, shorter runs: the whole matrix in about 3 minutes
+  --quick                 fewer, shorter runs: the whole matrix in under 3 minutes
   --runtime R[,R]         node, bun, deno (repeatable; default all)
   --scenario S[,S]        ${SCENARIOS.map((s) => s.name).join(", ")}
                           (a prefix before "-" picks a family: ws-echo = every ws-echo-*)
   --runs N                measured runs per row (default 3; quick 2, routes-scaling 1)
   --duration T            per run (default 5s; quick 1s, ws-echo-* and h2 0.5s; wrk rounds to whole seconds,
                           h2load adds ¼ of it, ≤ 1 s, of unmeasured warm-up to each run)
-  --warmup T              before the runs of each server (default 2s; quick 0.5s)
+  --warmup T              before the runs of each server (default 2s; quick 0.25s)
   --generator G           auto (wrk when on PATH, default) or builtin; h2 always uses h2load
   --load-runtime R        runtime of the built-in generator (default node)
   --markdown              also print a summary table in Markdown (for bench/README.md)`;
@@ -59,7 +59,7 @@ function parseSettings(argv: readonly string[]): Settings {
     quick,
     runs: quick ? 2 : 3,
     durationMs: quick ? 1000 : 5000,
-    warmupMs: quick ? 500 : 2000,
+    warmupMs: quick ? 250 : 2000,
     idleRuns: quick ? 1 : 3,
     generator: "auto",
     loadRuntime: "node",
