@@ -4,7 +4,7 @@ import { sendErrorResponse } from "../server/error-response.ts";
 import { sendWebResponse } from "./send-response.ts";
 import { toWebRequest } from "./to-request.ts";
 
-/** A web-standard handler, as used by Deno.serve, Bun.serve and Hono. */
+/** A web-standard handler `(Request) => Response`, the shape Deno's and Bun's servers and Hono use. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
 
 /** Serves exchanges with a `fetch(Request) => Response` handler. */

@@ -13,6 +13,7 @@
 import { HttpError } from "../errors.ts";
 import type { RequestHead } from "../http1/request-head.ts";
 import type { RequestBody } from "../app/request-body.ts";
+import { ExchangeAbort } from "../server/exchange-abort.ts";
 import { BodyChunkReader, cancelQuietly } from "../server/body-reader.ts";
 import type { BodyStream, Exchange } from "../server/exchange.ts";
 import type { TransportInfo } from "../transport.ts";
@@ -28,19 +29,15 @@ const EMPTY = new Uint8Array(0);
 export type TrailerSource = string[] | (() => string[]);
 
 /** One request/response on an HTTP/2 stream. */
-export class Http2Exchange implements Exchange {
+export class Http2Exchange extends ExchangeAbort implements Exchange {
   readonly head: RequestHead;
   readonly body: RequestBody | null;
   readonly stream: Http2Stream;
   readonly #conn: Http2Connection;
-  #controller: AbortController | null = null;
-  #cancelSource: ((reason: unknown) => void) | null = null;
   #trailers: TrailerSource | null = null;
   responded = false;
   /** END_STREAM has been sent. */
   responseDone = false;
-  /** The stream was reset or the connection lost. */
-  aborted = false;
   /** The handler has answered (or given up); until then a reset stream still counts as busy. */
   settled = false;
   /** The stream closed while the handler was still running (counted against concurrency). */
@@ -50,6 +47,7 @@ export class Http2Exchange implements Exchange {
   continueSent = false;
 
   constructor(conn: Http2Connection, stream: Http2Stream, head: RequestHead, body: RequestBody | null) {
+    super();
     this.#conn = conn;
     this.stream = stream;
     this.head = head;
@@ -60,11 +58,6 @@ export class Http2Exchange implements Exchange {
     return this.#conn.transport.info;
   }
 
-  get signal(): AbortSignal {
-    const controller = (this.#controller ??= new AbortController());
-    if (this.aborted && !controller.signal.aborted) controller.abort();
-    return controller.signal;
-  }
 
   /**
    * HTTP/2 only (an optional extension of {@link Exchange}): send trailer fields after the
@@ -159,7 +152,7 @@ export class Http2Exchange implements Exchange {
     const stream = this.stream;
     const limit = conn.limits.maxStreamBuffer;
     const reader = new BodyChunkReader(source, this.body, declared);
-    this.#cancelSource = (reason) => reader.cancel(reason);
+    this.cancelSource = (reason) => reader.cancel(reason);
     try {
       for (;;) {
         const chunk = await reader.next();
@@ -180,19 +173,13 @@ export class Http2Exchange implements Exchange {
       if (!this.aborted) this.abort(error);
       throw error;
     } finally {
-      this.#cancelSource = null;
+      this.cancelSource = null;
     }
   }
 
   /** The stream is gone (reset, connection lost): abort the signal, the body and a streaming source. */
   disconnect(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.#controller?.abort(reason);
-    this.body?.fail(reason ?? new Error("Stream closed"));
-    const cancel = this.#cancelSource;
-    this.#cancelSource = null;
-    cancel?.(reason);
+    if (!this.cutShort(reason, this.body, new Error("Stream closed"))) return;
     this.stream.wakeWriter();
   }
 

@@ -165,7 +165,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       ex.body?.fail(new HttpError(400, "Connection closed before the request body was complete", "INCOMPLETE_BODY"));
     }
     if (!ex.responseDone) {
-      // Like Deno.serve and Bun.serve, a peer that closes its side has gone away: abort the
+      // As the runtimes' own servers do, a peer that closes its side has gone away: abort the
       // request signal and cancel a streamed body. A plain response the app still makes is
       // written, then the connection closes.
       this.closing = true;

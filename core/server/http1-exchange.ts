@@ -13,18 +13,17 @@ import type { ServerCore } from "./server-core.ts";
 import type { Transport } from "../transport.ts";
 import type { Http1Connection } from "./http1-connection.ts";
 import { utf8Length } from "./utf8-length.ts";
+import { ExchangeAbort } from "./exchange-abort.ts";
 import { BodyChunkReader, cancelQuietly } from "./body-reader.ts";
 
 /** An unread request body up to this size is read and dropped to keep the connection; past it, we close. */
 const DRAIN_LIMIT = 256 * 1024;
 
 /** One request/response on an HTTP/1.x connection. */
-export class Http1Exchange implements UpgradableExchange {
+export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
   readonly head: RequestHead;
   readonly body: RequestBody | null;
   readonly #conn: Http1Connection;
-  #controller: AbortController | null = null;
-  #cancelSource: ((reason: unknown) => void) | null = null;
   /** When the head arrived (server clock). */
   readonly startedAt: number;
   responded = false;
@@ -33,8 +32,6 @@ export class Http1Exchange implements UpgradableExchange {
   /** The handler no longer wants the body: the connection reads and drops it. */
   discarding = false;
   continueSent = false;
-  /** The client went away or the exchange was given up. */
-  aborted = false;
   /** The connection answered this exchange itself (a framing error); the app's late answer is dropped. */
   superseded = false;
   keepAlive = true;
@@ -43,6 +40,7 @@ export class Http1Exchange implements UpgradableExchange {
   upgradeTo: ((transport: Transport) => ProtocolSession) | null = null;
 
   constructor(conn: Http1Connection, head: RequestHead, body: RequestBody | null, now: number) {
+    super();
     this.#conn = conn;
     this.head = head;
     this.body = body;
@@ -57,11 +55,6 @@ export class Http1Exchange implements UpgradableExchange {
     return this.#conn.transport.info;
   }
 
-  get signal(): AbortSignal {
-    const controller = (this.#controller ??= new AbortController());
-    if (this.aborted && !controller.signal.aborted) controller.abort();
-    return controller.signal;
-  }
 
   /** A `100 Continue` is owed: the client waits for it before sending the body (RFC 9110 §10.1.1). */
   get expectsContinue(): boolean {
@@ -172,7 +165,7 @@ export class Http1Exchange implements UpgradableExchange {
   async #pump(source: BodyStream, chunked: boolean, declared: number): Promise<void> {
     const conn = this.#conn;
     const reader = new BodyChunkReader(source, this.body, declared);
-    this.#cancelSource = (reason) => reader.cancel(reason);
+    this.cancelSource = (reason) => reader.cancel(reason);
     try {
       for (;;) {
         const chunk = await reader.next();
@@ -192,7 +185,7 @@ export class Http1Exchange implements UpgradableExchange {
       if (!this.aborted) this.abort(error);
       throw error;
     } finally {
-      this.#cancelSource = null;
+      this.cancelSource = null;
     }
     if (chunked) conn.writeLastChunk();
     conn.commit();
@@ -206,13 +199,7 @@ export class Http1Exchange implements UpgradableExchange {
 
   /** The client is gone (or we gave up): abort the signal, the body and a streaming source. */
   disconnect(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.#controller?.abort(reason);
-    this.body?.fail(reason ?? new Error("Client disconnected"));
-    const cancel = this.#cancelSource;
-    this.#cancelSource = null;
-    cancel?.(reason);
+    if (!this.cutShort(reason, this.body, new Error("Client disconnected"))) return;
   }
 
   abort(reason?: unknown): void {

@@ -34,7 +34,7 @@ export interface ServeOptions extends Partial<ParserLimits> {
   /** WebSocket settings and default handlers (Bun style). */
   // deno-lint-ignore no-explicit-any
   websocket?: WebSocketOptions<any>;
-  /** zlib for permessage-deflate; the adapters supply `node:zlib`. */
+  /** zlib for permessage-deflate; each adapter supplies its runtime's zlib. */
   deflateProvider?: DeflateProvider;
 }
 

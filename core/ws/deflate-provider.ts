@@ -1,7 +1,7 @@
 /**
  * What a runtime must provide for permessage-deflate (RFC 7692): raw DEFLATE (RFC 1951, no zlib
  * or gzip wrapper) with a synchronous sync-flush, so a message is compressed or decompressed in
- * the same turn it is sent or received. `node:zlib` offers this in Node, Bun and Deno alike; the
+ * the same turn it is sent or received. The zlib module that Node, Bun and Deno all ship offers this; the
  * implementation lives outside core, which only depends on these interfaces.
  *
  * The framing rules of §7.2.1/§7.2.2 (strip / append `00 00 ff ff`) and context takeover are

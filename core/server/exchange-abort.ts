@@ -1,0 +1,42 @@
+import type { RequestBody } from "../app/request-body.ts";
+
+/**
+ * What ends when an exchange is cut short (the client went away, the stream was reset): the
+ * request's AbortSignal (made only when asked for), the request body, and the response body
+ * source being pumped. The base of the HTTP/1.1 and HTTP/2 exchanges (a base class rather than
+ * a member, so a request allocates no extra object).
+ */
+export class ExchangeAbort {
+  #aborted = false;
+  #controller: AbortController | null = null;
+  #cancelSource: ((reason: unknown) => void) | null = null;
+
+  /** The client went away or the exchange was given up. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** The signal handlers see; already aborted when asked for after the fact. */
+  get signal(): AbortSignal {
+    const controller = (this.#controller ??= new AbortController());
+    if (this.#aborted && !controller.signal.aborted) controller.abort();
+    return controller.signal;
+  }
+
+  /** The response body source being pumped (null once the pump ends): cancelled on abort. */
+  protected set cancelSource(cancel: ((reason: unknown) => void) | null) {
+    this.#cancelSource = cancel;
+  }
+
+  /** Cut the exchange short; false if it already was. */
+  protected cutShort(reason: unknown, body: RequestBody | null, bodyError: unknown): boolean {
+    if (this.#aborted) return false;
+    this.#aborted = true;
+    this.#controller?.abort(reason);
+    body?.fail(reason ?? bodyError);
+    const cancel = this.#cancelSource;
+    this.#cancelSource = null;
+    cancel?.(reason);
+    return true;
+  }
+}
