@@ -36,6 +36,38 @@ export interface GeneratorTarget {
   durationMs: number;
 }
 
+/** What `bench/load/cli.ts --json` prints, in both modes (HTTP and WebSocket). */
+interface CliSummary {
+  durationMs: number;
+  latency: { p50: number; p90: number; p99: number; max: number };
+  errors: Record<string, number>;
+  reconnects: number;
+}
+
+/** Run the built-in generator with `args` and read its JSON summary line. */
+async function runCli<T extends CliSummary>(args: string[], target: GeneratorTarget, placement: Placement, label: string): Promise<T> {
+  const child = new Child(args, placement);
+  const line = await child.waitLine((l) => l.startsWith("{"), target.durationMs + 60_000, label);
+  await child.exited;
+  return JSON.parse(line) as T;
+}
+
+/** A row's result from a summary: `rate` per second, `count` in the window, `mbps` of payload. */
+function toRunResult(r: CliSummary, rate: number, count: number, mbps: number): RunResult {
+  return {
+    rps: rate,
+    mbps,
+    requests: count,
+    durationMs: r.durationMs,
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors,
+    reconnects: r.reconnects,
+  };
+}
+
 /** Run the built-in generator: `<runtime> bench/load/cli.ts … --json`. */
 export async function runBuiltin(runtime: readonly string[], target: GeneratorTarget, placement: Placement): Promise<RunResult> {
   if (target.spec.ws !== undefined) return runBuiltinWs(runtime, target, placement);
@@ -52,29 +84,8 @@ export async function runBuiltin(runtime: readonly string[], target: GeneratorTa
   ];
   if (spec.bodySize > 0) args.push("--body-size", String(spec.bodySize), "-H", "content-type: application/octet-stream");
   if (spec.variants > 1) args.push("--variants", String(spec.variants));
-  const child = new Child(args, placement);
-  const line = await child.waitLine((l) => l.startsWith("{"), target.durationMs + 60_000, "built-in load generator");
-  await child.exited;
-  const r = JSON.parse(line) as {
-    requests: number;
-    durationMs: number;
-    rps: number;
-    latency: { p50: number; p90: number; p99: number; max: number };
-    errors: Record<string, number>;
-    reconnects: number;
-  };
-  return {
-    rps: r.rps,
-    mbps: spec.bodySize > 0 ? (r.rps * spec.bodySize) / 1e6 : 0,
-    requests: r.requests,
-    durationMs: r.durationMs,
-    p50: r.latency.p50,
-    p90: r.latency.p90,
-    p99: r.latency.p99,
-    max: r.latency.max,
-    errors: r.errors,
-    reconnects: r.reconnects,
-  };
+  const r = await runCli<CliSummary & { requests: number; rps: number }>(args, target, placement, "built-in load generator");
+  return toRunResult(r, r.rps, r.requests, spec.bodySize > 0 ? (r.rps * spec.bodySize) / 1e6 : 0);
 }
 
 /** The built-in generator's WebSocket mode: `<runtime> bench/load/cli.ts ws://… --ws … --json`. */
@@ -94,30 +105,9 @@ async function runBuiltinWs(runtime: readonly string[], target: GeneratorTarget,
   ];
   if (ws.binary) args.push("--binary");
   if (ws.deflate) args.push("--deflate");
-  const child = new Child(args, placement);
-  const line = await child.waitLine((l) => l.startsWith("{"), target.durationMs + 60_000, "built-in load generator (ws)");
-  await child.exited;
-  const r = JSON.parse(line) as {
-    messages: number;
-    durationMs: number;
-    messagesPerSecond: number;
-    mbps: number;
-    latency: { p50: number; p90: number; p99: number; max: number };
-    errors: Record<string, number>;
-    reconnects: number;
-  };
-  return {
-    rps: r.messagesPerSecond,
-    mbps: r.mbps,
-    requests: r.messages,
-    durationMs: r.durationMs,
-    p50: r.latency.p50,
-    p90: r.latency.p90,
-    p99: r.latency.p99,
-    max: r.latency.max,
-    errors: r.errors,
-    reconnects: r.reconnects,
-  };
+  const r = await runCli<CliSummary & { messages: number; messagesPerSecond: number; mbps: number }>(
+    args, target, placement, "built-in load generator (ws)");
+  return toRunResult(r, r.messagesPerSecond, r.messages, r.mbps);
 }
 
 /** The Lua script for a scenario: requests as wrk should send them, and a JSON summary. */
