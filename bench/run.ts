@@ -12,13 +12,33 @@ import { platform, release } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { parseDuration } from "./load/args.ts";
-import { openIdle, runBuiltin, runWrk, type RunResult } from "./matrix/generators.ts";
+import { openIdle, runBuiltin, type RunResult, runWrk } from "./matrix/generators.ts";
 import { checkH2c, runH2load } from "./matrix/h2load.ts";
 import { Child, installCleanup, killAll, type Placement } from "./matrix/procs.ts";
-import { SCENARIOS, type IdleScenario, type LoadScenario, type LoadSpec, type Peer, type RoutesScenario, type Scenario } from "./matrix/scenarios.ts";
+import {
+  type IdleScenario,
+  type LoadScenario,
+  type LoadSpec,
+  type Peer,
+  type RoutesScenario,
+  type Scenario,
+  SCENARIOS,
+} from "./matrix/scenarios.ts";
 import { median, spreadPercent, sumErrors } from "./matrix/stats.ts";
-import { ratioChart, type ChartGroup } from "./matrix/svg.ts";
-import { cpuModel, fdLimits, findH2load, findRuntime, findWrk, pinning, ROOT, rssKb, RUNTIMES, type RuntimeInfo, type RuntimeName } from "./matrix/system.ts";
+import { type ChartGroup, ratioChart } from "./matrix/svg.ts";
+import {
+  cpuModel,
+  fdLimits,
+  findH2load,
+  findRuntime,
+  findWrk,
+  pinning,
+  ROOT,
+  rssKb,
+  type RuntimeInfo,
+  type RuntimeName,
+  RUNTIMES,
+} from "./matrix/system.ts";
 import { middleRoute } from "./servers/routes-table.ts";
 
 // ─── Settings ─────────────────────────────────────────────────────────────────────────────────
@@ -218,14 +238,20 @@ function finishLoadRow(row: Row): void {
     // wrk now and then reports no latency at all for a short run (all percentiles 0): leave those out.
     const timed = runs.filter((r) => r.p99 !== null && r.p99 > 0);
     if (timed.length < runs.length) {
-      row.notes.push(`${runs.length - timed.length} of ${runs.length} runs came without latencies from wrk (a known wrk bug with pipelining, wg/wrk#236)`);
+      row.notes.push(
+        `${
+          runs.length - timed.length
+        } of ${runs.length} runs came without latencies from wrk (a known wrk bug with pipelining, wg/wrk#236)`,
+      );
     }
     row.p50 = median(timed.map((r) => r.p50!));
     row.p99 = median(timed.map((r) => r.p99!));
   }
   row.errors = sumErrors(runs.map((r) => r.errors));
   const reconnects = runs.reduce((n, r) => n + r.reconnects, 0);
-  if (reconnects > 0) row.notes.push(`the server closed connections: ${reconnects} reconnects over ${runs.length} runs`);
+  if (reconnects > 0) {
+    row.notes.push(`the server closed connections: ${reconnects} reconnects over ${runs.length} runs`);
+  }
 }
 
 // ─── Context ──────────────────────────────────────────────────────────────────────────────────
@@ -296,14 +322,16 @@ function generatorFor(ctx: Context, spec: LoadSpec): string {
 /** The unmeasured start of each h2load run (connections up, HPACK tables filled): ¼ of it, ≤ 1 s. */
 const h2RunWarmUp = (durationMs: number): number => Math.min(1000, Math.round(durationMs / 4));
 
-async function measure(ctx: Context, port: number, spec: LoadSpec, durationMs: number): Promise<RunResult> {
+function measure(ctx: Context, port: number, spec: LoadSpec, durationMs: number): Promise<RunResult> {
   const target = { port, spec, durationMs };
   const place = placement(ctx, "generator", spec.connections);
   if (spec.h2 !== undefined) {
     if (typeof ctx.h2load === "string") throw new Error(ctx.h2load);
     return runH2load(ctx.h2load.path, target, place, h2RunWarmUp(durationMs));
   }
-  return ctx.wrk !== null && spec.ws === undefined ? runWrk(ctx.wrk.path, target, place) : runBuiltin(ctx.loadRuntime.command, target, place);
+  return ctx.wrk !== null && spec.ws === undefined
+    ? runWrk(ctx.wrk.path, target, place)
+    : runBuiltin(ctx.loadRuntime.command, target, place);
 }
 
 /**
@@ -315,7 +343,11 @@ async function warmUp(ctx: Context, port: number, spec: LoadSpec, row: Row): Pro
   if (spec.h2 !== undefined) return warmUpH2(ctx, port, spec, row);
   let r: RunResult;
   try {
-    r = await runBuiltin(ctx.loadRuntime.command, { port, spec, durationMs: ctx.settings.warmupMs }, placement(ctx, "generator", spec.connections));
+    r = await runBuiltin(
+      ctx.loadRuntime.command,
+      { port, spec, durationMs: ctx.settings.warmupMs },
+      placement(ctx, "generator", spec.connections),
+    );
   } catch (error) {
     row.notes.push(`warm-up failed: ${String((error as Error).message).split("\n")[0]}`);
     log(String((error as Error).message));
@@ -323,7 +355,11 @@ async function warmUp(ctx: Context, port: number, spec: LoadSpec, row: Row): Pro
   }
   row.warmupErrors = sumErrors([row.warmupErrors, r.errors]);
   if (r.reconnects > 0 && ctx.wrk !== null && spec.ws === undefined) {
-    row.notes.push(`warm-up: the server closed ${r.reconnects} connections in ${ctx.settings.warmupMs / 1000} s (wrk reconnects silently)`);
+    row.notes.push(
+      `warm-up: the server closed ${r.reconnects} connections in ${
+        ctx.settings.warmupMs / 1000
+      } s (wrk reconnects silently)`,
+    );
   }
 }
 
@@ -334,7 +370,11 @@ async function warmUp(ctx: Context, port: number, spec: LoadSpec, row: Row): Pro
 async function warmUpH2(ctx: Context, port: number, spec: LoadSpec, row: Row): Promise<void> {
   if (typeof ctx.h2load === "string") return;
   try {
-    const r = await runH2load(ctx.h2load.path, { port, spec, durationMs: ctx.settings.warmupMs }, placement(ctx, "generator", spec.connections));
+    const r = await runH2load(
+      ctx.h2load.path,
+      { port, spec, durationMs: ctx.settings.warmupMs },
+      placement(ctx, "generator", spec.connections),
+    );
     row.warmupErrors = sumErrors([row.warmupErrors, r.errors]);
   } catch (error) {
     row.notes.push(`warm-up failed: ${String((error as Error).message).split("\n")[0]}`);
@@ -382,10 +422,9 @@ interface Contender {
 function contenders(scenario: LoadScenario, rt: RuntimeName): Contender[] {
   const args = scenario.serverArgs ?? [];
   const peers: Peer[] | undefined = scenario.peers?.[rt];
-  const natives: Contender[] =
-    peers === undefined
-      ? [{ kind: "native", script: PEERS[rt], args }]
-      : peers.map((p) => ({ kind: "native", script: p.script, args: [...args, ...(p.args ?? [])], peer: p.name }));
+  const natives: Contender[] = peers === undefined
+    ? [{ kind: "native", script: PEERS[rt], args }]
+    : peers.map((p) => ({ kind: "native", script: p.script, args: [...args, ...(p.args ?? [])], peer: p.name }));
   return [{ kind: "wirecore", script: "bench/servers/wirecore.ts", args }, ...natives];
 }
 
@@ -413,7 +452,7 @@ async function runLoadScenario(ctx: Context, scenario: LoadScenario, rt: Runtime
       kinds.map((k) =>
         k.kind === "native" && missing !== undefined
           ? Promise.reject(new Error(missing))
-          : startServer(serverCommand(rt, k.script, k.args), placement(ctx, "server", scenario.spec.connections)),
+          : startServer(serverCommand(rt, k.script, k.args), placement(ctx, "server", scenario.spec.connections))
       ),
     );
     started.forEach((s, i) => {
@@ -460,8 +499,16 @@ async function runLoadScenario(ctx: Context, scenario: LoadScenario, rt: Runtime
           row.runs.push(r);
           row.generator = generatorFor(ctx, scenario.spec);
           const errs = Object.values(r.errors).reduce((a, b) => a + b, 0);
-          const latency = r.mean !== undefined ? `mean ${r.mean.toFixed(2)} ms` : r.p99 === null ? "no latency" : `p99 ${r.p99.toFixed(2)} ms`;
-          log(`  ${scenario.name} · ${rt.name} · ${label(row)} run ${run + 1}/${runs}: ${fmtValue(unit === "MB/s" ? r.mbps : r.rps, unit)} ${unit}, ${latency}${errs > 0 ? `, ${errs} errors` : ""}`);
+          const latency = r.mean !== undefined
+            ? `mean ${r.mean.toFixed(2)} ms`
+            : r.p99 === null
+            ? "no latency"
+            : `p99 ${r.p99.toFixed(2)} ms`;
+          log(
+            `  ${scenario.name} · ${rt.name} · ${label(row)} run ${run + 1}/${runs}: ${
+              fmtValue(unit === "MB/s" ? r.mbps : r.rps, unit)
+            } ${unit}, ${latency}${errs > 0 ? `, ${errs} errors` : ""}`,
+          );
         } catch (error) {
           row.notes.push(`run ${run + 1} failed: ${String((error as Error).message).split("\n")[0]}`);
           log(String((error as Error).message));
@@ -482,9 +529,20 @@ async function runIdleScenario(ctx: Context, scenario: IdleScenario, rt: Runtime
   for (const [kind] of kinds) rows.push(emptyRow(scenario.name, "", rt.name, kind, "KB/conn"));
   if (ctx.fd.hard < count + 256) {
     count = Math.max(100, ctx.fd.hard - 256);
-    for (const row of rows) row.notes.push(`open-file hard limit ${ctx.fd.hard}: measured with ${count} connections instead of ${scenario.connections}`);
+    for (const row of rows) {
+      row.notes.push(
+        `open-file hard limit ${ctx.fd.hard}: measured with ${count} connections instead of ${scenario.connections}`,
+      );
+    }
   }
-  const warmSpec: LoadSpec = { method: "GET", path: scenario.path, variants: 1, bodySize: 0, connections: 16, pipeline: 1 };
+  const warmSpec: LoadSpec = {
+    method: "GET",
+    path: scenario.path,
+    variants: 1,
+    bodySize: 0,
+    connections: 16,
+    pipeline: 1,
+  };
   for (let run = 0; run < ctx.settings.idleRuns; run++) {
     for (let i = 0; i < kinds.length; i++) {
       const row = rows[i]!;
@@ -493,12 +551,22 @@ async function runIdleScenario(ctx: Context, scenario: IdleScenario, rt: Runtime
       try {
         // A fresh server per run: its memory before the connections is the baseline.
         server = await startServer(serverCommand(rt, kinds[i]![1]), placement(ctx, "server", count));
-        const warm = await runBuiltin(ctx.loadRuntime.command, { port: server.port, spec: warmSpec, durationMs: Math.min(500, Math.max(200, ctx.settings.warmupMs)) }, placement(ctx, "generator", 16));
+        const warm = await runBuiltin(ctx.loadRuntime.command, {
+          port: server.port,
+          spec: warmSpec,
+          durationMs: Math.min(500, Math.max(200, ctx.settings.warmupMs)),
+        }, placement(ctx, "generator", 16));
         row.warmupErrors = sumErrors([row.warmupErrors, warm.errors]);
         const settle = ctx.settings.quick ? 300 : 1000;
         await sleep(settle);
         const before = rssKb(server.child.pid);
-        const idle = await openIdle(ctx.loadRuntime.command, server.port, scenario.path, count, placement(ctx, "generator", count));
+        const idle = await openIdle(
+          ctx.loadRuntime.command,
+          server.port,
+          scenario.path,
+          count,
+          placement(ctx, "generator", count),
+        );
         await sleep(settle + 200);
         const after = rssKb(server.child.pid);
         const report = await idle.report();
@@ -515,8 +583,18 @@ async function runIdleScenario(ctx: Context, scenario: IdleScenario, rt: Runtime
         };
         row.runs.push(r);
         row.generator = `${ctx.builtinName} (idle)`;
-        if (open < count) row.notes.push(`run ${run + 1}: only ${open} of ${count} connections open when measured (${report.closedByServer} closed by the server)`);
-        log(`  idle-memory · ${rt.name} · ${row.server} run ${run + 1}/${ctx.settings.idleRuns}: RSS ${(before / 1024).toFixed(1)} → ${(after / 1024).toFixed(1)} MiB over ${open} connections = ${r.kbPerConn.toFixed(2)} KB/conn`);
+        if (open < count) {
+          row.notes.push(
+            `run ${
+              run + 1
+            }: only ${open} of ${count} connections open when measured (${report.closedByServer} closed by the server)`,
+          );
+        }
+        log(
+          `  idle-memory · ${rt.name} · ${row.server} run ${run + 1}/${ctx.settings.idleRuns}: RSS ${
+            (before / 1024).toFixed(1)
+          } → ${(after / 1024).toFixed(1)} MiB over ${open} connections = ${r.kbPerConn.toFixed(2)} KB/conn`,
+        );
       } catch (error) {
         row.notes.push(`run ${run + 1} failed: ${String((error as Error).message).split("\n")[0]}`);
         log(String((error as Error).message));
@@ -532,13 +610,16 @@ async function runIdleScenario(ctx: Context, scenario: IdleScenario, rt: Runtime
     row.errors = sumErrors(runs.map((r) => r.errors));
     if (runs.length === 0 && !row.skipped) row.skipped = "every run failed";
     if (runs.some((r) => r.kbPerConn <= 0)) {
-      row.notes.push("RSS did not grow: the garbage collector freed more than the connections took, so the per-connection cost is below this measurement's noise");
+      row.notes.push(
+        "RSS did not grow: the garbage collector freed more than the connections took, so the per-connection cost is below this measurement's noise",
+      );
     }
   }
   return rows;
 }
 
-const ROUTES_SKIP = "no native router to scale (node:http and Deno.serve have none; Bun.serve routes not measured): ratio n/a";
+const ROUTES_SKIP =
+  "no native router to scale (node:http and Deno.serve have none; Bun.serve routes not measured): ratio n/a";
 
 async function runRoutesScenario(ctx: Context, scenario: RoutesScenario, rt: RuntimeInfo): Promise<Row[]> {
   const rows: Row[] = [];
@@ -548,14 +629,21 @@ async function runRoutesScenario(ctx: Context, scenario: RoutesScenario, rt: Run
     const spec: LoadSpec = { ...scenario.spec, path: middleRoute(size) };
     let server: RunningServer | null = null;
     try {
-      server = await startServer(serverCommand(rt, "bench/servers/routes.ts", ["--routes", String(size)]), placement(ctx, "server", spec.connections));
+      server = await startServer(
+        serverCommand(rt, "bench/servers/routes.ts", ["--routes", String(size)]),
+        placement(ctx, "server", spec.connections),
+      );
       await warmUp(ctx, server.port, spec, row);
       const runs = runsFor(ctx, scenario);
       for (let run = 0; run < runs; run++) {
         const r = await measure(ctx, server.port, spec, durationFor(ctx, scenario));
         row.runs.push(r);
         row.generator = generatorFor(ctx, spec);
-        log(`  routes-scaling · ${rt.name} · ${variant} run ${run + 1}/${runs}: ${fmtValue(r.rps, "req/s")} req/s (${spec.path})`);
+        log(
+          `  routes-scaling · ${rt.name} · ${variant} run ${run + 1}/${runs}: ${
+            fmtValue(r.rps, "req/s")
+          } req/s (${spec.path})`,
+        );
       }
     } catch (error) {
       row.notes.push(`failed: ${String((error as Error).message).split("\n")[0]}`);
@@ -588,7 +676,10 @@ interface Ratio {
 
 /** The native rows a wirecore row is compared with: one, or one per named peer (h2). */
 function nativesOf(rows: readonly Row[], w: Row): Row[] {
-  return rows.filter((r) => r.server === "native" && r.scenario === w.scenario && r.runtime === w.runtime && (r.variant === w.variant || r.variant === ""));
+  return rows.filter((r) =>
+    r.server === "native" && r.scenario === w.scenario && r.runtime === w.runtime &&
+    (r.variant === w.variant || r.variant === "")
+  );
 }
 
 function ratios(rows: readonly Row[]): Ratio[] {
@@ -598,8 +689,15 @@ function ratios(rows: readonly Row[]): Ratio[] {
     const natives = nativesOf(rows, w);
     for (const n of natives.length === 0 ? [undefined] : natives) {
       // A memory growth ≤ 0 is below the noise floor: no meaningful ratio.
-      const ok = w.value !== null && n !== undefined && n.value !== null && n.value > 0 && (!w.lowerIsBetter || w.value > 0);
-      const r: Ratio = { scenario: w.scenario, variant: w.variant, runtime: w.runtime, ratio: ok ? w.value! / n!.value! : null, lowerIsBetter: w.lowerIsBetter };
+      const ok = w.value !== null && n !== undefined && n.value !== null && n.value > 0 &&
+        (!w.lowerIsBetter || w.value > 0);
+      const r: Ratio = {
+        scenario: w.scenario,
+        variant: w.variant,
+        runtime: w.runtime,
+        ratio: ok ? w.value! / n!.value! : null,
+        lowerIsBetter: w.lowerIsBetter,
+      };
       if (n?.peer !== undefined) r.peer = n.peer;
       out.push(r);
     }
@@ -631,14 +729,31 @@ function printScenario(scenario: Scenario, rows: readonly Row[], rs: readonly Ra
   const meanLatency = scenario.kind === "load" && scenario.spec.h2 !== undefined;
   const latencyHeaders = idle ? ["RSS before→after", "open"] : meanLatency ? ["mean", "max"] : ["p50", "p99"];
   const ratioHeader = named ? "wirecore÷this" : "wirecore÷native";
-  const headers = ["runtime", "server", ...(scenario.kind === "routes" ? ["routes"] : []), "generator", unit, "spread", ...latencyHeaders, "errors", ratioHeader];
-  const right = headers.map((h) => [unit, "spread", "p50", "p99", "mean", "max", "open", ratioHeader, "routes"].includes(h));
+  const headers = [
+    "runtime",
+    "server",
+    ...(scenario.kind === "routes" ? ["routes"] : []),
+    "generator",
+    unit,
+    "spread",
+    ...latencyHeaders,
+    "errors",
+    ratioHeader,
+  ];
+  const right = headers.map((h) =>
+    [unit, "spread", "p50", "p99", "mean", "max", "open", ratioHeader, "routes"].includes(h)
+  );
   const body: string[][] = [];
   const notes: string[] = [];
   for (const row of rows) {
     const ratio = named
-      ? rs.find((r) => r.scenario === row.scenario && r.runtime === row.runtime && row.server === "native" && r.peer === row.peer)
-      : rs.find((r) => r.scenario === row.scenario && r.runtime === row.runtime && r.variant === row.variant && row.server === "wirecore");
+      ? rs.find((r) =>
+        r.scenario === row.scenario && r.runtime === row.runtime && row.server === "native" && r.peer === row.peer
+      )
+      : rs.find((r) =>
+        r.scenario === row.scenario && r.runtime === row.runtime && r.variant === row.variant &&
+        row.server === "wirecore"
+      );
     const cells: string[] = [row.runtime, label(row)];
     if (scenario.kind === "routes") cells.push(row.variant.replace(" routes", "") || "—");
     if (row.skipped) {
@@ -648,21 +763,36 @@ function printScenario(scenario: Scenario, rows: readonly Row[], rs: readonly Ra
       notes.push(same ? `every row: ${row.skipped}` : `${row.runtime} ${label(row)}: ${row.skipped}`);
       continue;
     }
-    cells.push(row.generator, row.value === null ? "—" : fmtValue(row.value, row.unit), row.spreadPercent === null ? "—" : `${row.spreadPercent.toFixed(1)}%`);
+    cells.push(
+      row.generator,
+      row.value === null ? "—" : fmtValue(row.value, row.unit),
+      row.spreadPercent === null ? "—" : `${row.spreadPercent.toFixed(1)}%`,
+    );
     if (idle) {
       const runs = row.runs as IdleRun[];
       const before = median(runs.map((r) => r.rssBeforeKb));
       const after = median(runs.map((r) => r.rssAfterKb));
-      cells.push(before === null ? "—" : `${(before / 1024).toFixed(1)}→${(after! / 1024).toFixed(1)} MiB`, String(median(runs.map((r) => r.open)) ?? "—"));
+      cells.push(
+        before === null ? "—" : `${(before / 1024).toFixed(1)}→${(after! / 1024).toFixed(1)} MiB`,
+        String(median(runs.map((r) => r.open)) ?? "—"),
+      );
     } else if (meanLatency) {
-      cells.push(row.mean === null ? "—" : `${row.mean.toFixed(2)} ms`, row.max === null ? "—" : `${row.max.toFixed(2)} ms`);
+      cells.push(
+        row.mean === null ? "—" : `${row.mean.toFixed(2)} ms`,
+        row.max === null ? "—" : `${row.max.toFixed(2)} ms`,
+      );
     } else {
-      cells.push(row.p50 === null ? "—" : `${row.p50.toFixed(2)} ms`, row.p99 === null ? "—" : `${row.p99.toFixed(2)} ms`);
+      cells.push(
+        row.p50 === null ? "—" : `${row.p50.toFixed(2)} ms`,
+        row.p99 === null ? "—" : `${row.p99.toFixed(2)} ms`,
+      );
     }
     cells.push(errorText(row.errors));
     cells.push(ratio ? (ratio.ratio === null ? "n/a" : ratio.ratio.toFixed(2)) : "");
     body.push(cells);
-    for (const n of row.notes) notes.push(`${row.runtime} ${label(row)}${row.variant ? ` (${row.variant})` : ""}: ${n}`);
+    for (const n of row.notes) {
+      notes.push(`${row.runtime} ${label(row)}${row.variant ? ` (${row.variant})` : ""}: ${n}`);
+    }
     const warm = Object.keys(row.warmupErrors);
     if (warm.length > 0) {
       const by = meanLatency ? "h2load during warm-up counted" : "built-in verification during warm-up found";
@@ -677,7 +807,11 @@ function printScenario(scenario: Scenario, rows: readonly Row[], rs: readonly Ra
       if (mine.length >= 2) {
         const first = mine[0]!;
         const last = mine[mine.length - 1]!;
-        console.log(`  ${rt}: ${last.variant} run at ${((last.value! / first.value!) * 100).toFixed(0)}% of the rate with ${first.variant}`);
+        console.log(
+          `  ${rt}: ${last.variant} run at ${
+            ((last.value! / first.value!) * 100).toFixed(0)
+          }% of the rate with ${first.variant}`,
+        );
       }
     }
   }
@@ -697,13 +831,27 @@ function markdownSummary(rows: readonly Row[], rs: readonly Ratio[]): string {
     if (w.server !== "wirecore") continue;
     const natives = nativesOf(rows, w);
     for (const n of natives.length === 0 ? [undefined] : natives) {
-      const ratio = rs.find((r) => r.scenario === w.scenario && r.runtime === w.runtime && r.variant === w.variant && r.peer === n?.peer);
+      const ratio = rs.find((r) =>
+        r.scenario === w.scenario && r.runtime === w.runtime && r.variant === w.variant && r.peer === n?.peer
+      );
       const value = (r: Row | undefined): string =>
         r === undefined || r.skipped ? "—" : r.value === null ? "—" : `${fmtValue(r.value, r.unit)} ${r.unit}`;
-      const name = w.variant ? `${w.scenario} (${w.variant})` : n?.peer !== undefined ? `${w.scenario} vs ${n.peer}` : w.scenario;
+      const name = w.variant
+        ? `${w.scenario} (${w.variant})`
+        : n?.peer !== undefined
+        ? `${w.scenario} vs ${n.peer}`
+        : w.scenario;
       const byMean = w.mean !== null || n?.mean != null;
-      const latency = w.unit === "KB/conn" ? "" : byMean ? `${mean(w)} / ${n?.skipped ? "—" : mean(n)} (mean)` : `${p99(w)} / ${n?.skipped ? "—" : p99(n)}`;
-      out.push(`| ${name} | ${w.runtime} | ${value(w)} | ${value(n)} | ${ratio?.ratio == null ? "n/a" : ratio.ratio.toFixed(2)} | ${latency} | ${w.generator} |`);
+      const latency = w.unit === "KB/conn"
+        ? ""
+        : byMean
+        ? `${mean(w)} / ${n?.skipped ? "—" : mean(n)} (mean)`
+        : `${p99(w)} / ${n?.skipped ? "—" : p99(n)}`;
+      out.push(
+        `| ${name} | ${w.runtime} | ${value(w)} | ${value(n)} | ${
+          ratio?.ratio == null ? "n/a" : ratio.ratio.toFixed(2)
+        } | ${latency} | ${w.generator} |`,
+      );
     }
   }
   return out.join("\n");
@@ -740,20 +888,32 @@ async function main(): Promise<void> {
   console.log(
     wrk !== null
       ? `load generator: ${wrk.version} (1 thread) for the HTTP/1.1 load scenarios; ${builtinName} for warm-up (it verifies every response), idle-memory and WebSocket`
-      : `load generator: ${builtinName} for everything (${settings.generator === "builtin" ? "--generator builtin" : "wrk is not on PATH"})`,
+      : `load generator: ${builtinName} for everything (${
+        settings.generator === "builtin" ? "--generator builtin" : "wrk is not on PATH"
+      })`,
   );
   if (settings.scenarios.includes("h2")) {
-    console.log(typeof h2load === "string" ? `HTTP/2: ${h2load}` : `HTTP/2: ${h2load.version} (1 thread, h2c by prior knowledge; ¼ of each run, ≤ 1 s, unmeasured warm-up) for h2`);
+    console.log(
+      typeof h2load === "string"
+        ? `HTTP/2: ${h2load}`
+        : `HTTP/2: ${h2load.version} (1 thread, h2c by prior knowledge; ¼ of each run, ≤ 1 s, unmeasured warm-up) for h2`,
+    );
   }
   console.log(
-    `runs: ${settings.runs} × ${settings.durationMs / 1000} s per row after ${settings.warmupMs / 1000} s warm-up (median, spread = (max−min)/median); idle-memory ${settings.idleRuns} run(s)`,
+    `runs: ${settings.runs} × ${settings.durationMs / 1000} s per row after ${
+      settings.warmupMs / 1000
+    } s warm-up (median, spread = (max−min)/median); idle-memory ${settings.idleRuns} run(s)`,
   );
   const own = SCENARIOS.filter((x) => settings.scenarios.includes(x.name) && x.quick !== undefined);
   if (settings.quick && own.length > 0 && !(settings.explicitRuns && settings.explicitDuration)) {
     const describe = (x: Scenario): string => {
       const parts: string[] = [];
-      if (x.quick!.runs !== undefined && !settings.explicitRuns) parts.push(`${x.quick!.runs} run${x.quick!.runs === 1 ? "" : "s"}`);
-      if (x.quick!.durationMs !== undefined && !settings.explicitDuration) parts.push(`${x.quick!.durationMs / 1000} s per run`);
+      if (x.quick!.runs !== undefined && !settings.explicitRuns) {
+        parts.push(`${x.quick!.runs} run${x.quick!.runs === 1 ? "" : "s"}`);
+      }
+      if (x.quick!.durationMs !== undefined && !settings.explicitDuration) {
+        parts.push(`${x.quick!.durationMs / 1000} s per run`);
+      }
       return parts.length === 0 ? "" : `${x.name} ${parts.join(", ")}`;
     };
     const text = own.map(describe).filter((t) => t !== "").join("; ");
@@ -801,15 +961,36 @@ async function main(): Promise<void> {
     quick: settings.quick,
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
     elapsedSeconds: Math.round((Date.now() - started) / 1000),
-    settings: { runs: settings.runs, durationMs: settings.durationMs, warmupMs: settings.warmupMs, idleRuns: settings.idleRuns, runtimes: settings.runtimes, scenarios: settings.scenarios },
-    machine: { cpu, cores: pin.cores, os: `${platform()} ${release()}`, pinned: pin.taskset !== null, pinning: pin.note, openFiles: ctx.fd },
+    settings: {
+      runs: settings.runs,
+      durationMs: settings.durationMs,
+      warmupMs: settings.warmupMs,
+      idleRuns: settings.idleRuns,
+      runtimes: settings.runtimes,
+      scenarios: settings.scenarios,
+    },
+    machine: {
+      cpu,
+      cores: pin.cores,
+      os: `${platform()} ${release()}`,
+      pinned: pin.taskset !== null,
+      pinning: pin.note,
+      openFiles: ctx.fd,
+    },
     runtimes: runtimeVersions,
-    generators: { wrk: wrk?.version ?? null, builtin: builtinName, h2load: typeof h2load === "string" ? null : h2load.version },
+    generators: {
+      wrk: wrk?.version ?? null,
+      builtin: builtinName,
+      h2load: typeof h2load === "string" ? null : h2load.version,
+    },
     scenarios: selected,
     rows,
     ratios: rs,
   };
-  writeFileSync(join(outDir, "latest.json"), JSON.stringify(json, (_k, v) => (v === Infinity ? "unlimited" : v), 2) + "\n");
+  writeFileSync(
+    join(outDir, "latest.json"),
+    JSON.stringify(json, (_k, v) => (v === Infinity ? "unlimited" : v), 2) + "\n",
+  );
 
   const groups: ChartGroup[] = selected.flatMap((s): ChartGroup[] => {
     const mine = rs.filter((r) => r.scenario === s.name);
@@ -818,12 +999,18 @@ async function main(): Promise<void> {
       // routes-scaling has one ratio per table size; they are all n/a today. Named peers (h2):
       // the runtime's own server, the first of its list.
       const first = peers?.[runtime][0]?.name;
-      const r = mine.find((x) => x.runtime === runtime && x.ratio !== null && (first === undefined || x.peer === first));
+      const r = mine.find((x) =>
+        x.runtime === runtime && x.ratio !== null && (first === undefined || x.peer === first)
+      );
       return { runtime, ratio: r?.ratio ?? null };
     });
     const main: ChartGroup = {
       label: s.name,
-      sublabel: s.kind === "idle" ? "KB/conn, lower is better" : peers !== undefined ? `${unitOf(s)}, vs own server` : unitOf(s),
+      sublabel: s.kind === "idle"
+        ? "KB/conn, lower is better"
+        : peers !== undefined
+        ? `${unitOf(s)}, vs own server`
+        : unitOf(s),
       bars,
       reason: s.kind === "routes" ? "no native router" : "no result",
     };
@@ -841,7 +1028,9 @@ async function main(): Promise<void> {
   });
   const svg = ratioChart(groups, {
     title: "wirecore ÷ the runtime's own server (HTTP/1.1, WebSocket, HTTP/2)",
-    subtitle: `${date.slice(0, 10)} · ${cpu} · ${pin.taskset !== null ? "server and generator pinned to one CPU each" : "not pinned"} · ${settings.quick ? "--quick" : `${settings.runs} runs`} · ${versions.join(", ")}`,
+    subtitle: `${date.slice(0, 10)} · ${cpu} · ${
+      pin.taskset !== null ? "server and generator pinned to one CPU each" : "not pinned"
+    } · ${settings.quick ? "--quick" : `${settings.runs} runs`} · ${versions.join(", ")}`,
     runtimes: settings.runtimes,
     colors: COLORS,
     footnote:

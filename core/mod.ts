@@ -10,7 +10,7 @@ export { WireRequest } from "./app/request.ts";
 export { HttpError } from "./errors.ts";
 export type { FetchHandler } from "./fetch/fetch-dispatcher.ts";
 export type { ServeOptions } from "./server/options.ts";
-export { Server, type ServerAddress, type Listener } from "./server/server.ts";
+export { type Listener, Server, type ServerAddress } from "./server/server.ts";
 export { ServerCore, type ServeTarget } from "./server/server-core.ts";
 export type { ConnectionHandler, Transport, TransportInfo } from "./transport.ts";
 export type { BodyStream } from "./server/exchange.ts";

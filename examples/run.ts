@@ -1,7 +1,7 @@
 import process from "node:process";
 import type { Server } from "../core/server/server.ts";
 import type { ServeOptions } from "../core/server/options.ts";
-import { type App } from "../core/app/app.ts";
+import type { App } from "../core/app/app.ts";
 import { createApp, portFromArgs } from "./app.ts";
 
 /** Start the reference app with a runtime's `serve`, print where, shut down on SIGINT/SIGTERM. */

@@ -4,7 +4,9 @@ import process from "node:process";
 
 const major = Number(process.versions.node.split(".")[0]);
 if (major < 24) {
-  console.error(`check-runtimes: Node ${process.versions.node} runs the tests; Node 24 is expected (npm install provides it).`);
+  console.error(
+    `check-runtimes: Node ${process.versions.node} runs the tests; Node 24 is expected (npm install provides it).`,
+  );
   process.exit(1);
 }
 let missing = 0;

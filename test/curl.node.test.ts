@@ -24,7 +24,11 @@ interface CurlResult {
 /** Run curl with `args`; fails on a non-zero exit (unless `allowFail`) or after 15 s. */
 function curl(args: string[], allowFail = false): Promise<CurlResult> {
   return new Promise((resolve, reject) => {
-    execFile("curl", ["--silent", "--show-error", "--max-time", "10", ...args], { timeout: 15_000, encoding: "buffer", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile("curl", ["--silent", "--show-error", "--max-time", "10", ...args], {
+      timeout: 15_000,
+      encoding: "buffer",
+      maxBuffer: 64 * 1024 * 1024,
+    }, (error, stdout, stderr) => {
       const result = { stdout, stderr: stderr.toString("latin1") };
       if (error !== null && (error as NodeJS.ErrnoException).code === "ENOENT") {
         reject(new Error("curl is not installed: the interop tests need it (Debian/Ubuntu: apt-get install curl)"));
@@ -100,7 +104,15 @@ describe("curl against the node adapter (reference app)", () => {
   it("POST /echo with --data-binary @file (~1 MiB) echoes the bytes exactly", async () => {
     const out = join(dir, "echo.bin");
     const { stdout } = await curl([
-      "-D", "-", "-o", out, "-H", "Content-Type: application/octet-stream", "--data-binary", `@${upload}`, `${base}/echo`,
+      "-D",
+      "-",
+      "-o",
+      out,
+      "-H",
+      "Content-Type: application/octet-stream",
+      "--data-binary",
+      `@${upload}`,
+      `${base}/echo`,
     ]);
     const head = stdout.toString("latin1");
     // curl sends `Expect: 100-continue` for a body this large: the 100 comes first.
@@ -113,8 +125,16 @@ describe("curl against the node adapter (reference app)", () => {
   it("POST /echo with a chunked upload echoes the bytes exactly", async () => {
     const out = join(dir, "echo-chunked.bin");
     const { stderr } = await curl([
-      "-v", "-o", out, "-H", "Transfer-Encoding: chunked", "-H", "Content-Type: application/octet-stream",
-      "--data-binary", `@${upload}`, `${base}/echo`,
+      "-v",
+      "-o",
+      out,
+      "-H",
+      "Transfer-Encoding: chunked",
+      "-H",
+      "Content-Type: application/octet-stream",
+      "--data-binary",
+      `@${upload}`,
+      `${base}/echo`,
     ]);
     assert.match(stderr, /^> Transfer-Encoding: chunked\r?$/im, "curl sent a chunked body");
     assert.match(stderr, /^< HTTP\/1\.1 200 /m);
@@ -128,8 +148,16 @@ describe("curl against the node adapter (reference app)", () => {
     const out = join(dir, "expect-echo.bin");
     const startedAt = Date.now();
     const { stderr } = await curl([
-      "-v", "-o", out, "-H", "Expect: 100-continue", "-H", "Content-Type: application/octet-stream",
-      "--data-binary", `@${file}`, `${base}/echo`,
+      "-v",
+      "-o",
+      out,
+      "-H",
+      "Expect: 100-continue",
+      "-H",
+      "Content-Type: application/octet-stream",
+      "--data-binary",
+      `@${file}`,
+      `${base}/echo`,
     ]);
     const elapsed = Date.now() - startedAt;
     assert.ok((await readFile(out)).equals(payload.subarray(0, 10_000)), "echoed body differs from the upload");
@@ -147,7 +175,17 @@ describe("curl against the node adapter (reference app)", () => {
     const small = payload.subarray(0, 100_000);
     const file = join(dir, "small.bin");
     await writeFile(file, small);
-    const echo = parseIncluded((await curl(["-i", "--http1.0", "-H", "Content-Type: application/octet-stream", "--data-binary", `@${file}`, `${base}/echo`])).stdout);
+    const echo = parseIncluded(
+      (await curl([
+        "-i",
+        "--http1.0",
+        "-H",
+        "Content-Type: application/octet-stream",
+        "--data-binary",
+        `@${file}`,
+        `${base}/echo`,
+      ])).stdout,
+    );
     assert.equal(echo.status, 200);
     assert.equal(echo.headers.get("transfer-encoding"), undefined, "no chunked coding for HTTP/1.0");
     assert.ok(echo.body.equals(small), "echoed body differs from the upload");

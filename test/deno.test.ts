@@ -16,7 +16,8 @@ console.log(`wirecore contract suite: RUNTIME = deno ${deno.version.deno} (deno 
 
 const api: TestApi = {
   describe: (name, body) => void describe(name, body),
-  it: (name, body, timeoutMs) => void it(name, timeoutMs === undefined ? {} : { timeout: timeoutMs }, async () => await body()),
+  it: (name, body, timeoutMs) =>
+    void it(name, timeoutMs === undefined ? {} : { timeout: timeoutMs }, async () => await body()),
   beforeAll: (body) => void before(async () => await body()),
   afterAll: (body) => void after(async () => await body()),
 };

@@ -50,7 +50,10 @@ const largeSha256 = createHash("sha256").update(large).digest("hex");
 const app = createApp();
 app.get("/large", (c) => c.header("x-sha256", largeSha256).body(large));
 app.get("/trailers", (c) => {
-  (c.exchange as Partial<Http2Exchange>).setTrailers?.(["x-checksum", createHash("sha256").update("trailed").digest("hex")]);
+  (c.exchange as Partial<Http2Exchange>).setTrailers?.([
+    "x-checksum",
+    createHash("sha256").update("trailed").digest("hex"),
+  ]);
   return c.text("trailed");
 });
 app.post("/trailers-echo", async (c) => {
@@ -60,7 +63,9 @@ app.post("/trailers-echo", async (c) => {
 });
 
 const fixture = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-const tls = args.includes("--tls") ? { cert: fixture("localhost-cert.pem"), key: fixture("localhost-key.pem") } : undefined;
+const tls = args.includes("--tls")
+  ? { cert: fixture("localhost-cert.pem"), key: fixture("localhost-key.pem") }
+  : undefined;
 
 const server = serve(app, { port: portFromArgs(args), hostname: "127.0.0.1", tls, onError: () => {} });
 await server.ready;

@@ -32,7 +32,9 @@ const ROOT = resolve(import.meta.dirname, "..");
 const SERVER = "test/http2-interop-server.ts";
 const CERT = join(ROOT, "test/fixtures/localhost-cert.pem");
 const CA = readFileSync(CERT, "utf8");
-const H2SPEC = [process.env.H2SPEC, resolve(ROOT, "../shared/tools/h2spec")].find((p) => p !== undefined && p !== "" && existsSync(p));
+const H2SPEC = [process.env.H2SPEC, resolve(ROOT, "../shared/tools/h2spec")].find((p) =>
+  p !== undefined && p !== "" && existsSync(p)
+);
 
 /** Length of `GET /large` from the interop server. */
 const LARGE_LENGTH = 8 * 1024 * 1024 + 17;
@@ -57,10 +59,18 @@ function run(command: string, args: string[], timeout = 60_000): Promise<Run> {
   return new Promise((done, fail) => {
     execFile(command, args, { timeout, encoding: "buffer", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error !== null && (error as NodeJS.ErrnoException).code === "ENOENT") {
-        fail(new Error(`${command} is not installed: the HTTP/2 interop tests need it (Debian/Ubuntu: apt-get install curl nghttp2-client)`));
+        fail(
+          new Error(
+            `${command} is not installed: the HTTP/2 interop tests need it (Debian/Ubuntu: apt-get install curl nghttp2-client)`,
+          ),
+        );
         return;
       }
-      const code = error === null ? 0 : typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : null;
+      const code = error === null
+        ? 0
+        : typeof (error as { code?: unknown }).code === "number"
+        ? (error as { code: number }).code
+        : null;
       done({ code, stdout, stderr: stderr.toString("latin1") });
     });
   });
@@ -181,27 +191,53 @@ for (const runtime of RUNTIMES) {
 
       /** Fail with the server's output when a peer reports an error. */
       const ok = (result: Run, what: string): void => {
-        assert.equal(result.code, 0, `${what} exited ${result.code}:\n${result.stderr}\n${result.stdout.toString().slice(-2000)}\nserver output:\n${server.output()}`);
+        assert.equal(
+          result.code,
+          0,
+          `${what} exited ${result.code}:\n${result.stderr}\n${
+            result.stdout.toString().slice(-2000)
+          }\nserver output:\n${server.output()}`,
+        );
       };
 
       it("passes h2spec", async (ctx) => {
         if (H2SPEC === undefined) {
-          console.log("h2spec skipped: neither ../shared/tools/h2spec nor $H2SPEC exists (see ../shared/tools/README.md)");
+          console.log(
+            "h2spec skipped: neither ../shared/tools/h2spec nor $H2SPEC exists (see ../shared/tools/README.md)",
+          );
           ctx.skip();
           return;
         }
         const report = join(dir, `h2spec-${runtime}-${mode}.xml`);
-        const args = ["-h", "127.0.0.1", "-p", String(server.port), "-o", "2", "-j", report, ...(tls ? ["-t", "-k"] : [])];
+        const args = [
+          "-h",
+          "127.0.0.1",
+          "-p",
+          String(server.port),
+          "-o",
+          "2",
+          "-j",
+          report,
+          ...(tls ? ["-t", "-k"] : []),
+        ];
         const { stdout } = await run(H2SPEC, args, 110_000);
         const out = stdout.toString();
         const summary = /(\d+) tests, (\d+) passed, (\d+) skipped, (\d+) failed/.exec(out);
         assert.ok(summary !== null, `no h2spec summary in:\n${out.slice(-2000)}`);
         const xml = await readFile(report, "utf8");
         const failed: string[] = [];
-        for (const m of xml.matchAll(/<testcase package="([^"]+)" classname="([^"]+)"[^>]*>\s*<(?:failure|error)/g)) failed.push(`${m[1]}: ${m[2]}`);
-        for (const id of failed) if (id in KNOWN_H2SPEC_FAILURES) console.log(`h2spec ${id}: known failure, ${KNOWN_H2SPEC_FAILURES[id]}`);
+        for (const m of xml.matchAll(/<testcase package="([^"]+)" classname="([^"]+)"[^>]*>\s*<(?:failure|error)/g)) {
+          failed.push(`${m[1]}: ${m[2]}`);
+        }
+        for (const id of failed) {
+          if (id in KNOWN_H2SPEC_FAILURES) console.log(`h2spec ${id}: known failure, ${KNOWN_H2SPEC_FAILURES[id]}`);
+        }
         const known = failed.filter((id) => id in KNOWN_H2SPEC_FAILURES).length;
-        assert.equal(Number(summary[4]) - known, 0, `h2spec ${runtime}/${mode}: ${summary[0]}\n${out.slice(out.indexOf("Failures:"))}`);
+        assert.equal(
+          Number(summary[4]) - known,
+          0,
+          `h2spec ${runtime}/${mode}: ${summary[0]}\n${out.slice(out.indexOf("Failures:"))}`,
+        );
         assert.equal(summary[1], "146", `h2spec ran ${summary[1]} cases, 146 expected`);
         assert.equal(Number(summary[2]) + known, 146, `h2spec ${runtime}/${mode}: ${summary[0]}`);
         console.log(`h2spec ${runtime}/${mode}: ${summary[0]}`);
@@ -219,8 +255,18 @@ for (const runtime of RUNTIMES) {
       it(`curl ${curlH2[0]} POST /echo with a 10 MiB body`, async () => {
         const out = join(dir, `echo-${runtime}-${mode}.bin`);
         const result = await run("curl", [
-          "--silent", "--show-error", ...curlH2, "-o", out, "-w", "%{http_version} %{http_code}",
-          "-H", "content-type: application/octet-stream", "--data-binary", `@${upload}`, `${base}/echo`,
+          "--silent",
+          "--show-error",
+          ...curlH2,
+          "-o",
+          out,
+          "-w",
+          "%{http_version} %{http_code}",
+          "-H",
+          "content-type: application/octet-stream",
+          "--data-binary",
+          `@${upload}`,
+          `${base}/echo`,
         ]);
         ok(result, "curl");
         assert.equal(result.stdout.toString(), "2 200");
@@ -232,7 +278,16 @@ for (const runtime of RUNTIMES) {
 
       it(`curl ${curlH2[0]} GET /large (8 MiB under curl's large windows)`, async () => {
         const out = join(dir, `large-${runtime}-${mode}.bin`);
-        const result = await run("curl", ["--silent", "--show-error", ...curlH2, "-D", "-", "-o", out, `${base}/large`]);
+        const result = await run("curl", [
+          "--silent",
+          "--show-error",
+          ...curlH2,
+          "-D",
+          "-",
+          "-o",
+          out,
+          `${base}/large`,
+        ]);
         ok(result, "curl");
         const sha256 = /^x-sha256: ([0-9a-f]{64})\r$/m.exec(result.stdout.toString("latin1"))?.[1];
         const body = await readFile(out);
@@ -260,8 +315,16 @@ for (const runtime of RUNTIMES) {
           // (core/http2/h2c-upgrade.ts) and answers over HTTP/1.1 (RFC 9110 §7.8).
           const out = join(dir, `echo-upgrade-${runtime}.bin`);
           const result = await run("curl", [
-            "--silent", "--show-error", "--http2", "-o", out, "-w", "%{http_version} %{http_code}",
-            "--data-binary", `@${upload}`, `${base}/echo`,
+            "--silent",
+            "--show-error",
+            "--http2",
+            "-o",
+            out,
+            "-w",
+            "%{http_version} %{http_code}",
+            "--data-binary",
+            `@${upload}`,
+            `${base}/echo`,
           ]);
           ok(result, "curl");
           assert.equal(result.stdout.toString(), "1.1 200");
@@ -270,11 +333,32 @@ for (const runtime of RUNTIMES) {
         });
       } else {
         it("ALPN: h2 for curl --http2, http/1.1 for curl --http1.1", async () => {
-          const h2 = await run("curl", ["--silent", "--show-error", "--verbose", "--http2", "--cacert", CERT, "-o", "/dev/null", "-w", "%{http_version}", `${base}/`]);
+          const h2 = await run("curl", [
+            "--silent",
+            "--show-error",
+            "--verbose",
+            "--http2",
+            "--cacert",
+            CERT,
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_version}",
+            `${base}/`,
+          ]);
           ok(h2, "curl --http2");
           assert.equal(h2.stdout.toString(), "2");
           assert.match(h2.stderr, /ALPN: server accepted h2/, h2.stderr);
-          const h1 = await run("curl", ["--silent", "--show-error", "--http1.1", "--cacert", CERT, "-w", "\n%{http_version}", `${base}/`]);
+          const h1 = await run("curl", [
+            "--silent",
+            "--show-error",
+            "--http1.1",
+            "--cacert",
+            CERT,
+            "-w",
+            "\n%{http_version}",
+            `${base}/`,
+          ]);
           ok(h1, "curl --http1.1");
           assert.equal(h1.stdout.toString(), "Hello, World!\n1.1");
         });
@@ -319,7 +403,11 @@ for (const runtime of RUNTIMES) {
         ok(result, "h2load");
         const text = result.stdout.toString();
         if (tls) assert.match(text, /Application protocol: h2\n/, text);
-        assert.match(text, /requests: 10000 total, 10000 started, 10000 done, 10000 succeeded, 0 failed, 0 errored, 0 timeout/, text);
+        assert.match(
+          text,
+          /requests: 10000 total, 10000 started, 10000 done, 10000 succeeded, 0 failed, 0 errored, 0 timeout/,
+          text,
+        );
         assert.match(text, /status codes: 10000 2xx/);
         console.log(`h2load ${runtime}/${mode}: ${/finished in [^\n]+/.exec(text)?.[0]}`);
       });
@@ -366,7 +454,10 @@ for (const runtime of RUNTIMES) {
           sendTrailers?: http2.OutgoingHttpHeaders,
         ): Promise<{ headers: http2.IncomingHttpHeaders; trailers: http2.IncomingHttpHeaders; body: Buffer }> {
           return new Promise((done, fail) => {
-            const stream = session.request(headers, { waitForTrailers: sendTrailers !== undefined, endStream: body === undefined });
+            const stream = session.request(headers, {
+              waitForTrailers: sendTrailers !== undefined,
+              endStream: body === undefined,
+            });
             let responseHeaders: http2.IncomingHttpHeaders = {};
             let trailers: http2.IncomingHttpHeaders = {};
             const chunks: Buffer[] = [];
@@ -393,7 +484,10 @@ for (const runtime of RUNTIMES) {
         });
 
         it("POST /echo with a 10 MiB body", async () => {
-          const res = await request({ ":method": "POST", ":path": "/echo", "content-type": "application/octet-stream" }, payload);
+          const res = await request(
+            { ":method": "POST", ":path": "/echo", "content-type": "application/octet-stream" },
+            payload,
+          );
           assert.equal(res.headers[":status"], 200);
           assert.equal(res.body.length, payload.length);
           assert.ok(res.body.equals(payload), "echoed body differs");
@@ -406,8 +500,13 @@ for (const runtime of RUNTIMES) {
         });
 
         it("request trailers", async () => {
-          const res = await request({ ":method": "POST", ":path": "/trailers-echo" }, "with trailers", { "x-client-sum": "abc" });
-          assert.deepEqual(JSON.parse(res.body.toString()), { text: "with trailers", trailers: ["x-client-sum", "abc"] });
+          const res = await request({ ":method": "POST", ":path": "/trailers-echo" }, "with trailers", {
+            "x-client-sum": "abc",
+          });
+          assert.deepEqual(JSON.parse(res.body.toString()), {
+            text: "with trailers",
+            trailers: ["x-client-sum", "abc"],
+          });
         });
 
         it("a large response under flow control (small client windows, a slow reader)", async () => {

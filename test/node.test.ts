@@ -10,8 +10,13 @@ import { contractSuite } from "./contract/suite.ts";
 
 // Refuse to run anywhere else: a wrong runtime would test the wrong adapter and pass silently.
 const versions = process.versions as Record<string, string | undefined>;
-if (versions.bun !== undefined || versions.deno !== undefined || typeof (globalThis as { Deno?: unknown }).Deno !== "undefined") {
-  throw new Error("test/node.test.ts must run on Node.js (vitest); use test/bun.test.ts or test/deno.test.ts for the other runtimes");
+if (
+  versions.bun !== undefined || versions.deno !== undefined ||
+  typeof (globalThis as { Deno?: unknown }).Deno !== "undefined"
+) {
+  throw new Error(
+    "test/node.test.ts must run on Node.js (vitest); use test/bun.test.ts or test/deno.test.ts for the other runtimes",
+  );
 }
 console.log(`wirecore contract suite: RUNTIME = node ${process.version} (vitest, adapters/node)`);
 

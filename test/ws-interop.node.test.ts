@@ -127,10 +127,19 @@ interface PythonSummary {
   chat: boolean;
 }
 
-function run(file: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; error: NodeJS.ErrnoException | null }> {
+function run(
+  file: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string; error: NodeJS.ErrnoException | null }> {
   return new Promise((done) => {
     execFile(file, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr, error: error as NodeJS.ErrnoException | null });
+      done({
+        code: error === null ? 0 : typeof error.code === "number" ? error.code : null,
+        stdout,
+        stderr,
+        error: error as NodeJS.ErrnoException | null,
+      });
     });
   });
 }
@@ -205,10 +214,14 @@ let script = "";
 beforeAll(async () => {
   const probe = await run(PYTHON, ["-c", "import websockets; print(websockets.__version__)"], 10_000);
   if (probe.error?.code === "ENOENT") {
-    throw new Error(`${PYTHON} is missing: the interop tests need Python 3 with websockets (Debian: apt-get install python3-websockets)`);
+    throw new Error(
+      `${PYTHON} is missing: the interop tests need Python 3 with websockets (Debian: apt-get install python3-websockets)`,
+    );
   }
   if (probe.code !== 0) {
-    throw new Error(`${PYTHON} cannot import websockets (Debian: apt-get install python3-websockets):\n${probe.stderr}`);
+    throw new Error(
+      `${PYTHON} cannot import websockets (Debian: apt-get install python3-websockets):\n${probe.stderr}`,
+    );
   }
   dir = await mkdtemp(join(tmpdir(), "wirecore-ws-interop-"));
   script = join(dir, "client.py");
@@ -223,7 +236,9 @@ async function python(url: string, mode: "none" | "deflate"): Promise<PythonSumm
   const wsUrl = url.replace(/^http/, "ws");
   const result = await run(PYTHON, [script, wsUrl, mode], 60_000);
   if (result.code !== 0) {
-    assert.fail(`python websockets (compression=${mode}) against ${wsUrl} failed (exit ${result.code}):\n${result.stderr}${result.stdout}`);
+    assert.fail(
+      `python websockets (compression=${mode}) against ${wsUrl} failed (exit ${result.code}):\n${result.stderr}${result.stdout}`,
+    );
   }
   return JSON.parse(result.stdout.trim().split("\n").pop()!) as PythonSummary;
 }
@@ -252,9 +267,13 @@ for (const runtime of ["node", "bun", "deno"] as const) {
       await Promise.all([stopChild(plain), stopChild(deflate)]);
     });
 
-    it(`examples/${runtime}.ts (compression off): the client's deflate offer is declined, everything works`, async () => {
-      assertSummary(await python(plain!.url, "deflate"), false);
-    }, 60_000);
+    it(
+      `examples/${runtime}.ts (compression off): the client's deflate offer is declined, everything works`,
+      async () => {
+        assertSummary(await python(plain!.url, "deflate"), false);
+      },
+      60_000,
+    );
 
     it(`permessage-deflate on, client compression=None`, async () => {
       assertSummary(await python(deflate!.url, "none"), false);
@@ -281,7 +300,11 @@ class DevTools {
       this.#buffer += chunk.toString();
       let end: number;
       while ((end = this.#buffer.indexOf("\0")) >= 0) {
-        const message = JSON.parse(this.#buffer.slice(0, end)) as { id?: number; result?: unknown; error?: { message: string } };
+        const message = JSON.parse(this.#buffer.slice(0, end)) as {
+          id?: number;
+          result?: unknown;
+          error?: { message: string };
+        };
         this.#buffer = this.#buffer.slice(end + 1);
         if (message.id === undefined) continue; // an event
         const waiter = this.#pending.get(message.id);
@@ -294,7 +317,9 @@ class DevTools {
 
   send<T>(method: string, params: object = {}, sessionId?: string): Promise<T> {
     const id = ++this.#id;
-    const message = JSON.stringify(sessionId === undefined ? { id, method, params } : { id, method, params, sessionId });
+    const message = JSON.stringify(
+      sessionId === undefined ? { id, method, params } : { id, method, params, sessionId },
+    );
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       this.#in.write(message + "\0");
@@ -330,9 +355,17 @@ describe("chromium against the node adapter", () => {
 
   it("loads /ws-demo, clicks send, and the page shows the echo", async () => {
     chrome = spawn(CHROMIUM, [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      `--user-data-dir=${profile}`, "--remote-debugging-pipe", "about:blank",
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      `--user-data-dir=${profile}`,
+      "--remote-debugging-pipe",
+      "about:blank",
     ], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] });
     let stderr = "";
     chrome.stderr!.on("data", (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));
@@ -349,14 +382,20 @@ describe("chromium against the node adapter", () => {
     const { targetId } = await call<{ targetId: string }>("Target.createTarget", { url });
     const { sessionId } = await call<{ sessionId: string }>("Target.attachToTarget", { targetId, flatten: true });
     const evaluate = async (expression: string): Promise<unknown> => {
-      const reply = await call<{ result: { value?: unknown } }>("Runtime.evaluate", { expression, returnByValue: true }, sessionId);
+      const reply = await call<{ result: { value?: unknown } }>(
+        "Runtime.evaluate",
+        { expression, returnByValue: true },
+        sessionId,
+      );
       return reply.result.value;
     };
     const until = async (expression: string, what: string): Promise<void> => {
       const deadline = Date.now() + 10_000;
       while ((await evaluate(expression)) !== true) {
         if (Date.now() > deadline) {
-          const state = await evaluate("JSON.stringify({ title: document.title, log: document.getElementById('log')?.textContent })");
+          const state = await evaluate(
+            "JSON.stringify({ title: document.title, log: document.getElementById('log')?.textContent })",
+          );
           throw new Error(`${what} did not happen within 10 s; page: ${String(state)}`);
         }
         await new Promise((r) => setTimeout(r, 50));
@@ -364,9 +403,14 @@ describe("chromium against the node adapter", () => {
     };
 
     await until("document.title === 'open'", "the page's WebSocket opening");
-    await evaluate("document.getElementById('text').value = 'hello from chromium ✓'; document.getElementById('send').click(); true");
+    await evaluate(
+      "document.getElementById('text').value = 'hello from chromium ✓'; document.getElementById('send').click(); true",
+    );
     await until("document.title.startsWith('echo: ')", "the echo");
     assert.equal(await evaluate("document.title"), "echo: hello from chromium ✓");
-    assert.match(String(await evaluate("document.getElementById('log').textContent")), /^open\necho: hello from chromium ✓\n$/);
+    assert.match(
+      String(await evaluate("document.getElementById('log').textContent")),
+      /^open\necho: hello from chromium ✓\n$/,
+    );
   }, 60_000);
 });

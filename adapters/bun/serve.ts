@@ -10,7 +10,7 @@ import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport.ts";
-import type { BunSocket, BunRuntime } from "./bun-types.ts";
+import type { BunRuntime, BunSocket } from "./bun-types.ts";
 
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
@@ -99,7 +99,9 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     hostname: core.options.hostname,
     port: core.options.port,
     // Bun takes ALPN in wire format; a comma list would be one protocol name.
-    tls: tls === undefined ? undefined : { cert: tls.cert, key: tls.key, ALPNProtocols: alpnWireFormat(core.alpnProtocols) },
+    tls: tls === undefined
+      ? undefined
+      : { cert: tls.cert, key: tls.key, ALPNProtocols: alpnWireFormat(core.alpnProtocols) },
     // Keep our side open when the client half-closes after its request.
     allowHalfOpen: true,
     socket: {
@@ -127,5 +129,9 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     },
   });
   const address: ServerAddress = { hostname: listener.hostname, port: listener.port };
-  return new Server(core, { listening: Promise.resolve(address), stop: () => listener.stop(false), tls: tls !== undefined }, options.signal);
+  return new Server(core, {
+    listening: Promise.resolve(address),
+    stop: () => listener.stop(false),
+    tls: tls !== undefined,
+  }, options.signal);
 }

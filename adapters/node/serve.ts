@@ -84,7 +84,11 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
       listener.off("error", reject);
       listener.on("error", (error) => core.options.onError(error));
       const address = listener.address();
-      resolve(typeof address === "object" && address !== null ? { hostname: address.address, port: address.port } : { hostname, port });
+      resolve(
+        typeof address === "object" && address !== null
+          ? { hostname: address.address, port: address.port }
+          : { hostname, port },
+      );
     });
   });
   return new Server(core, { listening, stop: () => void listener.close(), tls: tls !== undefined }, options.signal);

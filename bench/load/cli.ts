@@ -197,7 +197,9 @@ function parseArgs(argv: readonly string[]): CliOptions {
   }
   if (parsed.protocol === "ws:") o.ws = true;
   else if (parsed.protocol !== "http:") fail("only http:// and ws:// URLs (over TCP)");
-  if (o.ws && (o.idle > 0 || o.pipeline > 1 || o.bodySize > 0)) fail("--idle, --pipeline and --body-size are HTTP options, not for --ws");
+  if (o.ws && (o.idle > 0 || o.pipeline > 1 || o.bodySize > 0)) {
+    fail("--idle, --pipeline and --body-size are HTTP options, not for --ws");
+  }
   // URL parsing percent-encodes the braces of the placeholder; put it back.
   const target = (parsed.pathname + parsed.search).replaceAll("%7Bi%7D", VARIANT_PLACEHOLDER);
   const method = o.method !== "" ? o.method.toUpperCase() : o.bodySize > 0 ? "POST" : "GET";
@@ -229,10 +231,16 @@ function printLoad(o: CliOptions, r: LoadResult): void {
       ` (response bodies ${mbps(r.bodyBytes, r.durationMs)})`,
   );
   const l = r.latency;
-  console.log(`  latency    p50 ${ms(l.p50)}   p90 ${ms(l.p90)}   p99 ${ms(l.p99)}   p99.9 ${ms(l.p999)}   max ${ms(l.max)}   mean ${ms(l.mean)}`);
+  console.log(
+    `  latency    p50 ${ms(l.p50)}   p90 ${ms(l.p90)}   p99 ${ms(l.p99)}   p99.9 ${ms(l.p999)}   max ${
+      ms(l.max)
+    }   mean ${ms(l.mean)}`,
+  );
   console.log(`  errors     ${errorLines(r.errors, r.errorExamples)}`);
   console.log(
-    `  connections ${r.connections} up in ${ms(r.connectMs)}${r.reconnects > 0 ? `, ${fmt(r.reconnects)} reconnects` : ""}`,
+    `  connections ${r.connections} up in ${ms(r.connectMs)}${
+      r.reconnects > 0 ? `, ${fmt(r.reconnects)} reconnects` : ""
+    }`,
   );
 }
 
@@ -242,12 +250,26 @@ function printWs(o: CliOptions, r: WsLoadResult): void {
     `wirecore load on ${runtimeName()}: WebSocket ${o.url.host}${o.target} — ${o.connections} connections × ${o.inflight} in flight, ` +
       `${fmt(o.messageSize)}-byte ${o.binary ? "binary" : "text"} messages${r.extensions ? ` (${r.extensions})` : ""}`,
   );
-  console.log(`  messages   ${fmt(r.messages)} echoes verified in ${fmt(secs, 2)} s = ${fmt(r.messagesPerSecond)} messages/s`);
-  console.log(`  transfer   echoed payload ${fmt(r.mbps, 2)} MB/s; on the wire read ${mbps(r.bytesRead, r.durationMs)}, written ${mbps(r.bytesWritten, r.durationMs)}`);
+  console.log(
+    `  messages   ${fmt(r.messages)} echoes verified in ${fmt(secs, 2)} s = ${fmt(r.messagesPerSecond)} messages/s`,
+  );
+  console.log(
+    `  transfer   echoed payload ${fmt(r.mbps, 2)} MB/s; on the wire read ${mbps(r.bytesRead, r.durationMs)}, written ${
+      mbps(r.bytesWritten, r.durationMs)
+    }`,
+  );
   const l = r.latency;
-  console.log(`  latency    p50 ${ms(l.p50)}   p90 ${ms(l.p90)}   p99 ${ms(l.p99)}   p99.9 ${ms(l.p999)}   max ${ms(l.max)}   mean ${ms(l.mean)}`);
+  console.log(
+    `  latency    p50 ${ms(l.p50)}   p90 ${ms(l.p90)}   p99 ${ms(l.p99)}   p99.9 ${ms(l.p999)}   max ${
+      ms(l.max)
+    }   mean ${ms(l.mean)}`,
+  );
   console.log(`  errors     ${errorLines(r.errors, r.errorExamples)}`);
-  console.log(`  connections ${r.connections} up (handshakes done) in ${ms(r.connectMs)}${r.reconnects > 0 ? `, ${fmt(r.reconnects)} reconnects` : ""}`);
+  console.log(
+    `  connections ${r.connections} up (handshakes done) in ${ms(r.connectMs)}${
+      r.reconnects > 0 ? `, ${fmt(r.reconnects)} reconnects` : ""
+    }`,
+  );
 }
 
 function printIdle(r: IdleReport): void {

@@ -1,4 +1,4 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Histogram, HISTOGRAM_MAX_RELATIVE_ERROR } from "./histogram.ts";
 
 /** The exact percentile by the same definition: the smallest value with ≥ p % at or below it. */

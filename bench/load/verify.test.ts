@@ -1,4 +1,4 @@
-import { afterEach, describe, it, expect } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createServer, type Server, type Socket } from "node:net";
 import { ResponseVerifier } from "./verify.ts";
 import { runLoad } from "./engine.ts";
@@ -100,7 +100,10 @@ function options(port: number, extra: Partial<Parameters<typeof runLoad>[0]> = {
   return {
     host: "127.0.0.1",
     port,
-    requests: buildVariants({ method: "GET", authority: `127.0.0.1:${port}`, target: "/", bodySize: 0, headers: [] }, 1),
+    requests: buildVariants(
+      { method: "GET", authority: `127.0.0.1:${port}`, target: "/", bodySize: 0, headers: [] },
+      1,
+    ),
     method: "GET",
     connections: 4,
     pipeline: 1,
@@ -114,7 +117,9 @@ function options(port: number, extra: Partial<Parameters<typeof runLoad>[0]> = {
 
 describe("runLoad verifies every response", () => {
   it("counts a wrong body length and a wrong status as errors, not requests", async () => {
-    const port = await fakeServer((n) => (n === 0 ? ok("Hello") : n % 5 === 0 ? ok("Hello!!") : n % 7 === 0 ? ok("Hello", 500) : ok("Hello")));
+    const port = await fakeServer((
+      n,
+    ) => (n === 0 ? ok("Hello") : n % 5 === 0 ? ok("Hello!!") : n % 7 === 0 ? ok("Hello", 500) : ok("Hello")));
     const r = await runLoad(options(port));
     expect(r.requests).toBeGreaterThan(20);
     expect(r.errors["body length"]).toBeGreaterThan(0);
@@ -140,7 +145,9 @@ describe("runLoad verifies every response", () => {
   });
 
   it("counts a malformed response as a parse error", async () => {
-    const port = await fakeServer((n) => (n % 4 === 3 ? "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx" : ok("fine")));
+    const port = await fakeServer((
+      n,
+    ) => (n % 4 === 3 ? "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx" : ok("fine")));
     const r = await runLoad(options(port));
     expect(r.errors["parse CONFLICTING_CONTENT_LENGTH"]).toBeGreaterThan(0);
     expect(r.requests).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { WebSocketServer } from "ws";
 import { computeAccept } from "../../core/ws/handshake.ts";
 import { FrameParser } from "../../core/ws/frame-parser.ts";
 import { encodeCloseFrame, encodeFrame } from "../../core/ws/frame-writer.ts";
-import { OPCODE_BINARY, OPCODE_TEXT, type DataOpcode } from "../../core/ws/opcodes.ts";
+import { type DataOpcode, OPCODE_BINARY, OPCODE_TEXT } from "../../core/ws/opcodes.ts";
 import { serve } from "../../adapters/node/mod.ts";
 import { createApp } from "../../examples/app.ts";
 import { PerMessageCodec } from "../../core/ws/permessage-codec.ts";
@@ -22,7 +22,7 @@ function listen(server: Server | ReturnType<typeof createHttpServer>): Promise<n
     server.listen(0, "127.0.0.1", () => {
       const a = server.address();
       resolve(typeof a === "object" && a !== null ? a.port : 0);
-    }),
+    })
   );
 }
 
@@ -47,7 +47,11 @@ async function fakeWsServer(
         if (end < 0) return;
         const key = /sec-websocket-key: *(\S+)/i.exec(head)![1]!;
         const ext = extensions === "" ? "" : `sec-websocket-extensions: ${extensions}\r\n`;
-        socket.write(`HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: ${accept(key)}\r\n${ext}\r\n`);
+        socket.write(
+          `HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: ${
+            accept(key)
+          }\r\n${ext}\r\n`,
+        );
         parser = new FrameParser({
           onMessage: (opcode, payload) => {
             const out = answer(n++, opcode, payload, socket);
@@ -192,11 +196,16 @@ describe("runWsLoad verifies every echo", () => {
     // The server ignores the offered server_no_context_takeover (wrong, but a client must still
     // read it right): one long-lived compressor per connection, answered without the parameter.
     const codecs = new Map<Socket, PerMessageCodec>();
-    const params = { serverNoContextTakeover: false, clientNoContextTakeover: true, serverMaxWindowBits: 15, clientMaxWindowBits: 15 };
+    const params = {
+      serverNoContextTakeover: false,
+      clientNoContextTakeover: true,
+      serverMaxWindowBits: 15,
+      clientMaxWindowBits: 15,
+    };
     const port = await fakeWsServer(
       (_n, opcode, payload, socket) => {
         let codec = codecs.get(socket);
-        if (codec === undefined) codecs.set(socket, (codec = new PerMessageCodec(zlibDeflateProvider, params)));
+        if (codec === undefined) codecs.set(socket, codec = new PerMessageCodec(zlibDeflateProvider, params));
         const message = codec.decompress(payload, 1 << 20, opcode === OPCODE_TEXT);
         return encodeFrame(opcode, codec.compress(message), true, true);
       },
@@ -221,14 +230,20 @@ describe("runWsLoad verifies every echo", () => {
 describe("runWsLoad against real servers", () => {
   it("wirecore's reference app on Node: text and binary echoes, with and without permessage-deflate", async () => {
     for (const deflate of [false, true]) {
-      const server = serve(createApp(), { port: 0, hostname: "127.0.0.1", ...(deflate ? { websocket: { perMessageDeflate: true } } : {}) });
+      const server = serve(createApp(), {
+        port: 0,
+        hostname: "127.0.0.1",
+        ...(deflate ? { websocket: { perMessageDeflate: true } } : {}),
+      });
       await server.ready;
       const port = Number(new URL(server.url).port);
       for (const [binary, size] of [[false, 13], [true, 4096], [false, 4096]] as const) {
         const r = await runWsLoad(options(port, { binary, messageSize: size, deflate, durationMs: 200 }));
         expect(r.errors, `deflate ${deflate}, ${binary ? "binary" : "text"} ${size}`).toEqual({});
         expect(r.messages).toBeGreaterThan(20);
-        expect(r.extensions).toBe(deflate ? "permessage-deflate; server_no_context_takeover; client_no_context_takeover" : "");
+        expect(r.extensions).toBe(
+          deflate ? "permessage-deflate; server_no_context_takeover; client_no_context_takeover" : "",
+        );
       }
       await server.close();
     }
@@ -237,7 +252,11 @@ describe("runWsLoad against real servers", () => {
   it("the ws package (the Node peer): text and binary echoes, with and without permessage-deflate", async () => {
     for (const deflate of [false, true]) {
       const http = createHttpServer();
-      const wss = new WebSocketServer({ server: http, path: "/ws", perMessageDeflate: deflate ? { threshold: 0 } : false });
+      const wss = new WebSocketServer({
+        server: http,
+        path: "/ws",
+        perMessageDeflate: deflate ? { threshold: 0 } : false,
+      });
       wss.on("connection", (s) => s.on("message", (data, isBinary) => s.send(data as Buffer, { binary: isBinary })));
       const port = await listen(http);
       for (const [binary, size] of [[false, 13], [true, 4096]] as const) {

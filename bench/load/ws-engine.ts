@@ -21,7 +21,7 @@
  */
 import { Buffer } from "node:buffer";
 import { connect, type Socket } from "node:net";
-import { ResponseParser, type ResponseHead } from "../../core/http1/response-parser.ts";
+import { type ResponseHead, ResponseParser } from "../../core/http1/response-parser.ts";
 import { computeAccept } from "../../core/ws/handshake.ts";
 import { OPCODE_BINARY, OPCODE_PONG, OPCODE_TEXT } from "../../core/ws/opcodes.ts";
 import { parseExtensions } from "../../core/ws/extension-header.ts";
@@ -98,7 +98,7 @@ export const WS_ERROR_CLOSED = "closed with messages in flight";
  */
 export function messagePayload(size: number, binary: boolean): Uint8Array {
   const out = new Uint8Array(size);
-  if (binary) for (let i = 0; i < size; i++) out[i] = (i * 31 + 7) & 0xff;
+  if (binary) { for (let i = 0; i < size; i++) out[i] = (i * 31 + 7) & 0xff; }
   else {
     const pattern = new TextEncoder().encode("wirecore-load-0123456789abcdefghijklmnopqrstuvwxyz ");
     for (let i = 0; i < size; i++) out[i] = pattern[i % pattern.length]!;
@@ -136,12 +136,23 @@ class WsRun {
     let wire = payload;
     if (options.deflate) {
       // No context takeover on our side: one compressed payload serves every message.
-      const codec = new PerMessageCodec(zlibDeflateProvider, { serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 15, clientMaxWindowBits: 15 });
+      const codec = new PerMessageCodec(zlibDeflateProvider, {
+        serverNoContextTakeover: true,
+        clientNoContextTakeover: true,
+        serverMaxWindowBits: 15,
+        clientMaxWindowBits: 15,
+      });
       wire = codec.compress(payload).slice();
       codec.close();
     }
     // 64 distinct masking keys per in-flight slot: plenty against any caching, cheap to build.
-    this.pool = buildFramePool(this.opcode, wire, Math.max(64, options.inflight * 4), options.inflight, options.deflate);
+    this.pool = buildFramePool(
+      this.opcode,
+      wire,
+      Math.max(64, options.inflight * 4),
+      options.inflight,
+      options.deflate,
+    );
   }
 
   count(kind: string, example: string, n = 1): void {
@@ -206,7 +217,10 @@ class WsConnection {
         }
         resolve(ok);
       };
-      const timer = setTimeout(() => settle(false, ERROR_TIMEOUT, `no handshake response within ${o.timeoutMs} ms`), o.timeoutMs);
+      const timer = setTimeout(
+        () => settle(false, ERROR_TIMEOUT, `no handshake response within ${o.timeoutMs} ms`),
+        o.timeoutMs,
+      );
       let upgradedHead: ResponseHead | null = null;
       const parser = new ResponseParser({
         onHead: (head) => {
@@ -256,9 +270,13 @@ class WsConnection {
     const upgrade = field("upgrade");
     if (upgrade?.toLowerCase() !== "websocket") return ["handshake", `Upgrade: ${upgrade ?? "(none)"}`];
     const connection = field("connection") ?? "";
-    if (!connection.split(",").some((t) => t.trim().toLowerCase() === "upgrade")) return ["handshake", `Connection: ${connection || "(none)"}`];
+    if (!connection.split(",").some((t) => t.trim().toLowerCase() === "upgrade")) {
+      return ["handshake", `Connection: ${connection || "(none)"}`];
+    }
     const accept = field("sec-websocket-accept");
-    if (accept !== computeAccept(key)) return ["handshake", `Sec-WebSocket-Accept ${accept ?? "(none)"} does not match the key`];
+    if (accept !== computeAccept(key)) {
+      return ["handshake", `Sec-WebSocket-Accept ${accept ?? "(none)"} does not match the key`];
+    }
     const extensions = field("sec-websocket-extensions") ?? "";
     const o = this.run.options;
     let deflate: PerMessageDeflateParams | null = null;
@@ -273,11 +291,18 @@ class WsConnection {
       for (const p of offers[0]!.params) {
         if (p.name === "server_no_context_takeover") serverNoContextTakeover = true;
         else if (p.name === "server_max_window_bits") serverBits = Number(p.value);
-        else if (p.name !== "client_no_context_takeover") return ["handshake", `unexpected permessage-deflate parameter ${p.name}`];
+        else if (p.name !== "client_no_context_takeover") {
+          return ["handshake", `unexpected permessage-deflate parameter ${p.name}`];
+        }
       }
       // The codec is written from the server's side: mirror the parameters so that its
       // decompress() inflates what the server compressed.
-      deflate = { serverNoContextTakeover: true, clientNoContextTakeover: serverNoContextTakeover, serverMaxWindowBits: 15, clientMaxWindowBits: serverBits };
+      deflate = {
+        serverNoContextTakeover: true,
+        clientNoContextTakeover: serverNoContextTakeover,
+        serverMaxWindowBits: 15,
+        clientMaxWindowBits: serverBits,
+      };
     } else if (o.deflate) {
       return ["handshake", "the server declined permessage-deflate"];
     }
@@ -327,7 +352,12 @@ class WsConnection {
     this.compressed = compressed;
     if (opcode !== this.run.opcode) {
       this.messageOk = false;
-      this.run.count(WS_ERROR_TYPE, `expected ${this.run.opcode === OPCODE_TEXT ? "text" : "binary"}, got ${opcode === OPCODE_TEXT ? "text" : "binary"}`);
+      this.run.count(
+        WS_ERROR_TYPE,
+        `expected ${this.run.opcode === OPCODE_TEXT ? "text" : "binary"}, got ${
+          opcode === OPCODE_TEXT ? "text" : "binary"
+        }`,
+      );
     }
   }
 
@@ -459,7 +489,15 @@ class WsConnection {
 
 function summarize(h: Histogram): LatencySummary {
   const ms = (ns: number): number => ns / 1e6;
-  return { min: ms(h.min), mean: ms(h.mean), p50: ms(h.percentile(50)), p90: ms(h.percentile(90)), p99: ms(h.percentile(99)), p999: ms(h.percentile(99.9)), max: ms(h.max) };
+  return {
+    min: ms(h.min),
+    mean: ms(h.mean),
+    p50: ms(h.percentile(50)),
+    p90: ms(h.percentile(90)),
+    p99: ms(h.percentile(99)),
+    p999: ms(h.percentile(99.9)),
+    max: ms(h.max),
+  };
 }
 
 /** Run the WebSocket load and report. */

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { buildFramePool, ClientFrameReader, clientFrameSize, encodeClientFrame, type ClientFrameEvents } from "./ws-frames.ts";
+import {
+  buildFramePool,
+  type ClientFrameEvents,
+  ClientFrameReader,
+  clientFrameSize,
+  encodeClientFrame,
+} from "./ws-frames.ts";
 import { FrameParser } from "../../core/ws/frame-parser.ts";
-import { encodeCloseFrame, encodeFrame, encodePingFrame, encodePongFrame, encodeTextFrame } from "../../core/ws/frame-writer.ts";
+import {
+  encodeCloseFrame,
+  encodeFrame,
+  encodePingFrame,
+  encodePongFrame,
+  encodeTextFrame,
+} from "../../core/ws/frame-writer.ts";
 import { OPCODE_BINARY, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_TEXT } from "../../core/ws/opcodes.ts";
 import type { WsError } from "../../core/ws/ws-error.ts";
 
@@ -14,7 +26,9 @@ const bytes = (...parts: (number[] | Uint8Array)[]): Uint8Array => {
 const payloadOf = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) & 0xff);
 
 /** What the core's server-side parser sees in client frames. */
-function serverParse(wire: Uint8Array): { messages: [number, Uint8Array][]; pings: Uint8Array[]; error: WsError | null } {
+function serverParse(
+  wire: Uint8Array,
+): { messages: [number, Uint8Array][]; pings: Uint8Array[]; error: WsError | null } {
   const messages: [number, Uint8Array][] = [];
   const pings: Uint8Array[] = [];
   const parser = new FrameParser({
@@ -74,7 +88,9 @@ describe("buildFramePool", () => {
     const run = pool.bytes.subarray(7 * pool.frameSize, 11 * pool.frameSize);
     const r = serverParse(run);
     expect(r.error).toBeNull();
-    expect(r.messages.map(([op, p]) => [op, new TextDecoder().decode(p)])).toEqual(Array(4).fill([OPCODE_TEXT, "Hello, World!"]));
+    expect(r.messages.map(([op, p]) => [op, new TextDecoder().decode(p)])).toEqual(
+      Array(4).fill([OPCODE_TEXT, "Hello, World!"]),
+    );
   });
 
   it("marks compressed payloads with RSV1", () => {
@@ -236,7 +252,14 @@ describe("ClientFrameReader", () => {
   }
 
   it("repeats its error on every later push", () => {
-    const reader = new ClientFrameReader({ onMessageStart() {}, onMessageData() {}, onMessageEnd() {}, onPing() {}, onPong() {}, onClose() {} });
+    const reader = new ClientFrameReader({
+      onMessageStart() {},
+      onMessageData() {},
+      onMessageEnd() {},
+      onPing() {},
+      onPong() {},
+      onClose() {},
+    });
     const first = reader.push(bytes([0x83, 0]));
     expect(first?.code).toBe("RESERVED_OPCODE");
     expect(reader.push(text)).toBe(first);

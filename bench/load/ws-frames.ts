@@ -98,14 +98,24 @@ export interface FramePool {
 }
 
 /** Build a {@link FramePool}; `rsv1` marks compressed payloads (RFC 7692 §6). */
-export function buildFramePool(opcode: number, payload: Uint8Array, distinct: number, window: number, rsv1 = false): FramePool {
+export function buildFramePool(
+  opcode: number,
+  payload: Uint8Array,
+  distinct: number,
+  window: number,
+  rsv1 = false,
+): FramePool {
   if (!Number.isInteger(distinct) || distinct < 1) throw new RangeError("distinct must be ≥ 1");
   if (!Number.isInteger(window) || window < 1) throw new RangeError("window must be ≥ 1");
   const frameSize = clientFrameSize(payload.length);
   const total = distinct + window - 1;
   const bytes = new Uint8Array(frameSize * total);
-  for (let i = 0; i < distinct; i++) writeClientFrame(bytes, i * frameSize, opcode, payload, randomMaskKey(), true, rsv1);
-  for (let i = distinct; i < total; i++) bytes.copyWithin(i * frameSize, (i % distinct) * frameSize, (i % distinct + 1) * frameSize);
+  for (let i = 0; i < distinct; i++) {
+    writeClientFrame(bytes, i * frameSize, opcode, payload, randomMaskKey(), true, rsv1);
+  }
+  for (let i = distinct; i < total; i++) {
+    bytes.copyWithin(i * frameSize, (i % distinct) * frameSize, (i % distinct + 1) * frameSize);
+  }
   return { bytes, frameSize, distinct, window };
 }
 
@@ -213,7 +223,9 @@ export class ClientFrameReader {
           if (this.fill < 2) return null;
           this.fill = 0;
           const length = (this.scratch[0]! << 8) | this.scratch[1]!;
-          error = length < 126 ? protocolError(`Length ${length} must use the 7-bit form`, "NON_MINIMAL_LENGTH") : this.haveLength(length);
+          error = length < 126
+            ? protocolError(`Length ${length} must use the 7-bit form`, "NON_MINIMAL_LENGTH")
+            : this.haveLength(length);
           break;
         }
         case S_LENGTH_64: {
@@ -224,10 +236,12 @@ export class ClientFrameReader {
           const s = this.scratch;
           const high = ((s[0]! << 24) | (s[1]! << 16) | (s[2]! << 8) | s[3]!) >>> 0;
           const low = ((s[4]! << 24) | (s[5]! << 16) | (s[6]! << 8) | s[7]!) >>> 0;
-          if (high >= 0x80000000) error = protocolError("The most significant bit of a 64-bit length must be 0", "LENGTH_MSB_SET");
-          else if (high > 0x1fffff) error = protocolError("Frame length exceeds 2^53 - 1 bytes", "FRAME_TOO_BIG");
-          else if (high === 0 && low < 0x10000) error = protocolError(`Length ${low} must use the 16-bit form`, "NON_MINIMAL_LENGTH");
-          else error = this.haveLength(high * 0x100000000 + low);
+          if (high >= 0x80000000) {
+            error = protocolError("The most significant bit of a 64-bit length must be 0", "LENGTH_MSB_SET");
+          } else if (high > 0x1fffff) error = protocolError("Frame length exceeds 2^53 - 1 bytes", "FRAME_TOO_BIG");
+          else if (high === 0 && low < 0x10000) {
+            error = protocolError(`Length ${low} must use the 16-bit form`, "NON_MINIMAL_LENGTH");
+          } else error = this.haveLength(high * 0x100000000 + low);
           break;
         }
         case S_DATA: {
@@ -275,13 +289,19 @@ export class ClientFrameReader {
     if ((b1 & 0x80) !== 0) return protocolError("Server frames must not be masked", "MASKED_FRAME");
     switch (opcode) {
       case OPCODE_CONTINUATION:
-        if (this.messageOpcode === 0) return protocolError("Continuation frame without a message to continue", "UNEXPECTED_CONTINUATION");
+        if (this.messageOpcode === 0) {
+          return protocolError("Continuation frame without a message to continue", "UNEXPECTED_CONTINUATION");
+        }
         if (rsv1) return protocolError("RSV1 must be clear on a continuation frame", "RSV_SET");
         break;
       case OPCODE_TEXT:
       case OPCODE_BINARY:
-        if (this.messageOpcode !== 0) return protocolError("New data frame while a fragmented message is in progress", "EXPECTED_CONTINUATION");
-        if (rsv1 && !this.perMessageDeflate) return protocolError("RSV1 must be clear without a negotiated extension", "RSV_SET");
+        if (this.messageOpcode !== 0) {
+          return protocolError("New data frame while a fragmented message is in progress", "EXPECTED_CONTINUATION");
+        }
+        if (rsv1 && !this.perMessageDeflate) {
+          return protocolError("RSV1 must be clear without a negotiated extension", "RSV_SET");
+        }
         this.messageOpcode = opcode;
         this.events.onMessageStart(opcode, rsv1);
         break;
@@ -290,7 +310,9 @@ export class ClientFrameReader {
       case OPCODE_PONG:
         if (!fin) return protocolError("Control frames must not be fragmented", "FRAGMENTED_CONTROL");
         if (rsv1) return protocolError("RSV1 must be clear on a control frame", "RSV_SET");
-        if (length7 > MAX_CONTROL_PAYLOAD) return protocolError("Control frame payload is longer than 125 bytes", "CONTROL_TOO_LONG");
+        if (length7 > MAX_CONTROL_PAYLOAD) {
+          return protocolError("Control frame payload is longer than 125 bytes", "CONTROL_TOO_LONG");
+        }
         break;
       default:
         return protocolError(`Reserved opcode 0x${opcode.toString(16)}`, "RESERVED_OPCODE");

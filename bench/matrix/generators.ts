@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Child, removeAtExit, type Placement } from "./procs.ts";
+import { Child, type Placement, removeAtExit } from "./procs.ts";
 import type { LoadSpec } from "./scenarios.ts";
 
 /** One measured run, whichever generator ran it. Latencies in ms. */
@@ -45,7 +45,12 @@ interface CliSummary {
 }
 
 /** Run the built-in generator with `args` and read its JSON summary line. */
-async function runCli<T extends CliSummary>(args: string[], target: GeneratorTarget, placement: Placement, label: string): Promise<T> {
+async function runCli<T extends CliSummary>(
+  args: string[],
+  target: GeneratorTarget,
+  placement: Placement,
+  label: string,
+): Promise<T> {
   const child = new Child(args, placement);
   const line = await child.waitLine((l) => l.startsWith("{"), target.durationMs + 60_000, label);
   await child.exited;
@@ -69,27 +74,46 @@ function toRunResult(r: CliSummary, rate: number, count: number, mbps: number): 
 }
 
 /** Run the built-in generator: `<runtime> bench/load/cli.ts … --json`. */
-export async function runBuiltin(runtime: readonly string[], target: GeneratorTarget, placement: Placement): Promise<RunResult> {
+export async function runBuiltin(
+  runtime: readonly string[],
+  target: GeneratorTarget,
+  placement: Placement,
+): Promise<RunResult> {
   if (target.spec.ws !== undefined) return runBuiltinWs(runtime, target, placement);
   const { spec } = target;
   const args = [
     ...runtime,
     "bench/load/cli.ts",
     `http://127.0.0.1:${target.port}${spec.path}`,
-    "-c", String(spec.connections),
-    "-d", `${target.durationMs}ms`,
-    "-p", String(spec.pipeline),
-    "-m", spec.method,
+    "-c",
+    String(spec.connections),
+    "-d",
+    `${target.durationMs}ms`,
+    "-p",
+    String(spec.pipeline),
+    "-m",
+    spec.method,
     "--json",
   ];
-  if (spec.bodySize > 0) args.push("--body-size", String(spec.bodySize), "-H", "content-type: application/octet-stream");
+  if (spec.bodySize > 0) {
+    args.push("--body-size", String(spec.bodySize), "-H", "content-type: application/octet-stream");
+  }
   if (spec.variants > 1) args.push("--variants", String(spec.variants));
-  const r = await runCli<CliSummary & { requests: number; rps: number }>(args, target, placement, "built-in load generator");
+  const r = await runCli<CliSummary & { requests: number; rps: number }>(
+    args,
+    target,
+    placement,
+    "built-in load generator",
+  );
   return toRunResult(r, r.rps, r.requests, spec.bodySize > 0 ? (r.rps * spec.bodySize) / 1e6 : 0);
 }
 
 /** The built-in generator's WebSocket mode: `<runtime> bench/load/cli.ts ws://… --ws … --json`. */
-async function runBuiltinWs(runtime: readonly string[], target: GeneratorTarget, placement: Placement): Promise<RunResult> {
+async function runBuiltinWs(
+  runtime: readonly string[],
+  target: GeneratorTarget,
+  placement: Placement,
+): Promise<RunResult> {
   const { spec } = target;
   const ws = spec.ws!;
   const args = [
@@ -97,16 +121,24 @@ async function runBuiltinWs(runtime: readonly string[], target: GeneratorTarget,
     "bench/load/cli.ts",
     `ws://127.0.0.1:${target.port}${spec.path}`,
     "--ws",
-    "-c", String(spec.connections),
-    "-d", `${target.durationMs}ms`,
-    "--inflight", String(ws.inflight),
-    "--message-size", String(ws.messageSize),
+    "-c",
+    String(spec.connections),
+    "-d",
+    `${target.durationMs}ms`,
+    "--inflight",
+    String(ws.inflight),
+    "--message-size",
+    String(ws.messageSize),
     "--json",
   ];
   if (ws.binary) args.push("--binary");
   if (ws.deflate) args.push("--deflate");
   const r = await runCli<CliSummary & { messages: number; messagesPerSecond: number; mbps: number }>(
-    args, target, placement, "built-in load generator (ws)");
+    args,
+    target,
+    placement,
+    "built-in load generator (ws)",
+  );
   return toRunResult(r, r.messagesPerSecond, r.messages, r.mbps);
 }
 
@@ -170,7 +202,17 @@ export async function runWrk(wrk: string, target: GeneratorTarget, placement: Pl
   const path = spec.path.replaceAll("{i}", "0");
   try {
     const child = new Child(
-      [wrk, "-t1", `-c${spec.connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", script, `http://127.0.0.1:${target.port}${path}`],
+      [
+        wrk,
+        "-t1",
+        `-c${spec.connections}`,
+        `-d${seconds}s`,
+        "--timeout",
+        "10s",
+        "-s",
+        script,
+        `http://127.0.0.1:${target.port}${path}`,
+      ],
       placement,
     );
     const line = await child.waitLine((l) => l.startsWith("WRK_JSON "), seconds * 1000 + 60_000, "wrk");
@@ -180,7 +222,10 @@ export async function runWrk(wrk: string, target: GeneratorTarget, placement: Pl
     const good = r.requests! - r.status!;
     const rps = (good * 1000) / durationMs;
     const errors: Record<string, number> = {};
-    const kinds: [string, string][] = [["status", "status not 2xx/3xx"], ["connect", "connect"], ["read", "read"], ["write", "write"], ["timeout", "timeout"]];
+    const kinds: [string, string][] = [["status", "status not 2xx/3xx"], ["connect", "connect"], ["read", "read"], [
+      "write",
+      "write",
+    ], ["timeout", "timeout"]];
     for (const [key, name] of kinds) if (r[key]! > 0) errors[name] = r[key]!;
     return {
       rps,
@@ -208,9 +253,24 @@ export interface IdleHandle {
 }
 
 /** Open `count` idle keep-alive connections (one GET each) and hold them until close(). */
-export async function openIdle(runtime: readonly string[], port: number, path: string, count: number, placement: Placement): Promise<IdleHandle> {
+export async function openIdle(
+  runtime: readonly string[],
+  port: number,
+  path: string,
+  count: number,
+  placement: Placement,
+): Promise<IdleHandle> {
   const child = new Child(
-    [...runtime, "bench/load/cli.ts", `http://127.0.0.1:${port}${path}`, "--idle", String(count), "--json", "--timeout", "30s"],
+    [
+      ...runtime,
+      "bench/load/cli.ts",
+      `http://127.0.0.1:${port}${path}`,
+      "--idle",
+      String(count),
+      "--json",
+      "--timeout",
+      "30s",
+    ],
     placement,
     "pipe",
   );

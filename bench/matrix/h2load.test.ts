@@ -74,9 +74,28 @@ describe("h2load output", () => {
   });
 
   it("builds its argv: connections × streams, duration and warm-up in ms", () => {
-    const spec: LoadSpec = { method: "GET", path: "/", variants: 1, bodySize: 0, connections: 16, pipeline: 1, h2: { streams: 32 } };
+    const spec: LoadSpec = {
+      method: "GET",
+      path: "/",
+      variants: 1,
+      bodySize: 0,
+      connections: 16,
+      pipeline: 1,
+      h2: { streams: 32 },
+    };
     expect(h2loadArgs("h2load", { port: 3000, spec, durationMs: 1000 }, 250)).toEqual([
-      "h2load", "-t", "1", "-c", "16", "-m", "32", "-D", "1000ms", "--warm-up-time", "250ms", "http://127.0.0.1:3000/",
+      "h2load",
+      "-t",
+      "1",
+      "-c",
+      "16",
+      "-m",
+      "32",
+      "-D",
+      "1000ms",
+      "--warm-up-time",
+      "250ms",
+      "http://127.0.0.1:3000/",
     ]);
     expect(h2loadArgs("h2load", { port: 3000, spec, durationMs: 500 }, 0)).not.toContain("--warm-up-time");
   });

@@ -6,7 +6,7 @@
  * over h2c with the expected body before it is measured (h2load does not look at bodies).
  */
 import { connect, constants } from "node:http2";
-import type { RunResult, GeneratorTarget } from "./generators.ts";
+import type { GeneratorTarget, RunResult } from "./generators.ts";
 import { Child, type Placement } from "./procs.ts";
 
 /** h2load's summary, as printed (nghttp2 1.52 and later). Times in ms. */
@@ -107,10 +107,14 @@ export function h2loadArgs(h2load: string, target: GeneratorTarget, warmUpMs: nu
   if (spec.h2 === undefined) throw new Error("h2load drives h2 scenarios only");
   return [
     h2load,
-    "-t", "1",
-    "-c", String(spec.connections),
-    "-m", String(spec.h2.streams),
-    "-D", `${Math.max(1, Math.round(target.durationMs))}ms`,
+    "-t",
+    "1",
+    "-c",
+    String(spec.connections),
+    "-m",
+    String(spec.h2.streams),
+    "-D",
+    `${Math.max(1, Math.round(target.durationMs))}ms`,
     ...(warmUpMs > 0 ? ["--warm-up-time", `${Math.round(warmUpMs)}ms`] : []),
     `http://127.0.0.1:${target.port}${spec.path}`,
   ];
@@ -120,7 +124,12 @@ export function h2loadArgs(h2load: string, target: GeneratorTarget, warmUpMs: nu
  * One h2load run: `warmUpMs` of load that is not counted (connections come up, HPACK tables
  * fill), then `target.durationMs` measured. Throws when no connection spoke h2c.
  */
-export async function runH2load(h2load: string, target: GeneratorTarget, placement: Placement, warmUpMs = 0): Promise<RunResult> {
+export async function runH2load(
+  h2load: string,
+  target: GeneratorTarget,
+  placement: Placement,
+  warmUpMs = 0,
+): Promise<RunResult> {
   const child = new Child(h2loadArgs(h2load, target, warmUpMs), placement);
   await child.waitLine((l) => l.startsWith("time for request:"), target.durationMs + warmUpMs + 60_000, "h2load");
   const code = await child.exited;
@@ -134,7 +143,13 @@ export async function runH2load(h2load: string, target: GeneratorTarget, placeme
  * One `GET` over h2c by prior knowledge with node:http2 as the client: resolves when the answer
  * is `expectStatus` with exactly `expectBody`, else rejects with what came instead.
  */
-export function checkH2c(port: number, path: string, expectBody: string, expectStatus = 200, timeoutMs = 5_000): Promise<void> {
+export function checkH2c(
+  port: number,
+  path: string,
+  expectBody: string,
+  expectStatus = 200,
+  timeoutMs = 5_000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const session = connect(`http://127.0.0.1:${port}`);
     const timer = setTimeout(() => fail(new Error(`no answer over h2c in ${timeoutMs} ms`)), timeoutMs);
@@ -156,7 +171,13 @@ export function checkH2c(port: number, path: string, expectBody: string, expectS
     stream.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
       if (status !== expectStatus || body !== expectBody) {
-        fail(new Error(`GET ${path} over h2c answered ${status} ${JSON.stringify(body.slice(0, 60))}, expected ${expectStatus} ${JSON.stringify(expectBody)}`));
+        fail(
+          new Error(
+            `GET ${path} over h2c answered ${status} ${JSON.stringify(body.slice(0, 60))}, expected ${expectStatus} ${
+              JSON.stringify(expectBody)
+            }`,
+          ),
+        );
         return;
       }
       if (settled) return;

@@ -3,7 +3,7 @@
  * each in its own process group, tracked so every one of them is killed on exit, on error and
  * on Ctrl-C.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import process from "node:process";
 import { ROOT } from "./system.ts";

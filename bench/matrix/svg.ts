@@ -24,7 +24,8 @@ export interface ChartOptions {
   footnote?: string;
 }
 
-const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = (s: string): string =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** "0.25", "0.5", "1", "2", "16": a power of two as a short label. */
 function tickLabel(v: number): string {
@@ -68,7 +69,10 @@ export function ratioChart(groups: readonly ChartGroup[], o: ChartOptions): stri
   // Legend.
   let lx = left;
   for (const r of o.runtimes) {
-    out.push(`<rect x="${lx}" y="58" width="12" height="12" fill="${o.colors[r] ?? "#888"}"/>`, `<text x="${lx + 16}" y="68" fill="#333">${esc(r)}</text>`);
+    out.push(
+      `<rect x="${lx}" y="58" width="12" height="12" fill="${o.colors[r] ?? "#888"}"/>`,
+      `<text x="${lx + 16}" y="68" fill="#333">${esc(r)}</text>`,
+    );
     lx += 70;
   }
   out.push(
@@ -85,7 +89,11 @@ export function ratioChart(groups: readonly ChartGroup[], o: ChartOptions): stri
     );
   }
   out.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotH}" stroke="#999"/>`);
-  out.push(`<text transform="translate(16 ${top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#333">wirecore ÷ native (log scale)</text>`);
+  out.push(
+    `<text transform="translate(16 ${
+      top + plotH / 2
+    }) rotate(-90)" text-anchor="middle" fill="#333">wirecore ÷ native (log scale)</text>`,
+  );
   // Bars, from the 1.0 line to the ratio.
   groups.forEach((g, gi) => {
     const gx = left + groupPad / 2 + gi * groupW;
@@ -93,7 +101,13 @@ export function ratioChart(groups: readonly ChartGroup[], o: ChartOptions): stri
     const cx = (gx + inner / 2).toFixed(1);
     if (g.bars.every((b) => b.ratio === null)) {
       out.push(`<text x="${cx}" y="${(y1 - 30).toFixed(1)}" text-anchor="middle" fill="#888">n/a</text>`);
-      if (g.reason) out.push(`<text x="${cx}" y="${(y1 - 16).toFixed(1)}" text-anchor="middle" fill="#999" font-size="10">${esc(g.reason)}</text>`);
+      if (g.reason) {
+        out.push(
+          `<text x="${cx}" y="${(y1 - 16).toFixed(1)}" text-anchor="middle" fill="#999" font-size="10">${
+            esc(g.reason)
+          }</text>`,
+        );
+      }
     }
     o.runtimes.forEach((runtime, ri) => {
       const bar = g.bars.find((b) => b.runtime === runtime);
@@ -103,7 +117,9 @@ export function ratioChart(groups: readonly ChartGroup[], o: ChartOptions): stri
       if (bar === undefined) return;
       if (bar.ratio === null || bar.ratio <= 0) {
         if (g.bars.some((b) => b.ratio !== null)) {
-          out.push(`<text x="${mid}" y="${(y1 - 4).toFixed(1)}" text-anchor="middle" font-size="9" fill="#999">n/a</text>`);
+          out.push(
+            `<text x="${mid}" y="${(y1 - 4).toFixed(1)}" text-anchor="middle" font-size="9" fill="#999">n/a</text>`,
+          );
         }
         return;
       }
@@ -112,16 +128,28 @@ export function ratioChart(groups: readonly ChartGroup[], o: ChartOptions): stri
       const yTop = Math.min(yv, y1);
       const h = Math.max(1, Math.abs(yv - y1));
       out.push(
-        `<rect x="${x}" y="${yTop.toFixed(1)}" width="${barW}" height="${h.toFixed(1)}" fill="${o.colors[runtime] ?? "#888"}"><title>${esc(`${g.label} on ${runtime}: ${bar.ratio.toFixed(2)}`)}</title></rect>`,
-        `<text x="${mid}" y="${(up ? yv - 4 : yv + 12).toFixed(1)}" text-anchor="middle" font-size="10" fill="#333">${bar.ratio.toFixed(2)}</text>`,
+        `<rect x="${x}" y="${yTop.toFixed(1)}" width="${barW}" height="${h.toFixed(1)}" fill="${
+          o.colors[runtime] ?? "#888"
+        }"><title>${esc(`${g.label} on ${runtime}: ${bar.ratio.toFixed(2)}`)}</title></rect>`,
+        `<text x="${mid}" y="${(up ? yv - 4 : yv + 12).toFixed(1)}" text-anchor="middle" font-size="10" fill="#333">${
+          bar.ratio.toFixed(2)
+        }</text>`,
       );
     });
     out.push(`<text x="${cx}" y="${top + plotH + 18}" text-anchor="middle" fill="#111">${esc(g.label)}</text>`);
-    if (g.sublabel) out.push(`<text x="${cx}" y="${top + plotH + 32}" text-anchor="middle" fill="#777" font-size="10">${esc(g.sublabel)}</text>`);
+    if (g.sublabel) {
+      out.push(
+        `<text x="${cx}" y="${top + plotH + 32}" text-anchor="middle" fill="#777" font-size="10">${
+          esc(g.sublabel)
+        }</text>`,
+      );
+    }
   });
   // The parity line, drawn last so it stays visible over the bars.
   out.push(
-    `<line x1="${left}" x2="${width - 16}" y1="${y1.toFixed(1)}" y2="${y1.toFixed(1)}" stroke="#d00" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+    `<line x1="${left}" x2="${width - 16}" y1="${y1.toFixed(1)}" y2="${
+      y1.toFixed(1)
+    }" stroke="#d00" stroke-width="1.5" stroke-dasharray="6 4"/>`,
   );
   if (o.footnote) out.push(`<text x="${left}" y="${height - 14}" fill="#777" font-size="10">${esc(o.footnote)}</text>`);
   out.push("</svg>");

@@ -75,8 +75,20 @@ export function findH2load(): { path: string; version: string } | string {
 export function pinning(): { taskset: string | null; cores: number; note: string } {
   const cores = availableParallelism();
   const taskset = findExecutable("taskset");
-  if (taskset === null) return { taskset: null, cores, note: "taskset not found: server and load generator are NOT pinned (they share the CPUs)" };
-  if (cores < 2) return { taskset: null, cores, note: `only ${cores} CPU: server and load generator are NOT pinned (they share it)` };
+  if (taskset === null) {
+    return {
+      taskset: null,
+      cores,
+      note: "taskset not found: server and load generator are NOT pinned (they share the CPUs)",
+    };
+  }
+  if (cores < 2) {
+    return {
+      taskset: null,
+      cores,
+      note: `only ${cores} CPU: server and load generator are NOT pinned (they share it)`,
+    };
+  }
   return { taskset, cores, note: "server pinned to CPU 0, load generator to CPU 1 (taskset)" };
 }
 

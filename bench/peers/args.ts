@@ -27,5 +27,10 @@ function numberAfter(args: readonly string[], flag: string, fallback: number): n
 export function peerArgs(args: readonly string[]): PeerArgs {
   const port = numberAfter(args, "--port", 3000);
   if (port > 65535) throw new Error(`Invalid --port ${port}`);
-  return { port, idleTimeoutSeconds: numberAfter(args, "--idle-timeout", 120), deflate: args.includes("--deflate"), http2: args.includes("--http2") };
+  return {
+    port,
+    idleTimeoutSeconds: numberAfter(args, "--idle-timeout", 120),
+    deflate: args.includes("--deflate"),
+    http2: args.includes("--http2"),
+  };
 }

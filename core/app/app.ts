@@ -72,15 +72,31 @@ export class App implements Dispatcher {
     return this;
   }
 
-  get(path: string, a: RouteOptions | Handler, b?: Handler): this { return this.on("GET", path, a, b); }
-  post(path: string, a: RouteOptions | Handler, b?: Handler): this { return this.on("POST", path, a, b); }
-  put(path: string, a: RouteOptions | Handler, b?: Handler): this { return this.on("PUT", path, a, b); }
-  delete(path: string, a: RouteOptions | Handler, b?: Handler): this { return this.on("DELETE", path, a, b); }
-  patch(path: string, a: RouteOptions | Handler, b?: Handler): this { return this.on("PATCH", path, a, b); }
-  options(path: string, a: RouteOptions | Handler, b?: Handler): this { return this.on("OPTIONS", path, a, b); }
-  head(path: string, a: RouteOptions | Handler, b?: Handler): this { return this.on("HEAD", path, a, b); }
+  get(path: string, a: RouteOptions | Handler, b?: Handler): this {
+    return this.on("GET", path, a, b);
+  }
+  post(path: string, a: RouteOptions | Handler, b?: Handler): this {
+    return this.on("POST", path, a, b);
+  }
+  put(path: string, a: RouteOptions | Handler, b?: Handler): this {
+    return this.on("PUT", path, a, b);
+  }
+  delete(path: string, a: RouteOptions | Handler, b?: Handler): this {
+    return this.on("DELETE", path, a, b);
+  }
+  patch(path: string, a: RouteOptions | Handler, b?: Handler): this {
+    return this.on("PATCH", path, a, b);
+  }
+  options(path: string, a: RouteOptions | Handler, b?: Handler): this {
+    return this.on("OPTIONS", path, a, b);
+  }
+  head(path: string, a: RouteOptions | Handler, b?: Handler): this {
+    return this.on("HEAD", path, a, b);
+  }
   /** A route for every method. */
-  all(path: string, a: RouteOptions | Handler, b?: Handler): this { return this.on("*", path, a, b); }
+  all(path: string, a: RouteOptions | Handler, b?: Handler): this {
+    return this.on("*", path, a, b);
+  }
 
   /** A WebSocket endpoint: GET requests to `path` are upgraded and served by `handlers`. */
   ws<T = unknown>(path: string, handlers: WebSocketHandlers<T>, data?: (c: Context) => T): this {
@@ -144,7 +160,11 @@ export class App implements Dispatcher {
           body.limit = Math.min(body.limit, route.bodyLimit);
           // RFC 9110 §10.1.1: answer a too-large declared body at once, without 100 Continue.
           if (body.contentLength > route.bodyLimit) {
-            sendErrorResponse(exchange, new HttpError(413, "Request body is larger than the limit", "BODY_TOO_LARGE"), this.#logError);
+            sendErrorResponse(
+              exchange,
+              new HttpError(413, "Request body is larger than the limit", "BODY_TOO_LARGE"),
+              this.#logError,
+            );
             return;
           }
         }
@@ -184,7 +204,9 @@ export class App implements Dispatcher {
     const upgrade = c.resUpgrade;
     if (upgrade !== null) {
       try {
-        if (!isUpgradable(exchange)) throw new HttpError(501, "WebSocket upgrades need HTTP/1.1 here", "UPGRADE_UNSUPPORTED");
+        if (!isUpgradable(exchange)) {
+          throw new HttpError(501, "WebSocket upgrades need HTTP/1.1 here", "UPGRADE_UNSUPPORTED");
+        }
         acceptWebSocket(exchange, upgrade);
       } catch (error) {
         sendErrorResponse(exchange, error, this.#logError);

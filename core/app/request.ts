@@ -49,7 +49,9 @@ export class WireRequest {
     const list = this.#exchange.head.headers;
     let value: string | undefined;
     for (let i = 0; i < list.length; i += 2) {
-      if (list[i] === key) value = value === undefined ? list[i + 1] : value + (key === "cookie" ? "; " : ", ") + list[i + 1];
+      if (list[i] === key) {
+        value = value === undefined ? list[i + 1] : value + (key === "cookie" ? "; " : ", ") + list[i + 1];
+      }
     }
     // HTTP/2 carries the host as :authority (RFC 9113 §8.3.1), not as a field.
     if (value === undefined && key === "host" && this.#exchange.head.host !== "") return this.#exchange.head.host;

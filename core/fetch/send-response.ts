@@ -37,7 +37,12 @@ export async function sendWebResponse(exchange: Exchange, response: Response): P
     exchange.respond(response.status, headers, first.value);
     return;
   }
-  await exchange.respondStream(response.status, headers, resumeStream(reader, first.value, second.value), declaredLength);
+  await exchange.respondStream(
+    response.status,
+    headers,
+    resumeStream(reader, first.value, second.value),
+    declaredLength,
+  );
 }
 
 async function* resumeStream(

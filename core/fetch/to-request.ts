@@ -11,7 +11,8 @@ export function toWebRequest(exchange: Exchange): Request {
   if (/^https?:\/\//i.test(head.target)) url = head.target;
   else {
     const path = head.target === "*" ? "/" : head.path;
-    url = (info.tls ? "https://" : "http://") + (head.host || "localhost") + path + (head.query ? "?" + head.query : "");
+    url = (info.tls ? "https://" : "http://") + (head.host || "localhost") + path +
+      (head.query ? "?" + head.query : "");
   }
   const method = head.method;
   const hasBody = exchange.body !== null && method !== "GET" && method !== "HEAD";

@@ -31,7 +31,9 @@ export function upgradeWebSocket<T>(request: Request, options: UpgradeOptions<T>
 }
 
 /** @internal the upgrade a Response stands for, if it came from `upgradeWebSocket()`. */
-export function takeUpgrade(response: Response): { exchange: UpgradableExchange; options: UpgradeOptions<unknown> } | undefined {
+export function takeUpgrade(
+  response: Response,
+): { exchange: UpgradableExchange; options: UpgradeOptions<unknown> } | undefined {
   const upgrade = upgrades.get(response);
   if (upgrade !== undefined) upgrades.delete(response);
   return upgrade;

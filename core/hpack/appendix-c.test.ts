@@ -37,13 +37,25 @@ interface Series {
 
 const REQ1: Field[] = [[":method", "GET"], [":scheme", "http"], [":path", "/"], [":authority", "www.example.com"]];
 const REQ2: Field[] = [...REQ1, ["cache-control", "no-cache"]];
-const REQ3: Field[] = [[":method", "GET"], [":scheme", "https"], [":path", "/index.html"], [":authority", "www.example.com"], ["custom-key", "custom-value"]];
+const REQ3: Field[] = [[":method", "GET"], [":scheme", "https"], [":path", "/index.html"], [
+  ":authority",
+  "www.example.com",
+], ["custom-key", "custom-value"]];
 const REQ_TABLE1: Field[] = [[":authority", "www.example.com"]];
 const REQ_TABLE2: Field[] = [["cache-control", "no-cache"], [":authority", "www.example.com"]];
-const REQ_TABLE3: Field[] = [["custom-key", "custom-value"], ["cache-control", "no-cache"], [":authority", "www.example.com"]];
+const REQ_TABLE3: Field[] = [["custom-key", "custom-value"], ["cache-control", "no-cache"], [
+  ":authority",
+  "www.example.com",
+]];
 
-const RES1: Field[] = [[":status", "302"], ["cache-control", "private"], ["date", "Mon, 21 Oct 2013 20:13:21 GMT"], ["location", "https://www.example.com"]];
-const RES2: Field[] = [[":status", "307"], ["cache-control", "private"], ["date", "Mon, 21 Oct 2013 20:13:21 GMT"], ["location", "https://www.example.com"]];
+const RES1: Field[] = [[":status", "302"], ["cache-control", "private"], ["date", "Mon, 21 Oct 2013 20:13:21 GMT"], [
+  "location",
+  "https://www.example.com",
+]];
+const RES2: Field[] = [[":status", "307"], ["cache-control", "private"], ["date", "Mon, 21 Oct 2013 20:13:21 GMT"], [
+  "location",
+  "https://www.example.com",
+]];
 const RES3: Field[] = [
   [":status", "200"],
   ["cache-control", "private"],
@@ -52,11 +64,23 @@ const RES3: Field[] = [
   ["content-encoding", "gzip"],
   ["set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"],
 ];
-const RES_TABLE1: Field[] = [["location", "https://www.example.com"], ["date", "Mon, 21 Oct 2013 20:13:21 GMT"], ["cache-control", "private"], [":status", "302"]];
-const RES_TABLE2: Field[] = [[":status", "307"], ["location", "https://www.example.com"], ["date", "Mon, 21 Oct 2013 20:13:21 GMT"], ["cache-control", "private"]];
-const RES_TABLE3: Field[] = [["set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"], ["content-encoding", "gzip"], ["date", "Mon, 21 Oct 2013 20:13:22 GMT"]];
+const RES_TABLE1: Field[] = [["location", "https://www.example.com"], ["date", "Mon, 21 Oct 2013 20:13:21 GMT"], [
+  "cache-control",
+  "private",
+], [":status", "302"]];
+const RES_TABLE2: Field[] = [[":status", "307"], ["location", "https://www.example.com"], [
+  "date",
+  "Mon, 21 Oct 2013 20:13:21 GMT",
+], ["cache-control", "private"]];
+const RES_TABLE3: Field[] = [["set-cookie", "foo=ASDJKHQKBZXOQWEOPIUAXQWEOIU; max-age=3600; version=1"], [
+  "content-encoding",
+  "gzip",
+], ["date", "Mon, 21 Oct 2013 20:13:22 GMT"]];
 /** Our table after the third response: `set-cookie` went never indexed, so nothing older was evicted for it. */
-const OUR_RES_TABLE3: Field[] = [["content-encoding", "gzip"], ["date", "Mon, 21 Oct 2013 20:13:22 GMT"], [":status", "307"], ["location", "https://www.example.com"]];
+const OUR_RES_TABLE3: Field[] = [["content-encoding", "gzip"], ["date", "Mon, 21 Oct 2013 20:13:22 GMT"], [
+  ":status",
+  "307",
+], ["location", "https://www.example.com"]];
 
 const SERIES: Series[] = [
   {
@@ -323,6 +347,8 @@ describe("RFC 7541 Appendix C: encoding", () => {
 
   it("C.4 with the default mode gives the same octets: Huffman is shorter for every literal there", () => {
     const encoder = new HpackEncoder();
-    for (const step of SERIES[2]!.steps) expect(toHex(encoder.encodeBlock(flat(step.headers)))).toBe(toHex(hex(step.hex)));
+    for (const step of SERIES[2]!.steps) {
+      expect(toHex(encoder.encodeBlock(flat(step.headers)))).toBe(toHex(hex(step.hex)));
+    }
   });
 });

@@ -33,7 +33,13 @@ function errorOf(f: () => unknown): HpackError {
 
 /** A literal with incremental indexing and a new name (RFC 7541 §6.2.1), raw strings < 127 octets. */
 function literalIndexed(name: string, value: string): Uint8Array {
-  const bytes = [0x40, name.length, ...Array.from(name, (c) => c.charCodeAt(0)), value.length, ...Array.from(value, (c) => c.charCodeAt(0))];
+  const bytes = [
+    0x40,
+    name.length,
+    ...Array.from(name, (c) => c.charCodeAt(0)),
+    value.length,
+    ...Array.from(value, (c) => c.charCodeAt(0)),
+  ];
   return Uint8Array.from(bytes);
 }
 
@@ -44,20 +50,61 @@ const MALFORMED: Array<{ name: string; hex: string; code: string; rule: string; 
   { name: "index 0 after valid fields", hex: "82 86 80", code: "INVALID_INDEX", rule: "RFC 7541 §6.1" },
   { name: "index 62 with an empty dynamic table", hex: "be", code: "INVALID_INDEX", rule: "RFC 7541 §2.3.3" },
   { name: "index far past the table", hex: "ff 80 08", code: "INVALID_INDEX", rule: "RFC 7541 §2.3.3" },
-  { name: "literal naming index 63 (incremental indexing)", hex: "7f 00 01 61", code: "INVALID_INDEX", rule: "RFC 7541 §6.2.1" },
-  { name: "literal naming index 62 (without indexing)", hex: "0f 2f 01 61", code: "INVALID_INDEX", rule: "RFC 7541 §6.2.2" },
-  { name: "literal naming index 62 (never indexed)", hex: "1f 2f 01 61", code: "INVALID_INDEX", rule: "RFC 7541 §6.2.3" },
+  {
+    name: "literal naming index 63 (incremental indexing)",
+    hex: "7f 00 01 61",
+    code: "INVALID_INDEX",
+    rule: "RFC 7541 §6.2.1",
+  },
+  {
+    name: "literal naming index 62 (without indexing)",
+    hex: "0f 2f 01 61",
+    code: "INVALID_INDEX",
+    rule: "RFC 7541 §6.2.2",
+  },
+  {
+    name: "literal naming index 62 (never indexed)",
+    hex: "1f 2f 01 61",
+    code: "INVALID_INDEX",
+    rule: "RFC 7541 §6.2.3",
+  },
   { name: "size update after a field", hex: "82 20", code: "SIZE_UPDATE_NOT_AT_START", rule: "RFC 7541 §4.2" },
-  { name: "size update between fields", hex: "3f e1 1f 82 3f e1 1f 84", code: "SIZE_UPDATE_NOT_AT_START", rule: "RFC 7541 §4.2" },
-  { name: "size update to 4097 above the limit 4096", hex: "3f e2 1f", code: "SIZE_UPDATE_TOO_LARGE", rule: "RFC 7541 §6.3" },
-  { name: "size update above a limit of 0", hex: "21", code: "SIZE_UPDATE_TOO_LARGE", rule: "RFC 7541 §6.3", options: { maxTableSize: 0 } },
+  {
+    name: "size update between fields",
+    hex: "3f e1 1f 82 3f e1 1f 84",
+    code: "SIZE_UPDATE_NOT_AT_START",
+    rule: "RFC 7541 §4.2",
+  },
+  {
+    name: "size update to 4097 above the limit 4096",
+    hex: "3f e2 1f",
+    code: "SIZE_UPDATE_TOO_LARGE",
+    rule: "RFC 7541 §6.3",
+  },
+  {
+    name: "size update above a limit of 0",
+    hex: "21",
+    code: "SIZE_UPDATE_TOO_LARGE",
+    rule: "RFC 7541 §6.3",
+    options: { maxTableSize: 0 },
+  },
   { name: "truncated index: prefix all ones", hex: "ff", code: "TRUNCATED", rule: "RFC 7541 §5.1" },
-  { name: "truncated index: continuation bit on the last octet", hex: "ff 80", code: "TRUNCATED", rule: "RFC 7541 §5.1" },
+  {
+    name: "truncated index: continuation bit on the last octet",
+    hex: "ff 80",
+    code: "TRUNCATED",
+    rule: "RFC 7541 §5.1",
+  },
   { name: "truncated size update", hex: "3f", code: "TRUNCATED", rule: "RFC 7541 §5.1" },
   { name: "truncated name index", hex: "0f", code: "TRUNCATED", rule: "RFC 7541 §5.1" },
   { name: "index overflows 2^32 - 1", hex: "ff ff ff ff ff 7f", code: "INTEGER_OVERFLOW", rule: "RFC 7541 §5.1" },
   { name: "size update overflows", hex: "3f ff ff ff ff 7f", code: "INTEGER_OVERFLOW", rule: "RFC 7541 §5.1" },
-  { name: "over-long index (zero continuations)", hex: "ff 80 80 80 80 80 80 00", code: "INTEGER_OVERFLOW", rule: "RFC 7541 §5.1" },
+  {
+    name: "over-long index (zero continuations)",
+    hex: "ff 80 80 80 80 80 80 00",
+    code: "INTEGER_OVERFLOW",
+    rule: "RFC 7541 §5.1",
+  },
   { name: "string length overflows", hex: "00 7f ff ff ff ff 7f", code: "INTEGER_OVERFLOW", rule: "RFC 7541 §5.1" },
   { name: "literal with no name", hex: "00", code: "TRUNCATED", rule: "RFC 7541 §6.2.2" },
   { name: "literal with a name and no value", hex: "00 01 61", code: "TRUNCATED", rule: "RFC 7541 §6.2.2" },
@@ -66,17 +113,51 @@ const MALFORMED: Array<{ name: string; hex: string; code: string; rule: string; 
   { name: "value length past the end of the block", hex: "04 0c 2f 73", code: "TRUNCATED", rule: "RFC 7541 §5.2" },
   { name: "Huffman value length past the end", hex: "04 8c f1 e3", code: "TRUNCATED", rule: "RFC 7541 §5.2" },
   { name: "Huffman name padded with zeros", hex: "40 81 00 01 61", code: "HUFFMAN_PADDING", rule: "RFC 7541 §5.2" },
-  { name: "Huffman name with 11 bits of padding", hex: "40 82 1f ff 01 61", code: "HUFFMAN_PADDING", rule: "RFC 7541 §5.2" },
-  { name: "Huffman value of a whole octet of padding", hex: "04 81 ff", code: "HUFFMAN_PADDING", rule: "RFC 7541 §5.2" },
+  {
+    name: "Huffman name with 11 bits of padding",
+    hex: "40 82 1f ff 01 61",
+    code: "HUFFMAN_PADDING",
+    rule: "RFC 7541 §5.2",
+  },
+  {
+    name: "Huffman value of a whole octet of padding",
+    hex: "04 81 ff",
+    code: "HUFFMAN_PADDING",
+    rule: "RFC 7541 §5.2",
+  },
   { name: "Huffman value ending inside a code", hex: "04 81 fe", code: "HUFFMAN_PADDING", rule: "RFC 7541 §5.2" },
   { name: "EOS in a Huffman name", hex: "00 84 ff ff ff ff 01 61", code: "HUFFMAN_EOS", rule: "RFC 7541 §5.2" },
   { name: "EOS in a Huffman value", hex: "04 85 1f ff ff ff ff", code: "HUFFMAN_EOS", rule: "RFC 7541 §5.2" },
   { name: "EOS in a never-indexed value", hex: "10 01 61 84 ff ff ff ff", code: "HUFFMAN_EOS", rule: "RFC 7541 §5.2" },
-  { name: "raw name over maxStringLength", hex: "00 05 61 61 61 61 61 00", code: "STRING_TOO_LONG", rule: "RFC 7541 §7.4", options: { maxStringLength: 4 } },
-  { name: "raw value over maxStringLength", hex: "04 05 2f 2f 2f 2f 2f", code: "STRING_TOO_LONG", rule: "RFC 7541 §7.4", options: { maxStringLength: 4 } },
+  {
+    name: "raw name over maxStringLength",
+    hex: "00 05 61 61 61 61 61 00",
+    code: "STRING_TOO_LONG",
+    rule: "RFC 7541 §7.4",
+    options: { maxStringLength: 4 },
+  },
+  {
+    name: "raw value over maxStringLength",
+    hex: "04 05 2f 2f 2f 2f 2f",
+    code: "STRING_TOO_LONG",
+    rule: "RFC 7541 §7.4",
+    options: { maxStringLength: 4 },
+  },
   // "00000": five '0' symbols of 5 bits in 4 octets (25 bits + 7 of padding).
-  { name: "Huffman value decoding past maxStringLength", hex: "04 84 00 00 00 7f", code: "STRING_TOO_LONG", rule: "RFC 7541 §7.4", options: { maxStringLength: 4 } },
-  { name: "Huffman value too long on its encoded length alone", hex: "04 7f 12" + " 00".repeat(145), code: "STRING_TOO_LONG", rule: "RFC 7541 §7.4", options: { maxStringLength: 16 } },
+  {
+    name: "Huffman value decoding past maxStringLength",
+    hex: "04 84 00 00 00 7f",
+    code: "STRING_TOO_LONG",
+    rule: "RFC 7541 §7.4",
+    options: { maxStringLength: 4 },
+  },
+  {
+    name: "Huffman value too long on its encoded length alone",
+    hex: "04 7f 12" + " 00".repeat(145),
+    code: "STRING_TOO_LONG",
+    rule: "RFC 7541 §7.4",
+    options: { maxStringLength: 16 },
+  },
 ];
 
 describe("malformed header blocks", () => {
@@ -141,7 +222,12 @@ describe("dynamic table size updates (RFC 7541 §4.2, §6.3)", () => {
 describe("header list size (RFC 9113 §6.5.2)", () => {
   it("accepts a list of exactly maxHeaderListSize and rejects one octet more", () => {
     // ":method: GET" counts 7 + 3 + 32 = 42.
-    expect(new HpackDecoder({ maxHeaderListSize: 84 }).decode(hex("82 82"))).toEqual([":method", "GET", ":method", "GET"]);
+    expect(new HpackDecoder({ maxHeaderListSize: 84 }).decode(hex("82 82"))).toEqual([
+      ":method",
+      "GET",
+      ":method",
+      "GET",
+    ]);
     const e = errorOf(() => new HpackDecoder({ maxHeaderListSize: 83 }).decode(hex("82 82")));
     expect(e.code).toBe("HEADER_LIST_TOO_LARGE");
     expect(e.fatal).toBe(false);

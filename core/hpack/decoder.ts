@@ -140,7 +140,10 @@ export class HpackDecoder {
       } else if (b >= 0x20 && b < 0x40) {
         // §6.3 Dynamic Table Size Update: 001xxxxx, 5-bit size; only before the first field (§4.2).
         if (!atStart) {
-          throw new HpackError("SIZE_UPDATE_NOT_AT_START", `Dynamic table size update at offset ${at} follows a header field (RFC 7541 §4.2)`);
+          throw new HpackError(
+            "SIZE_UPDATE_NOT_AT_START",
+            `Dynamic table size update at offset ${at} follows a header field (RFC 7541 §4.2)`,
+          );
         }
         const size = decodeInteger(src, end, cursor, 5);
         if (size > this.allowedMaxSize) {
@@ -194,7 +197,10 @@ export class HpackDecoder {
 
     if (overflow) {
       this._sensitive = NONE;
-      throw new HpackError("HEADER_LIST_TOO_LARGE", `Header list is larger than ${maxListSize} octets (RFC 9113 §6.5.2)`);
+      throw new HpackError(
+        "HEADER_LIST_TOO_LARGE",
+        `Header list is larger than ${maxListSize} octets (RFC 9113 §6.5.2)`,
+      );
     }
     return fields;
   }
@@ -218,12 +224,17 @@ export class HpackDecoder {
   private readString(src: Uint8Array, end: number, wanted: boolean): string {
     const cursor = this.cursor;
     const at = cursor.pos;
-    if (at >= end) throw new HpackError("TRUNCATED", `Header block ends at offset ${at} where a string literal was expected`);
+    if (at >= end) {
+      throw new HpackError("TRUNCATED", `Header block ends at offset ${at} where a string literal was expected`);
+    }
     const huffman = src[at]! >= 0x80;
     const length = decodeInteger(src, end, cursor, 7);
     const start = cursor.pos;
     if (length > end - start) {
-      throw new HpackError("TRUNCATED", `String literal of ${length} octets at offset ${at} runs past the end of the block`);
+      throw new HpackError(
+        "TRUNCATED",
+        `String literal of ${length} octets at offset ${at} runs past the end of the block`,
+      );
     }
     cursor.pos = start + length;
     if (!wanted) return "";
@@ -235,12 +246,17 @@ export class HpackDecoder {
     // Huffman codes are 5 to 30 bits: n octets decode to between ceil(8n/30) and floor(8n/5).
     if (Math.ceil((length * 8) / 30) > max) throw tooLong(at, Math.ceil((length * 8) / 30), max);
     const limit = Math.min(max, Math.floor((length * 8) / 5));
-    if (this.scratch.length < limit) this.scratch = new Uint8Array(Math.max(limit, Math.min(this.scratch.length * 2, max), 64));
+    if (this.scratch.length < limit) {
+      this.scratch = new Uint8Array(Math.max(limit, Math.min(this.scratch.length * 2, max), 64));
+    }
     const n = huffmanDecode(src, start, start + length, this.scratch, limit);
     return latin1(this.scratch, 0, n);
   }
 }
 
 function tooLong(at: number, length: number, max: number): HpackError {
-  return new HpackError("STRING_TOO_LONG", `String literal at offset ${at} is ${length} octets, over the limit of ${max}`);
+  return new HpackError(
+    "STRING_TOO_LONG",
+    `String literal at offset ${at} is ${length} octets, over the limit of ${max}`,
+  );
 }

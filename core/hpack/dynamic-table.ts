@@ -135,4 +135,3 @@ export class DynamicTable {
     this.head = this.count;
   }
 }
-

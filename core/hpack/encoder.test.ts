@@ -26,15 +26,19 @@ describe("encoder: what it indexes (RFC 7541 §6, §7.1.3)", () => {
   });
 
   it("matches the doc example", () => {
-    expect(toHex(new HpackEncoder().encodeBlock([":status", "200", "content-type", "text/plain"]))).toBe("88 5f 87 49 7c a5 8a e8 19 aa");
+    expect(toHex(new HpackEncoder().encodeBlock([":status", "200", "content-type", "text/plain"]))).toBe(
+      "88 5f 87 49 7c a5 8a e8 19 aa",
+    );
   });
 
-  for (const [name, value] of [
-    ["authorization", "Bearer abc.def.ghi"],
-    ["proxy-authorization", "Basic dXNlcjpwYXNz"],
-    ["set-cookie", "id=a3fWa; Max-Age=2592000; HttpOnly; Secure"],
-    ["cookie", "sid=1234567890"],
-  ] as const) {
+  for (
+    const [name, value] of [
+      ["authorization", "Bearer abc.def.ghi"],
+      ["proxy-authorization", "Basic dXNlcjpwYXNz"],
+      ["set-cookie", "id=a3fWa; Max-Age=2592000; HttpOnly; Secure"],
+      ["cookie", "sid=1234567890"],
+    ] as const
+  ) {
     it(`never indexes ${name} (literal never indexed, §6.2.3)`, () => {
       const e = new HpackEncoder({ huffman: "never" });
       const d = new HpackDecoder();
@@ -69,7 +73,16 @@ describe("encoder: what it indexes (RFC 7541 §6, §7.1.3)", () => {
   it("does not index per-message values: content-length, etag, :path with a query", () => {
     const e = new HpackEncoder({ huffman: "never" });
     const d = new HpackDecoder();
-    const block = roundTrip(e, d, ["content-length", "1234", "etag", '"abc"', ":path", "/search?q=1", ":path", "/search"]);
+    const block = roundTrip(e, d, [
+      "content-length",
+      "1234",
+      "etag",
+      '"abc"',
+      ":path",
+      "/search?q=1",
+      ":path",
+      "/search",
+    ]);
     expect(block[0]).toBe(0x0f); // without indexing, static name 28 (15 + 13)
     expect(e.table.length).toBe(1);
     expect(e.table.value(1)).toBe("/search");

@@ -123,8 +123,11 @@ export class HpackEncoder {
           continue;
         }
       }
-      const nameIndex =
-        fixed !== undefined ? fixed.index : dynamic !== undefined ? STATIC_TABLE_LENGTH + table.inserted - dynamic.latest : 0;
+      const nameIndex = fixed !== undefined
+        ? fixed.index
+        : dynamic !== undefined
+        ? STATIC_TABLE_LENGTH + table.inserted - dynamic.latest
+        : 0;
       if (neverIndex) {
         this.writeLiteral(out, 0x10, 4, nameIndex, name, value); // §6.2.3
       } else if (isWorthIndexing(name, value, table.maxSize)) {
@@ -177,7 +180,14 @@ export class HpackEncoder {
     out.length = encodeInteger(buf, out.length, size, 5, 0x20);
   }
 
-  private writeLiteral(out: BlockBuffer, flags: number, prefix: number, nameIndex: number, name: string, value: string): void {
+  private writeLiteral(
+    out: BlockBuffer,
+    flags: number,
+    prefix: number,
+    nameIndex: number,
+    name: string,
+    value: string,
+  ): void {
     const buf = out.ensure(MAX_INTEGER_OCTETS);
     out.length = encodeInteger(buf, out.length, nameIndex, prefix, flags);
     if (nameIndex === 0) this.writeString(out, name);

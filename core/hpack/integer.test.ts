@@ -54,7 +54,9 @@ describe("prefix integers (RFC 7541 §5.1)", () => {
   it("round-trips boundaries for every prefix width", () => {
     for (let prefix = 1; prefix <= 8; prefix++) {
       const max = (1 << prefix) - 1;
-      for (const v of [0, 1, max - 1, max, max + 1, max + 127, max + 128, 16383, 65535, 2 ** 21, 2 ** 28 + 5, MAX_INTEGER]) {
+      for (
+        const v of [0, 1, max - 1, max, max + 1, max + 127, max + 128, 16383, 65535, 2 ** 21, 2 ** 28 + 5, MAX_INTEGER]
+      ) {
         if (v < 0) continue;
         const buf = new Uint8Array(8);
         const end = encodeInteger(buf, 0, v, prefix, 0);

@@ -62,7 +62,10 @@ export function decodeInteger(src: Uint8Array, end: number, cursor: Cursor, pref
     }
     scale *= 128;
   }
-  throw new HpackError("INTEGER_OVERFLOW", `Integer at offset ${cursor.pos} exceeds ${MAX_INTEGER} or 5 continuation octets`);
+  throw new HpackError(
+    "INTEGER_OVERFLOW",
+    `Integer at offset ${cursor.pos} exceeds ${MAX_INTEGER} or 5 continuation octets`,
+  );
 }
 
 function truncated(pos: number): HpackError {

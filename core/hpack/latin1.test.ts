@@ -14,6 +14,8 @@ describe("latin1", () => {
   });
 
   it("keeps 0x80–0x9F as U+0080–U+009F (not windows-1252)", () => {
-    expect(latin1(Uint8Array.of(0x80, 0x9f, 0xff, 0x41, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0, 14).slice(0, 4)).toBe("\u0080\u009f\u00ffA");
+    expect(latin1(Uint8Array.of(0x80, 0x9f, 0xff, 0x41, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0, 14).slice(0, 4)).toBe(
+      "\u0080\u009f\u00ffA",
+    );
   });
 });

@@ -28,11 +28,32 @@ function entries(t: DynamicTable): string[] {
 
 function generator(random: () => number): () => string[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-  const names = [...STATIC_NAMES.slice(1), "x-custom", "x-request-id", "x-forwarded-for", "cookie", "authorization", "set-cookie"];
-  const values = ["", "0", "GET", "200", "gzip, deflate", "text/html; charset=utf-8", "no-cache", "/", "/index.html", "https"];
+  const names = [
+    ...STATIC_NAMES.slice(1),
+    "x-custom",
+    "x-request-id",
+    "x-forwarded-for",
+    "cookie",
+    "authorization",
+    "set-cookie",
+  ];
+  const values = [
+    "",
+    "0",
+    "GET",
+    "200",
+    "gzip, deflate",
+    "text/html; charset=utf-8",
+    "no-cache",
+    "/",
+    "/index.html",
+    "https",
+  ];
   const text = (len: number, binary: boolean): string => {
     let s = "";
-    for (let i = 0; i < len; i++) s += String.fromCharCode(binary ? Math.floor(random() * 256) : 0x20 + Math.floor(random() * 95));
+    for (let i = 0; i < len; i++) {
+      s += String.fromCharCode(binary ? Math.floor(random() * 256) : 0x20 + Math.floor(random() * 95));
+    }
     return s;
   };
   return () => {

@@ -197,7 +197,9 @@ export class BodyDecoder {
               return this.fail(this.status, "INVALID_CHUNK_SIZE", "Chunk size has more than 16 hex digits");
             }
             const size = this.chunkSize * 16 + v;
-            if (size > Number.MAX_SAFE_INTEGER) return this.fail(this.status, "INVALID_CHUNK_SIZE", "Chunk size is too large");
+            if (size > Number.MAX_SAFE_INTEGER) {
+              return this.fail(this.status, "INVALID_CHUNK_SIZE", "Chunk size is too large");
+            }
             if (this.bodyTotal + size > this.maxBodySize) {
               return this.fail(this.tooLargeStatus, "BODY_TOO_LARGE", "Chunked body is larger than the limit");
             }
@@ -268,7 +270,9 @@ export class BodyDecoder {
           break;
         }
         case S_CHUNK_DATA_CR:
-          if (data[pos] !== CR) return this.fail(this.status, "INVALID_CHUNK_DATA_END", "Expected CRLF after chunk data");
+          if (data[pos] !== CR) {
+            return this.fail(this.status, "INVALID_CHUNK_DATA_END", "Expected CRLF after chunk data");
+          }
           pos++;
           this.state = S_CHUNK_DATA_LF;
           break;
@@ -283,7 +287,9 @@ export class BodyDecoder {
           if (next === SECTION_NEED_MORE) return len;
           if (next === SECTION_ERROR) return this.die(section.error!);
           const f = this.fields;
-          if (f.count > 0) this.trailers = f.strings(section.bytes, section.start, f.text(section.bytes, section.start, section.end));
+          if (f.count > 0) {
+            this.trailers = f.strings(section.bytes, section.start, f.text(section.bytes, section.start, section.end));
+          }
           this.state = S_DONE;
           return next;
         }

@@ -43,7 +43,9 @@ for (let c = 0x41; c <= 0x5a; c++) {
   HOST_CHAR[c] = 1;
   HOST_CHAR[c | 0x20] = 1;
 }
-for (let i = 0; i < TCHAR_SPECIALS.length; i++) TOKEN_LOWER[TCHAR_SPECIALS.charCodeAt(i)] = TCHAR_SPECIALS.charCodeAt(i);
+for (let i = 0; i < TCHAR_SPECIALS.length; i++) {
+  TOKEN_LOWER[TCHAR_SPECIALS.charCodeAt(i)] = TCHAR_SPECIALS.charCodeAt(i);
+}
 for (let c = 0x21; c <= 0x7e; c++) TARGET_CHAR[c] = 1;
 const HOST_SPECIALS = "-._~!$&'()*+,;=%:[]";
 for (let i = 0; i < HOST_SPECIALS.length; i++) HOST_CHAR[HOST_SPECIALS.charCodeAt(i)] = 1;

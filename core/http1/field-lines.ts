@@ -96,7 +96,7 @@ export class FieldLines {
       // first line starting with whitespace is rejected too (§2.2).
       if (c === SP || c === HTAB) return r.reject(status, "OBS_FOLD", "Obsolete line folding in a field line");
       const ns = p;
-      while (p < limit && TOKEN_LOWER[(c = b[p])] !== 0) p++;
+      while (p < limit && TOKEN_LOWER[c = b[p]] !== 0) p++;
       if (p === limit) return r.incomplete();
       if (c !== COLON) return this.nameError(b, p, limit, isHead);
       if (p === ns) return r.reject(status, "INVALID_HEADER_NAME", "Empty field name");
@@ -152,7 +152,9 @@ export class FieldLines {
     }
     if (c === CR) {
       if (p + 1 >= limit) return r.incomplete();
-      if (b[p + 1] === LF) return r.reject(status, "INVALID_HEADER", `${isHead ? "Header" : "Trailer"} field line has no colon`);
+      if (b[p + 1] === LF) {
+        return r.reject(status, "INVALID_HEADER", `${isHead ? "Header" : "Trailer"} field line has no colon`);
+      }
       return r.reject(status, "BARE_CR", "Bare CR in field name");
     }
     if (c === LF) return r.reject(status, "BARE_LF", "Bare LF in field name");

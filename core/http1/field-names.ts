@@ -113,7 +113,10 @@ for (let id = 0; id < NAME_BYTES.length; id++) {
 /** The id of the field name b[ns..ne) (a non-empty token, any case), or -1 when not interned. */
 export function fieldNameId(b: Uint8Array, ns: number, ne: number): number {
   const len = ne - ns;
-  for (let slot = nameHash(len, TOKEN_LOWER[b[ns]], TOKEN_LOWER[b[ns + (len >> 1)]], TOKEN_LOWER[b[ne - 1]]); ; slot = (slot + 1) & MASK) {
+  for (
+    let slot = nameHash(len, TOKEN_LOWER[b[ns]], TOKEN_LOWER[b[ns + (len >> 1)]], TOKEN_LOWER[b[ne - 1]]);;
+    slot = (slot + 1) & MASK
+  ) {
     const e = TABLE[slot];
     if (e === 0) return -1;
     const known = NAME_BYTES[e - 1];

@@ -66,7 +66,9 @@ export class RequestLine implements StartLine {
       return this.error(b, start, limit);
     }
     // RFC 9110 §2.5: a higher minor version of HTTP/1 is served as the highest we support.
-    if (b[p + 5] !== 0x31) return this.rejection.reject(505, "HTTP_VERSION_NOT_SUPPORTED", "HTTP version not supported");
+    if (b[p + 5] !== 0x31) {
+      return this.rejection.reject(505, "HTTP_VERSION_NOT_SUPPORTED", "HTTP version not supported");
+    }
     this.versionMinor = b[p + 7] === 0x30 ? 0 : 1;
     this.lineEnd = p + 8;
     return p + 10;

@@ -30,7 +30,7 @@
  * ```
  * @module
  */
-import type { RequestHead, ParserLimits } from "./request-head.ts";
+import type { ParserLimits, RequestHead } from "./request-head.ts";
 import { DEFAULT_PARSER_LIMITS } from "./request-head.ts";
 import { HttpError } from "../errors.ts";
 import * as chars from "./chars.ts";
@@ -49,7 +49,18 @@ import * as sections from "./section-reader.ts";
 const { COLON, CR, HOST_CHAR, LF, QUESTION, SLASH, asciiBytes, equalsLower, isDigit } = chars;
 const { FIELD_STRIDE } = fieldLines;
 const { ID_CONNECTION, ID_CONTENT_LENGTH, ID_EXPECT, ID_HOST, ID_TRANSFER_ENCODING } = names;
-const { CONN_UPGRADE, TE_CHUNKED, TE_CHUNKED_TWICE, TE_INVALID, TE_LAST_CHUNKED, TE_OTHER, parseConnection, parseContentLength, parseTransferCodings, persists } = framing;
+const {
+  CONN_UPGRADE,
+  TE_CHUNKED,
+  TE_CHUNKED_TWICE,
+  TE_INVALID,
+  TE_LAST_CHUNKED,
+  TE_OTHER,
+  parseConnection,
+  parseContentLength,
+  parseTransferCodings,
+  persists,
+} = framing;
 const { internMethod } = requestLine;
 const { SECTION_ERROR, SECTION_NEED_MORE } = sections;
 
@@ -116,7 +127,11 @@ export class RequestParser {
       startLineStatus: 414, // RFC 9112 §3: a request line longer than we parse → 414
       limitStatus: 431, // RFC 6585 §5
     });
-    this.body = new BodyDecoder(events, this.section, this.fields, { maxBodySize: l.maxBodySize, status: 400, tooLargeStatus: 413 });
+    this.body = new BodyDecoder(events, this.section, this.fields, {
+      maxBodySize: l.maxBodySize,
+      status: 400,
+      tooLargeStatus: 413,
+    });
   }
 
   /** True between onHead and onMessageComplete (reading a body). Already true during onHead. */
@@ -290,7 +305,9 @@ export class RequestParser {
       }
       // RFC 9112 §6.1: chunked MUST NOT be applied more than once; §6.3: when it is not the final
       // coding the length cannot be determined → 400.
-      if (teFlags & TE_CHUNKED_TWICE) return this.failed(400, "INVALID_TRANSFER_ENCODING", "Chunked applied more than once");
+      if (teFlags & TE_CHUNKED_TWICE) {
+        return this.failed(400, "INVALID_TRANSFER_ENCODING", "Chunked applied more than once");
+      }
       if (teFlags & TE_CHUNKED && !(teFlags & TE_LAST_CHUNKED)) {
         return this.failed(400, "INVALID_TRANSFER_ENCODING", "Chunked is not the final transfer coding");
       }
@@ -337,7 +354,9 @@ export class RequestParser {
       return this.failed(400, "INVALID_TARGET", "Request target must start with '/' or be absolute");
     } else if (form === FORM_ASTERISK) {
       // RFC 9112 §3.2.4: asterisk-form only for a server-wide OPTIONS.
-      if (method !== "OPTIONS") return this.failed(400, "INVALID_TARGET", "Asterisk-form target with a method other than OPTIONS");
+      if (method !== "OPTIONS") {
+        return this.failed(400, "INVALID_TARGET", "Asterisk-form target with a method other than OPTIONS");
+      }
     } else if (form === FORM_ABSOLUTE && !isAuthority(b, authStart, authEnd, false)) {
       return this.failed(400, "INVALID_TARGET", "Absolute-form target has an invalid or empty authority");
     }
@@ -423,7 +442,9 @@ const FORM_ASTERISK = 3;
 /** Length of a leading `http://` or `https://` (scheme case-insensitive, RFC 9110 §4.2), or 0. */
 function absoluteSchemeLength(b: Uint8Array, s: number, e: number): number {
   if (e - s < 7) return 0;
-  if ((b[s] | 0x20) !== 0x68 || (b[s + 1] | 0x20) !== 0x74 || (b[s + 2] | 0x20) !== 0x74 || (b[s + 3] | 0x20) !== 0x70) {
+  if (
+    (b[s] | 0x20) !== 0x68 || (b[s + 1] | 0x20) !== 0x74 || (b[s + 2] | 0x20) !== 0x74 || (b[s + 3] | 0x20) !== 0x70
+  ) {
     return 0;
   }
   let p = s + 4;

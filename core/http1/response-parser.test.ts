@@ -1,5 +1,5 @@
-import { describe, it, expect } from "vitest";
-import { ResponseParser, type ResponseHead, type ResponseParserOptions } from "./response-parser.ts";
+import { describe, expect, it } from "vitest";
+import { type ResponseHead, ResponseParser, type ResponseParserOptions } from "./response-parser.ts";
 import { bytes, replay, text, traceBody, type TraceEvent } from "./replay.test-helper.ts";
 
 // Bytes in → events out, each case replayed at every split point (./replay.test-helper.ts).
@@ -107,7 +107,8 @@ const valid: Case[] = [
   },
   {
     name: "chunked body with extensions and trailers (RFC 9112 §7.1)",
-    input: OK + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=\"q\"\r\n world\r\n1 ; a=b\r\n!\r\n0\r\nX-Checksum: abc\r\n\r\n",
+    input: OK +
+      'Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext="q"\r\n world\r\n1 ; a=b\r\n!\r\n0\r\nX-Checksum: abc\r\n\r\n',
     events: [
       { head: { framing: "chunked", contentLength: -1, keepAlive: true } },
       { body: "hello world!" },
@@ -145,7 +146,8 @@ const valid: Case[] = [
   },
   {
     name: "no body for 204 and 304 (RFC 9112 §6.3 rule 1)",
-    input: "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nHTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n",
+    input:
+      "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\nHTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n",
     events: [
       { head: { status: 204, framing: "none" } },
       { complete: null },
@@ -155,13 +157,16 @@ const valid: Case[] = [
   },
   {
     name: "interim 1xx responses are skipped (RFC 9110 §15.2)",
-    input: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + OK + "Content-Length: 1\r\n\r\nx",
+    input: "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" + OK +
+      "Content-Length: 1\r\n\r\nx",
     events: [{ info: 100 }, { info: 103 }, { head: { status: 200 } }, { body: "x" }, { complete: null }],
   },
   {
     name: "101 Switching Protocols stops the parser (RFC 9110 §15.2.2)",
     input: "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x02hi",
-    events: [{ head: { status: 101, upgraded: true, framing: "none", keepAlive: false } }, { complete: null }, { rest: "\x81\x02hi" }],
+    events: [{ head: { status: 101, upgraded: true, framing: "none", keepAlive: false } }, { complete: null }, {
+      rest: "\x81\x02hi",
+    }],
   },
   {
     name: "2xx to CONNECT is a tunnel (RFC 9112 §6.3 rule 2)",
@@ -177,20 +182,31 @@ const valid: Case[] = [
   },
   {
     name: "pipelined responses, each returned separately",
-    input: OK + "Content-Length: 1\r\n\r\na" + OK + "Transfer-Encoding: chunked\r\n\r\n1\r\nb\r\n0\r\n\r\n" + OK + "Content-Length: 1\r\n\r\nc",
+    input: OK + "Content-Length: 1\r\n\r\na" + OK + "Transfer-Encoding: chunked\r\n\r\n1\r\nb\r\n0\r\n\r\n" + OK +
+      "Content-Length: 1\r\n\r\nc",
     events: [
-      { head: {} }, { body: "a" }, { complete: null },
-      { head: { framing: "chunked" } }, { body: "b" }, { complete: null },
-      { head: {} }, { body: "c" }, { complete: null },
+      { head: {} },
+      { body: "a" },
+      { complete: null },
+      { head: { framing: "chunked" } },
+      { body: "b" },
+      { complete: null },
+      { head: {} },
+      { body: "c" },
+      { complete: null },
     ],
   },
   {
     name: "Connection: close and HTTP/1.0 persistence (RFC 9112 §9.3)",
-    input: OK + "Connection: keep-alive, close\r\nContent-Length: 0\r\n\r\nHTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n",
+    input: OK +
+      "Connection: keep-alive, close\r\nContent-Length: 0\r\n\r\nHTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n",
     events: [
-      { head: { keepAlive: false } }, { complete: null },
-      { head: { versionMinor: 0, keepAlive: false } }, { complete: null },
-      { head: { versionMinor: 0, keepAlive: true } }, { complete: null },
+      { head: { keepAlive: false } },
+      { complete: null },
+      { head: { versionMinor: 0, keepAlive: false } },
+      { complete: null },
+      { head: { versionMinor: 0, keepAlive: true } },
+      { complete: null },
     ],
   },
   {
@@ -211,7 +227,9 @@ const valid: Case[] = [
   {
     name: "field values trimmed of OWS, obs-text kept as latin1, names lowercased",
     input: OK + "X-A:   padded \t\r\nX-Empty:\r\nX-Latin: caf\xe9\r\nContent-LENGTH: 0\r\n\r\n",
-    events: [{ head: { headers: ["x-a", "padded", "x-empty", "", "x-latin", "caf\xe9", "content-length", "0"] } }, { complete: null }],
+    events: [{ head: { headers: ["x-a", "padded", "x-empty", "", "x-latin", "caf\xe9", "content-length", "0"] } }, {
+      complete: null,
+    }],
   },
   {
     name: "identical Content-Length values are one (RFC 9112 §6.3 rule 5)",
@@ -239,49 +257,185 @@ const valid: Case[] = [
 
 const invalid: Case[] = [
   { name: "not HTTP (RFC 9112 §4)", input: "HTTX/1.1 200 OK\r\n\r\n", events: reject("INVALID_VERSION") },
-  { name: "HTTP/2 version in a status line (RFC 9112 §2.3)", input: "HTTP/2.0 200 OK\r\n\r\n", events: reject("UNSUPPORTED_VERSION") },
-  { name: "lowercase http (RFC 9112 §2.3: case-sensitive)", input: "http/1.1 200 OK\r\n\r\n", events: reject("INVALID_VERSION") },
+  {
+    name: "HTTP/2 version in a status line (RFC 9112 §2.3)",
+    input: "HTTP/2.0 200 OK\r\n\r\n",
+    events: reject("UNSUPPORTED_VERSION"),
+  },
+  {
+    name: "lowercase http (RFC 9112 §2.3: case-sensitive)",
+    input: "http/1.1 200 OK\r\n\r\n",
+    events: reject("INVALID_VERSION"),
+  },
   { name: "two-digit status (RFC 9112 §4)", input: "HTTP/1.1 20 OK\r\n\r\n", events: reject("INVALID_STATUS") },
   { name: "four-digit status", input: "HTTP/1.1 2000 OK\r\n\r\n", events: reject("INVALID_STATUS") },
   { name: "status below 100 (RFC 9110 §15)", input: "HTTP/1.1 099 Low\r\n\r\n", events: reject("INVALID_STATUS") },
   { name: "status above 599 (RFC 9110 §15)", input: "HTTP/1.1 600 High\r\n\r\n", events: reject("INVALID_STATUS") },
-  { name: "missing SP after status (RFC 9112 §4)", input: "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", events: reject("INVALID_STATUS_LINE") },
-  { name: "two spaces after version (RFC 9112 §4)", input: "HTTP/1.1  200 OK\r\n\r\n", events: reject("INVALID_STATUS") },
-  { name: "CTL in reason phrase (RFC 9112 §4)", input: "HTTP/1.1 200 O\x01K\r\n\r\n", events: reject("INVALID_REASON") },
-  { name: "empty line instead of a status line", input: "\r\nHTTP/1.1 200 OK\r\n\r\n", events: reject("INVALID_STATUS_LINE") },
-  { name: "bare LF in status line (RFC 9112 §2.2)", input: "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n", events: reject("BARE_LF") },
+  {
+    name: "missing SP after status (RFC 9112 §4)",
+    input: "HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n",
+    events: reject("INVALID_STATUS_LINE"),
+  },
+  {
+    name: "two spaces after version (RFC 9112 §4)",
+    input: "HTTP/1.1  200 OK\r\n\r\n",
+    events: reject("INVALID_STATUS"),
+  },
+  {
+    name: "CTL in reason phrase (RFC 9112 §4)",
+    input: "HTTP/1.1 200 O\x01K\r\n\r\n",
+    events: reject("INVALID_REASON"),
+  },
+  {
+    name: "empty line instead of a status line",
+    input: "\r\nHTTP/1.1 200 OK\r\n\r\n",
+    events: reject("INVALID_STATUS_LINE"),
+  },
+  {
+    name: "bare LF in status line (RFC 9112 §2.2)",
+    input: "HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n",
+    events: reject("BARE_LF"),
+  },
   { name: "bare LF ending the head (RFC 9112 §2.2)", input: OK + "Content-Length: 0\r\n\n", events: reject("BARE_LF") },
   { name: "bare CR in status line (RFC 9112 §2.2)", input: "HTTP/1.1 200 O\rK\r\n\r\n", events: reject("BARE_CR") },
   { name: "bare CR in field value (RFC 9112 §2.2)", input: OK + "X: a\rb\r\n\r\n", events: reject("BARE_CR") },
-  { name: "whitespace before colon (RFC 9112 §5.1)", input: OK + "Content-Length : 0\r\n\r\n", events: reject("SPACE_BEFORE_COLON") },
+  {
+    name: "whitespace before colon (RFC 9112 §5.1)",
+    input: OK + "Content-Length : 0\r\n\r\n",
+    events: reject("SPACE_BEFORE_COLON"),
+  },
   { name: "whitespace in field name", input: OK + "X Y: 1\r\n\r\n", events: reject("INVALID_HEADER_NAME") },
   { name: "empty field name (RFC 9110 §5.1)", input: OK + ": v\r\n\r\n", events: reject("INVALID_HEADER_NAME") },
   { name: "field line without colon", input: OK + "NoColon\r\n\r\n", events: reject("INVALID_HEADER") },
   { name: "obs-fold (RFC 9112 §5.2)", input: OK + "X-A: one\r\n two\r\n\r\n", events: reject("OBS_FOLD") },
-  { name: "NUL in field value (RFC 9110 §5.5)", input: OK + "X-A: a\x00b\r\n\r\n", events: reject("INVALID_HEADER_VALUE") },
-  { name: "malformed Content-Length (RFC 9110 §8.6)", input: OK + "Content-Length: 1x\r\n\r\n", events: reject("INVALID_CONTENT_LENGTH") },
-  { name: "negative Content-Length", input: OK + "Content-Length: -1\r\n\r\n", events: reject("INVALID_CONTENT_LENGTH") },
-  { name: "differing Content-Length values (RFC 9112 §6.3 rule 5)", input: OK + "Content-Length: 1\r\nContent-Length: 2\r\n\r\n", events: reject("CONFLICTING_CONTENT_LENGTH") },
-  { name: "Content-Length with Transfer-Encoding (RFC 9112 §6.3 rule 3)", input: OK + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", events: reject("CONTENT_LENGTH_AND_TRANSFER_ENCODING") },
-  { name: "Transfer-Encoding in HTTP/1.0 (RFC 9112 §6.1)", input: "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", events: reject("TRANSFER_ENCODING_IN_HTTP10") },
-  { name: "chunked twice (RFC 9112 §6.1)", input: OK + "Transfer-Encoding: chunked, chunked\r\n\r\n", events: reject("INVALID_TRANSFER_ENCODING") },
-  { name: "empty Transfer-Encoding", input: OK + "Transfer-Encoding: ,\r\n\r\n", events: reject("INVALID_TRANSFER_ENCODING") },
-  { name: "chunk size not hex (RFC 9112 §7.1)", input: OK + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", events: reject("INVALID_CHUNK_SIZE", [{ head: {} }]) },
-  { name: "chunk size too many digits", input: OK + "Transfer-Encoding: chunked\r\n\r\n00000000000000001\r\n", events: reject("INVALID_CHUNK_SIZE", [{ head: {} }]) },
-  { name: "bare LF after chunk size", input: OK + "Transfer-Encoding: chunked\r\n\r\n1\nx\r\n", events: reject("BARE_LF", [{ head: {} }]) },
-  { name: "chunk data longer than its size", input: OK + "Transfer-Encoding: chunked\r\n\r\n1\r\nxy\r\n0\r\n\r\n", events: reject("INVALID_CHUNK_DATA_END", [{ head: {} }, { body: "x" }]) },
-  { name: "bare CR after chunk data", input: OK + "Transfer-Encoding: chunked\r\n\r\n1\r\nx\rz", events: reject("BARE_CR", [{ head: {} }, { body: "x" }]) },
-  { name: "CTL in chunk extension", input: OK + "Transfer-Encoding: chunked\r\n\r\n1;a\x01\r\nx\r\n", events: reject("INVALID_CHUNK_EXTENSION", [{ head: {} }]) },
-  { name: "101 without Upgrade (RFC 9110 §7.8)", input: "HTTP/1.1 101 Switching Protocols\r\n\r\n", events: reject("INVALID_UPGRADE") },
-  { name: "end of stream inside a head (RFC 9112 §8)", input: OK + "Content-Len", eof: true, events: reject("INCOMPLETE_RESPONSE") },
-  { name: "end of stream inside a Content-Length body (RFC 9112 §8)", input: OK + "Content-Length: 5\r\n\r\nabc", eof: true, events: reject("INCOMPLETE_RESPONSE", [{ head: {} }, { body: "abc" }]) },
-  { name: "end of stream inside a chunked body (RFC 9112 §8)", input: OK + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", eof: true, events: reject("INCOMPLETE_RESPONSE", [{ head: {} }, { body: "abc" }]) },
-  { name: "header section over the limit (fields)", input: OK + "X: " + "a".repeat(200) + "\r\n\r\n", options: { maxHeaderSize: 128 }, events: reject("HEADERS_TOO_LARGE") },
-  { name: "too many header fields", input: OK + "A: 1\r\nB: 2\r\nC: 3\r\n\r\n", options: { maxHeaders: 2 }, events: reject("TOO_MANY_HEADERS") },
-  { name: "Content-Length over maxBodySize", input: OK + "Content-Length: 100\r\n\r\n", options: { maxBodySize: 10 }, events: reject("BODY_TOO_LARGE") },
-  { name: "chunked body over maxBodySize", input: OK + "Transfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n", options: { maxBodySize: 10 }, events: reject("BODY_TOO_LARGE", [{ head: {} }, { body: "12345678" }]) },
-  { name: "trailer section over the limit", input: OK + "Transfer-Encoding: chunked\r\n\r\n0\r\nX: " + "a".repeat(200) + "\r\n\r\n", options: { maxHeaderSize: 128 }, events: reject("TRAILERS_TOO_LARGE", [{ head: {} }]) },
-  { name: "obs-fold in trailers (RFC 9112 §5.2)", input: OK + "Transfer-Encoding: chunked\r\n\r\n0\r\nX: a\r\n b\r\n\r\n", events: reject("OBS_FOLD", [{ head: {} }]) },
+  {
+    name: "NUL in field value (RFC 9110 §5.5)",
+    input: OK + "X-A: a\x00b\r\n\r\n",
+    events: reject("INVALID_HEADER_VALUE"),
+  },
+  {
+    name: "malformed Content-Length (RFC 9110 §8.6)",
+    input: OK + "Content-Length: 1x\r\n\r\n",
+    events: reject("INVALID_CONTENT_LENGTH"),
+  },
+  {
+    name: "negative Content-Length",
+    input: OK + "Content-Length: -1\r\n\r\n",
+    events: reject("INVALID_CONTENT_LENGTH"),
+  },
+  {
+    name: "differing Content-Length values (RFC 9112 §6.3 rule 5)",
+    input: OK + "Content-Length: 1\r\nContent-Length: 2\r\n\r\n",
+    events: reject("CONFLICTING_CONTENT_LENGTH"),
+  },
+  {
+    name: "Content-Length with Transfer-Encoding (RFC 9112 §6.3 rule 3)",
+    input: OK + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+    events: reject("CONTENT_LENGTH_AND_TRANSFER_ENCODING"),
+  },
+  {
+    name: "Transfer-Encoding in HTTP/1.0 (RFC 9112 §6.1)",
+    input: "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+    events: reject("TRANSFER_ENCODING_IN_HTTP10"),
+  },
+  {
+    name: "chunked twice (RFC 9112 §6.1)",
+    input: OK + "Transfer-Encoding: chunked, chunked\r\n\r\n",
+    events: reject("INVALID_TRANSFER_ENCODING"),
+  },
+  {
+    name: "empty Transfer-Encoding",
+    input: OK + "Transfer-Encoding: ,\r\n\r\n",
+    events: reject("INVALID_TRANSFER_ENCODING"),
+  },
+  {
+    name: "chunk size not hex (RFC 9112 §7.1)",
+    input: OK + "Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+    events: reject("INVALID_CHUNK_SIZE", [{ head: {} }]),
+  },
+  {
+    name: "chunk size too many digits",
+    input: OK + "Transfer-Encoding: chunked\r\n\r\n00000000000000001\r\n",
+    events: reject("INVALID_CHUNK_SIZE", [{ head: {} }]),
+  },
+  {
+    name: "bare LF after chunk size",
+    input: OK + "Transfer-Encoding: chunked\r\n\r\n1\nx\r\n",
+    events: reject("BARE_LF", [{ head: {} }]),
+  },
+  {
+    name: "chunk data longer than its size",
+    input: OK + "Transfer-Encoding: chunked\r\n\r\n1\r\nxy\r\n0\r\n\r\n",
+    events: reject("INVALID_CHUNK_DATA_END", [{ head: {} }, { body: "x" }]),
+  },
+  {
+    name: "bare CR after chunk data",
+    input: OK + "Transfer-Encoding: chunked\r\n\r\n1\r\nx\rz",
+    events: reject("BARE_CR", [{ head: {} }, { body: "x" }]),
+  },
+  {
+    name: "CTL in chunk extension",
+    input: OK + "Transfer-Encoding: chunked\r\n\r\n1;a\x01\r\nx\r\n",
+    events: reject("INVALID_CHUNK_EXTENSION", [{ head: {} }]),
+  },
+  {
+    name: "101 without Upgrade (RFC 9110 §7.8)",
+    input: "HTTP/1.1 101 Switching Protocols\r\n\r\n",
+    events: reject("INVALID_UPGRADE"),
+  },
+  {
+    name: "end of stream inside a head (RFC 9112 §8)",
+    input: OK + "Content-Len",
+    eof: true,
+    events: reject("INCOMPLETE_RESPONSE"),
+  },
+  {
+    name: "end of stream inside a Content-Length body (RFC 9112 §8)",
+    input: OK + "Content-Length: 5\r\n\r\nabc",
+    eof: true,
+    events: reject("INCOMPLETE_RESPONSE", [{ head: {} }, { body: "abc" }]),
+  },
+  {
+    name: "end of stream inside a chunked body (RFC 9112 §8)",
+    input: OK + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n",
+    eof: true,
+    events: reject("INCOMPLETE_RESPONSE", [{ head: {} }, { body: "abc" }]),
+  },
+  {
+    name: "header section over the limit (fields)",
+    input: OK + "X: " + "a".repeat(200) + "\r\n\r\n",
+    options: { maxHeaderSize: 128 },
+    events: reject("HEADERS_TOO_LARGE"),
+  },
+  {
+    name: "too many header fields",
+    input: OK + "A: 1\r\nB: 2\r\nC: 3\r\n\r\n",
+    options: { maxHeaders: 2 },
+    events: reject("TOO_MANY_HEADERS"),
+  },
+  {
+    name: "Content-Length over maxBodySize",
+    input: OK + "Content-Length: 100\r\n\r\n",
+    options: { maxBodySize: 10 },
+    events: reject("BODY_TOO_LARGE"),
+  },
+  {
+    name: "chunked body over maxBodySize",
+    input: OK + "Transfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n",
+    options: { maxBodySize: 10 },
+    events: reject("BODY_TOO_LARGE", [{ head: {} }, { body: "12345678" }]),
+  },
+  {
+    name: "trailer section over the limit",
+    input: OK + "Transfer-Encoding: chunked\r\n\r\n0\r\nX: " + "a".repeat(200) + "\r\n\r\n",
+    options: { maxHeaderSize: 128 },
+    events: reject("TRAILERS_TOO_LARGE", [{ head: {} }]),
+  },
+  {
+    name: "obs-fold in trailers (RFC 9112 §5.2)",
+    input: OK + "Transfer-Encoding: chunked\r\n\r\n0\r\nX: a\r\n b\r\n\r\n",
+    events: reject("OBS_FOLD", [{ head: {} }]),
+  },
   {
     name: "a malformed second pipelined response leaves the first intact",
     input: OK + "Content-Length: 1\r\n\r\nx" + "HTTP/1.1 200 OK\r\nBad Name: 1\r\n\r\n",
@@ -335,7 +489,9 @@ describe("ResponseParser: API behaviour", () => {
 
   it("fails a never-ending header line at the limit when fed in small pieces", () => {
     const limit = 1024;
-    const p = new ResponseParser({ onHead: () => {}, onBody: () => {}, onMessageComplete: () => {} }, { maxHeaderSize: limit });
+    const p = new ResponseParser({ onHead: () => {}, onBody: () => {}, onMessageComplete: () => {} }, {
+      maxHeaderSize: limit,
+    });
     let fed = 0;
     const head = bytes(OK + "X-Endless: ");
     let result = p.execute(head);
@@ -362,7 +518,12 @@ describe("ResponseParser: API behaviour", () => {
   it("errors are HttpErrors with status 502, a code and a sentence-case message", () => {
     const p = new ResponseParser({ onHead: () => {}, onBody: () => {}, onMessageComplete: () => {} });
     expect(p.execute(bytes(OK + "Content-Length: 1\r\nContent-Length: 2\r\n\r\n"))).toBe(-1);
-    expect(p.error).toMatchObject({ name: "HttpError", status: 502, code: "CONFLICTING_CONTENT_LENGTH", expose: false });
+    expect(p.error).toMatchObject({
+      name: "HttpError",
+      status: 502,
+      code: "CONFLICTING_CONTENT_LENGTH",
+      expose: false,
+    });
     expect(p.error!.message).toMatch(/^[A-Z][a-z]/);
   });
 

@@ -50,7 +50,15 @@ import { StatusLine } from "./status-line.ts";
 // Local copies of the imports used in hot loops (see chars.ts).
 const { FIELD_STRIDE } = fieldLines;
 const { ID_CONNECTION, ID_CONTENT_LENGTH, ID_TRANSFER_ENCODING, ID_UPGRADE } = names;
-const { TE_CHUNKED_TWICE, TE_INVALID, TE_LAST_CHUNKED, parseConnection, parseContentLength, parseTransferCodings, persists } = framing;
+const {
+  TE_CHUNKED_TWICE,
+  TE_INVALID,
+  TE_LAST_CHUNKED,
+  parseConnection,
+  parseContentLength,
+  parseTransferCodings,
+  persists,
+} = framing;
 const { SECTION_ERROR, SECTION_NEED_MORE } = sections;
 
 /** A parsed HTTP/1.x response head (RFC 9112 §4, §5). */
@@ -370,7 +378,9 @@ export class ResponseParser {
         return this.failed("CONTENT_LENGTH_AND_TRANSFER_ENCODING", "Both Content-Length and Transfer-Encoding");
       }
       // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means the framing is faulty.
-      if (versionMinor === 0) return this.failed("TRANSFER_ENCODING_IN_HTTP10", "Transfer-Encoding in an HTTP/1.0 response");
+      if (versionMinor === 0) {
+        return this.failed("TRANSFER_ENCODING_IN_HTTP10", "Transfer-Encoding in an HTTP/1.0 response");
+      }
       // RFC 9112 §6.1: chunked MUST NOT be applied more than once.
       if (teFlags & TE_CHUNKED_TWICE) return this.failed("INVALID_TRANSFER_ENCODING", "Chunked applied more than once");
       head.contentLength = -1;
@@ -385,7 +395,9 @@ export class ResponseParser {
       return this.closeDelimited(head);
     }
     if (contentLength >= 0) {
-      if (contentLength > this.maxBodySize) return this.failed("BODY_TOO_LARGE", "Content-Length is larger than the limit");
+      if (contentLength > this.maxBodySize) {
+        return this.failed("BODY_TOO_LARGE", "Content-Length is larger than the limit");
+      }
       head.framing = "length";
       if (contentLength === 0) return this.bodyless(head);
       this.body.startLength(contentLength);

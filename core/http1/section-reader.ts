@@ -238,7 +238,9 @@ export class SectionReader {
       if (cr === ls) {
         // The empty line ends the section — unless the start line is missing (RFC 9112 §2.1).
         // (A request parser skips empty lines before a request line itself, RFC 9112 §2.2.)
-        if (isHead && n === 0) return this.fail(o.status, `INVALID_${codeOf(o.startLine)}`, `Empty line where the ${o.startLine} belongs`);
+        if (isHead && n === 0) {
+          return this.fail(o.status, `INVALID_${codeOf(o.startLine)}`, `Empty line where the ${o.startLine} belongs`);
+        }
         return lf + 1;
       }
       if (n - fieldBase >= o.maxFields) {
@@ -264,7 +266,11 @@ export class SectionReader {
 
   private failStartLineTooLong(): -1 {
     const name = this.o.startLine;
-    return this.fail(this.o.startLineStatus, `${codeOf(name)}_TOO_LONG`, `${name[0].toUpperCase()}${name.slice(1)} is longer than the limit`);
+    return this.fail(
+      this.o.startLineStatus,
+      `${codeOf(name)}_TOO_LONG`,
+      `${name[0].toUpperCase()}${name.slice(1)} is longer than the limit`,
+    );
   }
 
   private failTooLarge(isHead: boolean): -1 {

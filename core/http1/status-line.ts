@@ -52,7 +52,9 @@ export class StatusLine implements StartLine {
     if (limit - p < FIXED_PART) {
       // Too few bytes to judge, unless the line has already ended.
       for (let i = p; i < limit; i++) {
-        if (b[i] === CR || b[i] === LF) return r.reject(BAD_RESPONSE, "INVALID_STATUS_LINE", "Status line is too short");
+        if (b[i] === CR || b[i] === LF) {
+          return r.reject(BAD_RESPONSE, "INVALID_STATUS_LINE", "Status line is too short");
+        }
       }
       return r.incomplete();
     }
@@ -65,19 +67,29 @@ export class StatusLine implements StartLine {
     }
     // RFC 9112 §2.3: only major version 1 is this grammar; HTTP/2 and later do not look like this.
     if (b[p + 5] !== 0x31) {
-      return r.reject(BAD_RESPONSE, "UNSUPPORTED_VERSION", `Unsupported HTTP version ${b[p + 5] - 0x30}.${b[p + 7] - 0x30}`);
+      return r.reject(
+        BAD_RESPONSE,
+        "UNSUPPORTED_VERSION",
+        `Unsupported HTTP version ${b[p + 5] - 0x30}.${b[p + 7] - 0x30}`,
+      );
     }
     this.versionMinor = b[p + 7] - 0x30;
-    if (b[p + 8] !== SP) return r.reject(BAD_RESPONSE, "INVALID_STATUS_LINE", "Expected one space after the HTTP version");
+    if (b[p + 8] !== SP) {
+      return r.reject(BAD_RESPONSE, "INVALID_STATUS_LINE", "Expected one space after the HTTP version");
+    }
     // status-code = 3DIGIT (RFC 9112 §4), in 100–599 (RFC 9110 §15).
     if (!isDigit(b[p + 9]) || !isDigit(b[p + 10]) || !isDigit(b[p + 11]) || isDigit(b[p + 12])) {
       return r.reject(BAD_RESPONSE, "INVALID_STATUS", "Status code is not three digits");
     }
     const status = (b[p + 9] - 0x30) * 100 + (b[p + 10] - 0x30) * 10 + (b[p + 11] - 0x30);
-    if (status < 100 || status > 599) return r.reject(BAD_RESPONSE, "INVALID_STATUS", `Status code ${status} is out of range`);
+    if (status < 100 || status > 599) {
+      return r.reject(BAD_RESPONSE, "INVALID_STATUS", `Status code ${status} is out of range`);
+    }
     this.status = status;
     // The SP after the status code is required even with an empty reason (RFC 9112 §4).
-    if (b[p + 12] !== SP) return r.reject(BAD_RESPONSE, "INVALID_STATUS_LINE", "Expected a space after the status code");
+    if (b[p + 12] !== SP) {
+      return r.reject(BAD_RESPONSE, "INVALID_STATUS_LINE", "Expected a space after the status code");
+    }
     p += FIXED_PART;
     this.reasonStart = p;
     // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )

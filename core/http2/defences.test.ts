@@ -84,7 +84,9 @@ describe("reset floods", () => {
     const p = peer();
     p.handshake();
     let id = 1;
-    for (let i = 0; i < 200; i++, id += 2) p.send(p.headers(id, p.request("GET", "/", ["X-Bad", "1"]), { endStream: true }));
+    for (let i = 0; i < 200; i++, id += 2) {
+      p.send(p.headers(id, p.request("GET", "/", ["X-Bad", "1"]), { endStream: true }));
+    }
     const frames = t(p.frames());
     expect(frames.length).toBe(200);
     expect(frames.every((s) => s.endsWith("PROTOCOL_ERROR") && s.startsWith("RST_STREAM"))).toBe(true);
@@ -216,7 +218,14 @@ describe("header defences", () => {
     expect(block.length).toBeLessThan(200);
     p.send(p.headers(3, block, { endStream: true }), p.get(5));
     const frames = p.frames();
-    expect(t(frames)).toEqual(["HEADERS 1 200", "DATA 1 13 es", "HEADERS 3 431", "DATA 3 31 es", "HEADERS 5 200", "DATA 5 13 es"]);
+    expect(t(frames)).toEqual([
+      "HEADERS 1 200",
+      "DATA 1 13 es",
+      "HEADERS 3 431",
+      "DATA 3 31 es",
+      "HEADERS 5 200",
+      "DATA 5 13 es",
+    ]);
     expect(bodyOf(frames, 3)).toBe("Request header fields too large");
   });
 

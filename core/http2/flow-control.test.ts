@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { errorCodeName } from "./errors.ts";
 import { InboundWindow } from "./flow-control.ts";
-import { CLIENT_PREFACE, FRAME_DATA, FRAME_SETTINGS, FLAG_ACK } from "./frame-types.ts";
+import { CLIENT_PREFACE, FLAG_ACK, FRAME_DATA, FRAME_SETTINGS } from "./frame-types.ts";
 import { SETTINGS_INITIAL_WINDOW_SIZE, SETTINGS_MAX_FRAME_SIZE } from "./settings.ts";
 import { Gate, testApp } from "./test-app.ts";
 import { bodyOf, frame, type OutFrame, settle, TestPeer, trace } from "./test-peer.ts";
@@ -144,7 +144,12 @@ describe("receiving: our windows (§6.9)", () => {
     const p = peer(new Gate(), { http2: { connectionWindowSize: 65535 } });
     p.handshake();
     p.send(p.headers(1, p.request("POST", "/hold")), p.headers(3, p.request("POST", "/hold")));
-    p.send(p.data(1, new Uint8Array(16384)), p.data(1, new Uint8Array(16384)), p.data(3, new Uint8Array(16384)), p.data(3, new Uint8Array(16383)));
+    p.send(
+      p.data(1, new Uint8Array(16384)),
+      p.data(1, new Uint8Array(16384)),
+      p.data(3, new Uint8Array(16384)),
+      p.data(3, new Uint8Array(16383)),
+    );
     expect(t(p.frames())).toEqual([]);
     p.send(p.data(3, new Uint8Array(1)));
     expect(t(p.frames())).toEqual(["GOAWAY 3 FLOW_CONTROL_ERROR"]);

@@ -45,8 +45,19 @@ export interface Frame {
 /** A fresh frame record. */
 export function newFrame(): Frame {
   return {
-    length: 0, type: 0, flags: 0, streamId: 0, start: 0, end: 0, padding: 0,
-    dependency: 0, exclusive: false, weight: 0, errorCode: 0, value: 0, deferred: null,
+    length: 0,
+    type: 0,
+    flags: 0,
+    streamId: 0,
+    start: 0,
+    end: 0,
+    padding: 0,
+    dependency: 0,
+    exclusive: false,
+    weight: 0,
+    errorCode: 0,
+    value: 0,
+    deferred: null,
   };
 }
 
@@ -59,7 +70,14 @@ export function readFrameHeader(bytes: Uint8Array, at: number, frame: Frame): vo
 }
 
 /** Write a frame header at `buf[at..at+9)`; the reserved bit is sent as 0 (§4.1). */
-export function writeFrameHeader(buf: Uint8Array, at: number, length: number, type: number, flags: number, streamId: number): void {
+export function writeFrameHeader(
+  buf: Uint8Array,
+  at: number,
+  length: number,
+  type: number,
+  flags: number,
+  streamId: number,
+): void {
   buf[at] = (length >>> 16) & 0xff;
   buf[at + 1] = (length >>> 8) & 0xff;
   buf[at + 2] = length & 0xff;

@@ -54,11 +54,15 @@ export function parseData(f: Frame, b: Uint8Array, p: number): void {
   f.padding = 0;
   if ((f.flags & FLAG_PADDED) !== 0) {
     // §4.2: a frame too small to hold its mandatory fields is a FRAME_SIZE_ERROR.
-    if (f.length < 1) throw connectionError(FRAME_SIZE_ERROR, "Padded DATA frame has no Pad Length field (RFC 9113 §6.1)");
+    if (f.length < 1) {
+      throw connectionError(FRAME_SIZE_ERROR, "Padded DATA frame has no Pad Length field (RFC 9113 §6.1)");
+    }
     const pad = b[p]!;
     // §6.1: "If the length of the padding is the length of the frame payload or greater, the
     // recipient MUST treat this as a connection error of type PROTOCOL_ERROR."
-    if (pad >= f.length) throw connectionError(PROTOCOL_ERROR, `DATA padding of ${pad} octets fills the whole payload (RFC 9113 §6.1)`);
+    if (pad >= f.length) {
+      throw connectionError(PROTOCOL_ERROR, `DATA padding of ${pad} octets fills the whole payload (RFC 9113 §6.1)`);
+    }
     start = p + 1;
     end -= pad;
     f.padding = pad + 1;
@@ -76,7 +80,10 @@ export function parseHeaders(f: Frame, b: Uint8Array, p: number): void {
   const priority = (f.flags & FLAG_PRIORITY) !== 0;
   const overhead = (padded ? 1 : 0) + (priority ? 5 : 0);
   if (f.length < overhead) {
-    throw connectionError(FRAME_SIZE_ERROR, "HEADERS frame is too short for its Pad Length and priority fields (RFC 9113 §4.2)");
+    throw connectionError(
+      FRAME_SIZE_ERROR,
+      "HEADERS frame is too short for its Pad Length and priority fields (RFC 9113 §4.2)",
+    );
   }
   let start = p;
   let pad = 0;
@@ -91,12 +98,18 @@ export function parseHeaders(f: Frame, b: Uint8Array, p: number): void {
     // §5.3.1: "A stream cannot depend on itself. An endpoint MUST treat this as a stream error
     // of type PROTOCOL_ERROR." Raised after the block is decoded, to keep HPACK in step.
     if (f.dependency === f.streamId) {
-      f.deferred = new StreamError(f.streamId, PROTOCOL_ERROR, "HEADERS makes the stream depend on itself (RFC 9113 §5.3.1)");
+      f.deferred = new StreamError(
+        f.streamId,
+        PROTOCOL_ERROR,
+        "HEADERS makes the stream depend on itself (RFC 9113 §5.3.1)",
+      );
     }
   }
   // §6.2: "Padding that exceeds the size remaining for the header block fragment MUST be treated
   // as a PROTOCOL_ERROR."
-  if (pad > f.length - overhead) throw connectionError(PROTOCOL_ERROR, `HEADERS padding of ${pad} octets exceeds the payload (RFC 9113 §6.2)`);
+  if (pad > f.length - overhead) {
+    throw connectionError(PROTOCOL_ERROR, `HEADERS padding of ${pad} octets exceeds the payload (RFC 9113 §6.2)`);
+  }
   f.start = start;
   f.end = p + f.length - pad;
 }
@@ -108,14 +121,18 @@ export function parsePriority(f: Frame, b: Uint8Array, p: number): void {
   if (f.streamId === 0) throw connectionError(PROTOCOL_ERROR, "PRIORITY frame on stream 0 (RFC 9113 §6.3)");
   // §6.3: "A PRIORITY frame with a length other than 5 octets MUST be treated as a stream error
   // of type FRAME_SIZE_ERROR."
-  if (f.length !== 5) throw new StreamError(f.streamId, FRAME_SIZE_ERROR, `PRIORITY frame of ${f.length} octets, not 5 (RFC 9113 §6.3)`);
+  if (f.length !== 5) {
+    throw new StreamError(f.streamId, FRAME_SIZE_ERROR, `PRIORITY frame of ${f.length} octets, not 5 (RFC 9113 §6.3)`);
+  }
   const dep = readUint32(b, p);
   f.exclusive = dep >= 0x80000000;
   f.dependency = dep & 0x7fffffff;
   f.weight = b[p + 4]! + 1;
   // §5.3.1: "A stream cannot depend on itself. An endpoint MUST treat this as a stream error of
   // type PROTOCOL_ERROR."
-  if (f.dependency === f.streamId) throw new StreamError(f.streamId, PROTOCOL_ERROR, "PRIORITY makes the stream depend on itself (RFC 9113 §5.3.1)");
+  if (f.dependency === f.streamId) {
+    throw new StreamError(f.streamId, PROTOCOL_ERROR, "PRIORITY makes the stream depend on itself (RFC 9113 §5.3.1)");
+  }
   f.start = p;
   f.end = p + 5;
 }
@@ -127,7 +144,9 @@ export function parseRstStream(f: Frame, b: Uint8Array, p: number): void {
   if (f.streamId === 0) throw connectionError(PROTOCOL_ERROR, "RST_STREAM frame on stream 0 (RFC 9113 §6.4)");
   // §6.4: "A RST_STREAM frame with a length other than 4 octets MUST be treated as a connection
   // error of type FRAME_SIZE_ERROR."
-  if (f.length !== 4) throw connectionError(FRAME_SIZE_ERROR, `RST_STREAM frame of ${f.length} octets, not 4 (RFC 9113 §6.4)`);
+  if (f.length !== 4) {
+    throw connectionError(FRAME_SIZE_ERROR, `RST_STREAM frame of ${f.length} octets, not 4 (RFC 9113 §6.4)`);
+  }
   f.errorCode = readUint32(b, p);
   f.start = p;
   f.end = p + 4;
@@ -140,10 +159,17 @@ export function parseSettings(f: Frame, _b: Uint8Array, p: number): void {
   if (f.streamId !== 0) throw connectionError(PROTOCOL_ERROR, `SETTINGS frame on stream ${f.streamId} (RFC 9113 §6.5)`);
   // §6.5: "Receipt of a SETTINGS frame with the ACK flag set and a length field value other than
   // 0 MUST be treated as a connection error of type FRAME_SIZE_ERROR."
-  if ((f.flags & FLAG_ACK) !== 0 && f.length !== 0) throw connectionError(FRAME_SIZE_ERROR, "SETTINGS acknowledgement with a payload (RFC 9113 §6.5)");
+  if ((f.flags & FLAG_ACK) !== 0 && f.length !== 0) {
+    throw connectionError(FRAME_SIZE_ERROR, "SETTINGS acknowledgement with a payload (RFC 9113 §6.5)");
+  }
   // §6.5: "A SETTINGS frame with a length other than a multiple of 6 octets MUST be treated as a
   // connection error of type FRAME_SIZE_ERROR."
-  if (f.length % 6 !== 0) throw connectionError(FRAME_SIZE_ERROR, `SETTINGS frame of ${f.length} octets, not a multiple of 6 (RFC 9113 §6.5)`);
+  if (f.length % 6 !== 0) {
+    throw connectionError(
+      FRAME_SIZE_ERROR,
+      `SETTINGS frame of ${f.length} octets, not a multiple of 6 (RFC 9113 §6.5)`,
+    );
+  }
   f.start = p;
   f.end = p + f.length;
 }
@@ -162,7 +188,9 @@ export function parsePing(f: Frame, _b: Uint8Array, p: number): void {
   if (f.streamId !== 0) throw connectionError(PROTOCOL_ERROR, `PING frame on stream ${f.streamId} (RFC 9113 §6.7)`);
   // §6.7: "Receipt of a PING frame with a length field value other than 8 MUST be treated as a
   // connection error of type FRAME_SIZE_ERROR."
-  if (f.length !== 8) throw connectionError(FRAME_SIZE_ERROR, `PING frame of ${f.length} octets, not 8 (RFC 9113 §6.7)`);
+  if (f.length !== 8) {
+    throw connectionError(FRAME_SIZE_ERROR, `PING frame of ${f.length} octets, not 8 (RFC 9113 §6.7)`);
+  }
   f.start = p;
   f.end = p + 8;
 }
@@ -173,7 +201,9 @@ export function parseGoaway(f: Frame, b: Uint8Array, p: number): void {
   // connection error of type PROTOCOL_ERROR."
   if (f.streamId !== 0) throw connectionError(PROTOCOL_ERROR, `GOAWAY frame on stream ${f.streamId} (RFC 9113 §6.8)`);
   // §4.2: too small for Last-Stream-ID and Error Code.
-  if (f.length < 8) throw connectionError(FRAME_SIZE_ERROR, `GOAWAY frame of ${f.length} octets, under 8 (RFC 9113 §6.8)`);
+  if (f.length < 8) {
+    throw connectionError(FRAME_SIZE_ERROR, `GOAWAY frame of ${f.length} octets, under 8 (RFC 9113 §6.8)`);
+  }
   f.value = readUint32(b, p) & 0x7fffffff;
   f.errorCode = readUint32(b, p + 4);
   f.start = p + 8; // debug data
@@ -184,13 +214,17 @@ export function parseGoaway(f: Frame, b: Uint8Array, p: number): void {
 export function parseWindowUpdate(f: Frame, b: Uint8Array, p: number): void {
   // §6.9: "A WINDOW_UPDATE frame with a length other than 4 octets MUST be treated as a
   // connection error of type FRAME_SIZE_ERROR."
-  if (f.length !== 4) throw connectionError(FRAME_SIZE_ERROR, `WINDOW_UPDATE frame of ${f.length} octets, not 4 (RFC 9113 §6.9)`);
+  if (f.length !== 4) {
+    throw connectionError(FRAME_SIZE_ERROR, `WINDOW_UPDATE frame of ${f.length} octets, not 4 (RFC 9113 §6.9)`);
+  }
   const increment = readUint32(b, p) & 0x7fffffff;
   if (increment === 0) {
     // §6.9: "A receiver MUST treat the receipt of a WINDOW_UPDATE frame with a flow-control window
     // increment of 0 as a stream error of type PROTOCOL_ERROR; errors on the connection
     // flow-control window MUST be treated as a connection error."
-    if (f.streamId === 0) throw connectionError(PROTOCOL_ERROR, "WINDOW_UPDATE with an increment of 0 on the connection (RFC 9113 §6.9)");
+    if (f.streamId === 0) {
+      throw connectionError(PROTOCOL_ERROR, "WINDOW_UPDATE with an increment of 0 on the connection (RFC 9113 §6.9)");
+    }
     throw new StreamError(f.streamId, PROTOCOL_ERROR, "WINDOW_UPDATE with an increment of 0 (RFC 9113 §6.9)");
   }
   f.value = increment;

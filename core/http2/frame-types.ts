@@ -41,7 +41,18 @@ export const DEFAULT_WINDOW = 65535;
 export const MIN_MAX_FRAME_SIZE = 16384;
 export const MAX_MAX_FRAME_SIZE = 16777215;
 
-const NAMES = ["DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY", "WINDOW_UPDATE", "CONTINUATION"];
+const NAMES = [
+  "DATA",
+  "HEADERS",
+  "PRIORITY",
+  "RST_STREAM",
+  "SETTINGS",
+  "PUSH_PROMISE",
+  "PING",
+  "GOAWAY",
+  "WINDOW_UPDATE",
+  "CONTINUATION",
+];
 
 /** The registered name of a frame type, for messages. */
 export function frameTypeName(type: number): string {

@@ -5,7 +5,15 @@ import { ErrorCode } from "./errors.ts";
 import { newFrame, readFrameHeader } from "./frame-header.ts";
 import { parseFrame } from "./frame-parsers.ts";
 import { FLAG_END_HEADERS, FLAG_END_STREAM, FRAME_CONTINUATION, FRAME_HEADERS } from "./frame-types.ts";
-import { writeData, writeGoaway, writeHeaderBlock, writePing, writeRstStream, writeSettingsAck, writeWindowUpdate } from "./frame-writer.ts";
+import {
+  writeData,
+  writeGoaway,
+  writeHeaderBlock,
+  writePing,
+  writeRstStream,
+  writeSettingsAck,
+  writeWindowUpdate,
+} from "./frame-writer.ts";
 
 function frames(bytes: Uint8Array): { type: number; flags: number; streamId: number; payload: number[] }[] {
   const out = [];
@@ -14,7 +22,12 @@ function frames(bytes: Uint8Array): { type: number; flags: number; streamId: num
     const f = newFrame();
     readFrameHeader(bytes, at, f);
     parseFrame(f, bytes, at + 9);
-    out.push({ type: f.type, flags: f.flags, streamId: f.streamId, payload: [...bytes.subarray(at + 9, at + 9 + f.length)] });
+    out.push({
+      type: f.type,
+      flags: f.flags,
+      streamId: f.streamId,
+      payload: [...bytes.subarray(at + 9, at + 9 + f.length)],
+    });
     at += 9 + f.length;
   }
   return out;
@@ -64,6 +77,11 @@ describe("frame writer", () => {
     const sink = new ByteSink();
     const buf = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0x88);
     writeHeaderBlock(sink, 1, buf, 9, 10, false, 16384);
-    expect(frames(sink.take())).toEqual([{ type: FRAME_HEADERS, flags: FLAG_END_HEADERS, streamId: 1, payload: [0x88] }]);
+    expect(frames(sink.take())).toEqual([{
+      type: FRAME_HEADERS,
+      flags: FLAG_END_HEADERS,
+      streamId: 1,
+      payload: [0x88],
+    }]);
   });
 });

@@ -20,8 +20,8 @@ import {
   FRAME_CONTINUATION,
   FRAME_DATA,
   FRAME_GOAWAY,
-  FRAME_HEADERS,
   FRAME_HEADER_LENGTH,
+  FRAME_HEADERS,
   FRAME_PING,
   FRAME_RST_STREAM,
   FRAME_SETTINGS,
@@ -108,7 +108,14 @@ export function writeGoaway(sink: FrameSink, lastStreamId: number, code: number,
 }
 
 /** One DATA frame carrying `bytes[start..end)` (§6.1); the caller respects windows and frame size. */
-export function writeData(sink: FrameSink, streamId: number, bytes: Uint8Array | null, start: number, end: number, endStream: boolean): void {
+export function writeData(
+  sink: FrameSink,
+  streamId: number,
+  bytes: Uint8Array | null,
+  start: number,
+  end: number,
+  endStream: boolean,
+): void {
   writeFrame(sink, FRAME_DATA, endStream ? FLAG_END_STREAM : 0, streamId, bytes, start, end);
 }
 

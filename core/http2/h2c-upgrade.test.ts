@@ -88,11 +88,19 @@ describe("Upgrade: h2c (RFC 7540 §3.2)", () => {
   it.each([
     ["a request with a body", request("Content-Length: 3\r\n", SETTINGS, "POST") + "abc", "posted 3"],
     ["no HTTP2-Settings", "GET / HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n", "Hello over h1"],
-    ["HTTP2-Settings not a connection option", "GET / HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nHTTP2-Settings: \r\n\r\n", "Hello over h1"],
+    [
+      "HTTP2-Settings not a connection option",
+      "GET / HTTP/1.1\r\nHost: t\r\nConnection: Upgrade\r\nUpgrade: h2c\r\nHTTP2-Settings: \r\n\r\n",
+      "Hello over h1",
+    ],
     ["two HTTP2-Settings fields", request(`HTTP2-Settings: ${SETTINGS}\r\n`), "Hello over h1"],
     ["invalid base64url", request("", "!!!"), "Hello over h1"],
     ["an invalid setting", request("", base64url(encodeSettings([[2, 7]]))), "Hello over h1"],
-    ["another protocol", "GET / HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2\r\nHTTP2-Settings: \r\n\r\n", "Hello over h1"],
+    [
+      "another protocol",
+      "GET / HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2\r\nHTTP2-Settings: \r\n\r\n",
+      "Hello over h1",
+    ],
   ])("declines %s and answers over HTTP/1.1", async (_name, text, body) => {
     const p = new TestPeer(app());
     p.transport.send(text);

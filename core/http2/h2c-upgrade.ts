@@ -22,7 +22,8 @@ import { Http2Connection } from "./http2-connection.ts";
 import { applySettings, decodeHttp2Settings, PeerSettings } from "./settings.ts";
 
 /** The 101 that switches to h2c (RFC 7540 §3.2). */
-export const H2C_SWITCHING_PROTOCOLS = "HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: h2c\r\n\r\n";
+export const H2C_SWITCHING_PROTOCOLS =
+  "HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: h2c\r\n\r\n";
 
 /** Whether a comma-separated field value lists `token` (case-insensitive). */
 function listsToken(value: string, token: string): boolean {
@@ -36,7 +37,14 @@ export function wantsH2c(head: RequestHead): boolean {
 }
 
 /** Fields of the HTTP/1.1 request that mean nothing (or are forbidden) in HTTP/2 (RFC 9113 §8.2.2). */
-const HOP_BY_HOP = new Set(["connection", "upgrade", "http2-settings", "keep-alive", "proxy-connection", "transfer-encoding"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "upgrade",
+  "http2-settings",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+]);
 
 /**
  * Switch an HTTP/1.1 connection to HTTP/2 for an `Upgrade: h2c` request (RFC 7540 §3.2): write
@@ -83,6 +91,9 @@ export function upgradeToHttp2(exchange: UpgradableExchange): boolean {
   }
   const upgraded: RequestHead = { ...head, headers, upgrade: "", keepAlive: true, chunked: false };
   const server = exchange.server;
-  exchange.upgrade(H2C_SWITCHING_PROTOCOLS, (transport) => new Http2Connection(transport, server, { head: upgraded, settings: payload }));
+  exchange.upgrade(
+    H2C_SWITCHING_PROTOCOLS,
+    (transport) => new Http2Connection(transport, server, { head: upgraded, settings: payload }),
+  );
   return true;
 }

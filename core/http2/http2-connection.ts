@@ -202,7 +202,9 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       [SETTINGS_MAX_CONCURRENT_STREAMS, limits.maxConcurrentStreams],
       [SETTINGS_MAX_HEADER_LIST_SIZE, limits.maxHeaderListSize],
     ];
-    if (limits.initialWindowSize !== DEFAULT_WINDOW) entries.push([SETTINGS_INITIAL_WINDOW_SIZE, limits.initialWindowSize]);
+    if (limits.initialWindowSize !== DEFAULT_WINDOW) {
+      entries.push([SETTINGS_INITIAL_WINDOW_SIZE, limits.initialWindowSize]);
+    }
     if (limits.maxFrameSize !== 16384) entries.push([SETTINGS_MAX_FRAME_SIZE, limits.maxFrameSize]);
     const sink = this.#sink();
     writeSettings(sink, encodeSettings(entries));
@@ -259,7 +261,9 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     if (this.isClosed) return;
     this.#corked++;
     this.#pumpWaiting();
-    for (const stream of this.#streams.values()) if (stream.hasWriter && stream.queued < this.limits.maxStreamBuffer) stream.wakeWriter();
+    for (const stream of this.#streams.values()) {
+      if (stream.hasWriter && stream.queued < this.limits.maxStreamBuffer) stream.wakeWriter();
+    }
     this.#corked--;
     this.flush();
   }
@@ -270,7 +274,13 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     if (this.isClosed) return;
     this.#corked++;
     for (const stream of [...this.#streams.values()]) {
-      if (!stream.remoteClosed) this.#closeStream(stream, CLOSED_RESET_SENT, new HttpError(400, "Connection closed before the request was complete", "INCOMPLETE_BODY"));
+      if (!stream.remoteClosed) {
+        this.#closeStream(
+          stream,
+          CLOSED_RESET_SENT,
+          new HttpError(400, "Connection closed before the request was complete", "INCOMPLETE_BODY"),
+        );
+      }
     }
     this.#corked--;
     this.#maybeFinish();
@@ -340,7 +350,9 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       if (!this.#settingsAcked && now - this.#settingsSentAt > limits.settingsTimeout) {
         // §6.5.3: "If the sender of a SETTINGS frame does not receive an acknowledgment within a
         // reasonable amount of time, it MAY issue a connection error of type SETTINGS_TIMEOUT."
-        this.#fail(new ConnectionError(ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged in time (RFC 9113 §6.5.3)"));
+        this.#fail(
+          new ConnectionError(ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged in time (RFC 9113 §6.5.3)"),
+        );
         return;
       }
       if (this.#blockStream !== 0 && now - this.#blockStartedAt > options.headersTimeout) {
@@ -450,7 +462,14 @@ export class Http2Connection implements ManagedConnection, StreamHost {
   #frameTooLarge(f: Frame): void {
     // §4.2: "An endpoint MUST send an error code of FRAME_SIZE_ERROR if a frame exceeds the size
     // defined in SETTINGS_MAX_FRAME_SIZE"; we do not read past it, so it ends the connection.
-    this.#fail(new ConnectionError(ErrorCode.FRAME_SIZE_ERROR, `${frameTypeName(f.type)} frame of ${f.length} octets exceeds SETTINGS_MAX_FRAME_SIZE ${this.limits.maxFrameSize} (RFC 9113 §4.2)`));
+    this.#fail(
+      new ConnectionError(
+        ErrorCode.FRAME_SIZE_ERROR,
+        `${
+          frameTypeName(f.type)
+        } frame of ${f.length} octets exceeds SETTINGS_MAX_FRAME_SIZE ${this.limits.maxFrameSize} (RFC 9113 §4.2)`,
+      ),
+    );
   }
 
   /** One complete frame; its header is in `#frame`, its payload at `b[p..]`. */
@@ -460,12 +479,20 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       if (this.#blockStream !== 0 && (f.type !== FRAME_CONTINUATION || f.streamId !== this.#blockStream)) {
         // §6.10: "A receiver MUST treat the receipt of any other type of frame or a frame on a
         // different stream as a connection error of type PROTOCOL_ERROR." (also §4.3)
-        throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `${frameTypeName(f.type)} frame on stream ${f.streamId} inside the field block of stream ${this.#blockStream} (RFC 9113 §6.10)`);
+        throw new ConnectionError(
+          ErrorCode.PROTOCOL_ERROR,
+          `${
+            frameTypeName(f.type)
+          } frame on stream ${f.streamId} inside the field block of stream ${this.#blockStream} (RFC 9113 §6.10)`,
+        );
       }
       if (this.#phase === PHASE_SETTINGS) {
         // §3.4: the client preface "MUST be followed by a SETTINGS frame".
         if (f.type !== FRAME_SETTINGS || (f.flags & FLAG_ACK) !== 0) {
-          throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, "The client preface must be followed by a SETTINGS frame (RFC 9113 §3.4)");
+          throw new ConnectionError(
+            ErrorCode.PROTOCOL_ERROR,
+            "The client preface must be followed by a SETTINGS frame (RFC 9113 §3.4)",
+          );
         }
         this.#phase = PHASE_FRAMES;
       }
@@ -530,7 +557,9 @@ export class Http2Connection implements ManagedConnection, StreamHost {
   /** Spend a reset from the budget; GOAWAY ENHANCE_YOUR_CALM when it is exhausted. */
   #spendReset(): boolean {
     if (this.#defences.resets.spend(this.server.now)) return true;
-    this.#fail(new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, "Too many streams reset (CVE-2023-44487, CVE-2025-8671)"));
+    this.#fail(
+      new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, "Too many streams reset (CVE-2023-44487, CVE-2025-8671)"),
+    );
     return false;
   }
 
@@ -550,7 +579,10 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     // §6.9: "The entire DATA frame payload is included in flow control, including the Pad Length
     // and Padding fields if present." §6.9.1: exceeding the window is a FLOW_CONTROL_ERROR.
     if (!this.#recv.receive(length)) {
-      throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, `DATA of ${length} octets exceeds the connection window (RFC 9113 §6.9.1)`);
+      throw new ConnectionError(
+        ErrorCode.FLOW_CONTROL_ERROR,
+        `DATA of ${length} octets exceeds the connection window (RFC 9113 §6.9.1)`,
+      );
     }
     const stream = this.#streams.get(id);
     if (stream === undefined) {
@@ -567,7 +599,11 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     }
     if (!stream.recv.receive(length)) {
       this.#creditConnection(length);
-      throw new StreamError(id, ErrorCode.FLOW_CONTROL_ERROR, `DATA of ${length} octets exceeds the stream window (RFC 9113 §6.9.1)`);
+      throw new StreamError(
+        id,
+        ErrorCode.FLOW_CONTROL_ERROR,
+        `DATA of ${length} octets exceeds the stream window (RFC 9113 §6.9.1)`,
+      );
     }
     if (f.padding > 0) {
       this.#creditConnection(f.padding);
@@ -578,7 +614,11 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     if (stream.declaredLength >= 0 && stream.received > stream.declaredLength) {
       // §8.1.1: "A request or response is also malformed if the value of a content-length header
       // field does not equal the sum of the DATA frame payload lengths that form the content."
-      throw new StreamError(id, ErrorCode.PROTOCOL_ERROR, `More DATA than the content-length ${stream.declaredLength} (RFC 9113 §8.1.1)`);
+      throw new StreamError(
+        id,
+        ErrorCode.PROTOCOL_ERROR,
+        `More DATA than the content-length ${stream.declaredLength} (RFC 9113 §8.1.1)`,
+      );
     }
     const endStream = (f.flags & FLAG_END_STREAM) !== 0;
     if (stream.drainSince !== 0 && stream.received > stream.drainUntil && !endStream) {
@@ -613,7 +653,11 @@ export class Http2Connection implements ManagedConnection, StreamHost {
   #endOfRequest(stream: Http2Stream, trailers: string[] | null): void {
     if (stream.declaredLength >= 0 && stream.received !== stream.declaredLength) {
       // §8.1.1: content-length must equal the DATA received.
-      throw new StreamError(stream.id, ErrorCode.PROTOCOL_ERROR, `DATA of ${stream.received} octets, content-length ${stream.declaredLength} (RFC 9113 §8.1.1)`);
+      throw new StreamError(
+        stream.id,
+        ErrorCode.PROTOCOL_ERROR,
+        `DATA of ${stream.received} octets, content-length ${stream.declaredLength} (RFC 9113 §8.1.1)`,
+      );
     }
     stream.receiveEndStream();
     stream.exchange?.body?.end(trailers);
@@ -626,7 +670,9 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     // §5.1.1: "Streams initiated by a client MUST use odd-numbered stream identifiers";
     // "An endpoint that receives an unexpected stream identifier MUST respond with a connection
     // error of type PROTOCOL_ERROR."
-    if ((id & 1) === 0) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on even-numbered stream ${id} (RFC 9113 §5.1.1)`);
+    if ((id & 1) === 0) {
+      throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on even-numbered stream ${id} (RFC 9113 §5.1.1)`);
+    }
     if ((f.flags & FLAG_END_HEADERS) !== 0) {
       this.#onFieldBlock(id, f.flags, b.subarray(f.start, f.end), f.deferred);
       return;
@@ -646,11 +692,17 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     // frame without the END_HEADERS flag set. A recipient that observes violation of this rule
     // MUST respond with a connection error of type PROTOCOL_ERROR."
     if (this.#blockStream === 0) {
-      throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `CONTINUATION on stream ${f.streamId} without an open field block (RFC 9113 §6.10)`);
+      throw new ConnectionError(
+        ErrorCode.PROTOCOL_ERROR,
+        `CONTINUATION on stream ${f.streamId} without an open field block (RFC 9113 §6.10)`,
+      );
     }
     // CONTINUATION flood (2024): a block may not grow without end, in octets or in frames.
     if (++this.#blockFrames > this.limits.maxContinuationFrames + 1) {
-      throw new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, `More than ${this.limits.maxContinuationFrames} CONTINUATION frames in one field block`);
+      throw new ConnectionError(
+        ErrorCode.ENHANCE_YOUR_CALM,
+        `More than ${this.limits.maxContinuationFrames} CONTINUATION frames in one field block`,
+      );
     }
     const endHeaders = (f.flags & FLAG_END_HEADERS) !== 0;
     if (f.length === 0 && !endHeaders && !this.#spendControl()) return;
@@ -690,7 +742,10 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       if (!(error instanceof HpackError) || error.fatal) {
         // §4.3: "A decoding error in a field block MUST be treated as a connection error of type
         // COMPRESSION_ERROR."
-        throw new ConnectionError(ErrorCode.COMPRESSION_ERROR, `Field block of stream ${id}: ${(error as Error).message} (RFC 9113 §4.3)`);
+        throw new ConnectionError(
+          ErrorCode.COMPRESSION_ERROR,
+          `Field block of stream ${id}: ${(error as Error).message} (RFC 9113 §4.3)`,
+        );
       }
       fields = null; // over SETTINGS_MAX_HEADER_LIST_SIZE: decoded in full, table in step (HPACK bomb)
     }
@@ -709,7 +764,11 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       // §5.1.2: "An endpoint that receives a HEADERS frame that causes its advertised concurrent
       // stream limit to be exceeded MUST treat this as a stream error of type PROTOCOL_ERROR or
       // REFUSED_STREAM." Reset streams whose handler still runs count too (Rapid Reset).
-      throw new StreamError(id, ErrorCode.REFUSED_STREAM, `More than ${this.limits.maxConcurrentStreams} concurrent streams (RFC 9113 §5.1.2)`);
+      throw new StreamError(
+        id,
+        ErrorCode.REFUSED_STREAM,
+        `More than ${this.limits.maxConcurrentStreams} concurrent streams (RFC 9113 §5.1.2)`,
+      );
     }
     if (fields === null) return this.#reject(id, endStream, 431, "Request header fields too large");
     let head: RequestHead;
@@ -721,9 +780,15 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     }
     if (endStream && head.contentLength > 0) {
       // §8.1.1: a content-length that the (absent) DATA cannot match.
-      throw new StreamError(id, ErrorCode.PROTOCOL_ERROR, "content-length on a request without content (RFC 9113 §8.1.1)");
+      throw new StreamError(
+        id,
+        ErrorCode.PROTOCOL_ERROR,
+        "content-length on a request without content (RFC 9113 §8.1.1)",
+      );
     }
-    if (head.contentLength > this.server.options.maxBodySize) return this.#reject(id, endStream, 413, "Request body is larger than the limit");
+    if (head.contentLength > this.server.options.maxBodySize) {
+      return this.#reject(id, endStream, 413, "Request body is larger than the limit");
+    }
     this.#openStream(id, head, endStream);
   }
 
@@ -767,8 +832,20 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     // §8.1: trailers come in a HEADERS frame that carries END_STREAM; "An endpoint that receives a
     // HEADERS frame without the END_STREAM flag set after receiving the HEADERS frame that opens a
     // request ... MUST treat the corresponding request or response as malformed."
-    if (!endStream) throw new StreamError(stream.id, ErrorCode.PROTOCOL_ERROR, "Second HEADERS frame without END_STREAM (RFC 9113 §8.1)");
-    if (fields === null) throw new StreamError(stream.id, ErrorCode.PROTOCOL_ERROR, "Trailers larger than SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 §6.5.2)");
+    if (!endStream) {
+      throw new StreamError(
+        stream.id,
+        ErrorCode.PROTOCOL_ERROR,
+        "Second HEADERS frame without END_STREAM (RFC 9113 §8.1)",
+      );
+    }
+    if (fields === null) {
+      throw new StreamError(
+        stream.id,
+        ErrorCode.PROTOCOL_ERROR,
+        "Trailers larger than SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 §6.5.2)",
+      );
+    }
     this.#endOfRequest(stream, validateTrailers(stream.id, fields));
   }
 
@@ -791,12 +868,19 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     if (kind === CLOSED_RESET_RECEIVED) {
       // §5.1 closed: "An endpoint that receives any frame other than PRIORITY after receiving a
       // RST_STREAM MUST treat that as a stream error of type STREAM_CLOSED."
-      throw new StreamError(id, ErrorCode.STREAM_CLOSED, `${name} on stream ${id} after its RST_STREAM (RFC 9113 §5.1)`);
+      throw new StreamError(
+        id,
+        ErrorCode.STREAM_CLOSED,
+        `${name} on stream ${id} after its RST_STREAM (RFC 9113 §5.1)`,
+      );
     }
     if (type === FRAME_HEADERS && kind === undefined) {
       // §5.1.1: "The identifier of a newly established stream MUST be numerically greater than
       // all streams that the initiating endpoint has opened" — PROTOCOL_ERROR.
-      throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${id}, below stream ${this.#highestStreamId} (RFC 9113 §5.1.1)`);
+      throw new ConnectionError(
+        ErrorCode.PROTOCOL_ERROR,
+        `HEADERS on stream ${id}, below stream ${this.#highestStreamId} (RFC 9113 §5.1.1)`,
+      );
     }
     // §5.1 closed: "An endpoint MAY treat receipt of any other type of frame on a closed stream as
     // a connection error of type STREAM_CLOSED."
@@ -812,7 +896,11 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       this.#closedStreamFrame(f.streamId, FRAME_RST_STREAM);
       return;
     }
-    this.#closeStream(stream, CLOSED_RESET_RECEIVED, new Error(`Stream reset by the client (${errorCodeName(f.errorCode)})`));
+    this.#closeStream(
+      stream,
+      CLOSED_RESET_RECEIVED,
+      new Error(`Stream reset by the client (${errorCodeName(f.errorCode)})`),
+    );
     // Rapid Reset (CVE-2023-44487): streams opened and reset at once cost the server work each.
     this.#spendReset();
   }
@@ -845,7 +933,10 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       for (const stream of this.#streams.values()) {
         stream.sendWindow += delta;
         if (stream.sendWindow > MAX_WINDOW) {
-          throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, `SETTINGS_INITIAL_WINDOW_SIZE takes stream ${stream.id} past 2^31-1 (RFC 9113 §6.9.2)`);
+          throw new ConnectionError(
+            ErrorCode.FLOW_CONTROL_ERROR,
+            `SETTINGS_INITIAL_WINDOW_SIZE takes stream ${stream.id} past 2^31-1 (RFC 9113 §6.9.2)`,
+          );
         }
       }
     }
@@ -880,7 +971,12 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       const next = addCredit(this.#sendWindow, increment);
       // §6.9.1: "If a sender receives a WINDOW_UPDATE that causes a flow-control window to exceed
       // this maximum, it MUST terminate either the stream or the connection, as appropriate."
-      if (next < 0) throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, "WINDOW_UPDATE takes the connection window past 2^31-1 (RFC 9113 §6.9.1)");
+      if (next < 0) {
+        throw new ConnectionError(
+          ErrorCode.FLOW_CONTROL_ERROR,
+          "WINDOW_UPDATE takes the connection window past 2^31-1 (RFC 9113 §6.9.1)",
+        );
+      }
       this.#sendWindow = next;
       this.#pumpWaiting();
       return;
@@ -891,7 +987,13 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       return;
     }
     const next = addCredit(stream.sendWindow, increment);
-    if (next < 0) throw new StreamError(stream.id, ErrorCode.FLOW_CONTROL_ERROR, "WINDOW_UPDATE takes the stream window past 2^31-1 (RFC 9113 §6.9.1)");
+    if (next < 0) {
+      throw new StreamError(
+        stream.id,
+        ErrorCode.FLOW_CONTROL_ERROR,
+        "WINDOW_UPDATE takes the stream window past 2^31-1 (RFC 9113 §6.9.1)",
+      );
+    }
     stream.sendWindow = next;
     if (this.#waiting.has(stream)) this.#writeStream(stream, Number.POSITIVE_INFINITY);
   }
@@ -971,14 +1073,28 @@ export class Http2Connection implements ManagedConnection, StreamHost {
   }
 
   /** @internal The response head of a stream (§8.1): HEADERS (+ CONTINUATION) frames. */
-  sendHeaders(stream: Http2Stream, status: number, fields: readonly string[], contentLength: number, endStream: boolean): void {
+  sendHeaders(
+    stream: Http2Stream,
+    status: number,
+    fields: readonly string[],
+    contentLength: number,
+    endStream: boolean,
+  ): void {
     if (stream.state === STATE_CLOSED || this.isClosed) return;
     const out = this.#block;
     out.reset();
     out.ensure(FRAME_HEADER_LENGTH);
     out.length = FRAME_HEADER_LENGTH;
     encodeResponseBlock(this.#encoder, out, status, fields, contentLength);
-    writeHeaderBlock(this.#sink(), stream.id, out.bytes, FRAME_HEADER_LENGTH, out.length, endStream, this.peer.maxFrameSize);
+    writeHeaderBlock(
+      this.#sink(),
+      stream.id,
+      out.bytes,
+      FRAME_HEADER_LENGTH,
+      out.length,
+      endStream,
+      this.peer.maxFrameSize,
+    );
     if (endStream) {
       stream.endSent = true;
       stream.endQueued = true;
@@ -997,7 +1113,15 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     const status = statusField(100);
     out.ensure(status.length).set(status, out.length);
     out.length += status.length;
-    writeHeaderBlock(this.#sink(), stream.id, out.bytes, FRAME_HEADER_LENGTH, out.length, false, this.peer.maxFrameSize);
+    writeHeaderBlock(
+      this.#sink(),
+      stream.id,
+      out.bytes,
+      FRAME_HEADER_LENGTH,
+      out.length,
+      false,
+      this.peer.maxFrameSize,
+    );
     this.commit();
   }
 
@@ -1072,7 +1196,15 @@ export class Http2Connection implements ManagedConnection, StreamHost {
         out.ensure(FRAME_HEADER_LENGTH);
         out.length = FRAME_HEADER_LENGTH;
         encodeTrailerBlock(this.#encoder, out, stream.trailers);
-        writeHeaderBlock(this.#sink(), stream.id, out.bytes, FRAME_HEADER_LENGTH, out.length, true, this.peer.maxFrameSize);
+        writeHeaderBlock(
+          this.#sink(),
+          stream.id,
+          out.bytes,
+          FRAME_HEADER_LENGTH,
+          out.length,
+          true,
+          this.peer.maxFrameSize,
+        );
       } else {
         writeData(this.#sink(), stream.id, null, 0, 0, true);
       }

@@ -58,7 +58,6 @@ export class Http2Exchange extends ExchangeAbort implements Exchange {
     return this.#conn.transport.info;
   }
 
-
   /**
    * HTTP/2 only (an optional extension of {@link Exchange}): send trailer fields after the
    * response body (RFC 9113 §8.1, a HEADERS frame with END_STREAM). Call it before the body ends
@@ -128,7 +127,10 @@ export class Http2Exchange extends ExchangeAbort implements Exchange {
     const fields = prepareResponseHeaders(headers);
     checkFinalStatus(status);
     const conn = this.#conn;
-    if (this.body !== null && source === this.body.existingStream && this.head.expectContinue && !this.continueSent && !this.aborted) {
+    if (
+      this.body !== null && source === this.body.existingStream && this.head.expectContinue && !this.continueSent &&
+      !this.aborted
+    ) {
       // An echo reads the whole request body: invite it before the final head (RFC 9110 §10.1.1).
       this.continueSent = true;
       conn.sendContinue(this.stream);

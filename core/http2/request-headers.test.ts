@@ -37,7 +37,16 @@ const malformed: [string, string, string[]][] = [
   ["§8.3.1", "space in :path", [":method", "GET", ":scheme", "https", ":path", "/a b"]],
   ["§8.3.1", "invalid :method", [":method", "G E", ":scheme", "https", ":path", "/"]],
   ["§8.3.1", "invalid :scheme", [":method", "GET", ":scheme", "1http", ":path", "/"]],
-  ["§8.3.1", "userinfo in :authority", [":method", "GET", ":scheme", "https", ":path", "/", ":authority", "u@example.com"]],
+  ["§8.3.1", "userinfo in :authority", [
+    ":method",
+    "GET",
+    ":scheme",
+    "https",
+    ":path",
+    "/",
+    ":authority",
+    "u@example.com",
+  ]],
   ["§8.3.1", "host differs from :authority", [...BASE, "host", "other.example"]],
   ["§8.5", "CONNECT with :path", [":method", "CONNECT", ":authority", "a:443", ":path", "/"]],
   ["§8.5", "CONNECT without :authority", [":method", "CONNECT"]],
@@ -59,7 +68,19 @@ describe("request header rules (RFC 9113 §8.2–8.3)", () => {
   });
 
   it("builds the head the HTTP/1.1 parser would", () => {
-    const head = buildRequestHead(1, [...BASE.slice(0, 4), ":path", "/a/b?x=1&y", ":authority", "example.com", "accept", "*/*", "content-length", "5", "te", "trailers"], 100);
+    const head = buildRequestHead(1, [
+      ...BASE.slice(0, 4),
+      ":path",
+      "/a/b?x=1&y",
+      ":authority",
+      "example.com",
+      "accept",
+      "*/*",
+      "content-length",
+      "5",
+      "te",
+      "trailers",
+    ], 100);
     expect(head).toMatchObject({
       method: "GET",
       target: "/a/b?x=1&y",
@@ -75,7 +96,8 @@ describe("request header rules (RFC 9113 §8.2–8.3)", () => {
   });
 
   it("takes the host from the Host field without :authority, and accepts a matching Host", () => {
-    expect(buildRequestHead(1, [":method", "GET", ":scheme", "http", ":path", "/", "host", "h.example"], 100).host).toBe("h.example");
+    expect(buildRequestHead(1, [":method", "GET", ":scheme", "http", ":path", "/", "host", "h.example"], 100).host)
+      .toBe("h.example");
     expect(buildRequestHead(1, [...BASE, "host", "EXAMPLE.com"], 100).host).toBe("example.com");
   });
 

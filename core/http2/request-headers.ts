@@ -33,7 +33,9 @@ for (let c = 0; c < 128; c++) {
 for (const ch of "!#$%&'*+-.^_`|~") NAME[ch.charCodeAt(0)] = TCHAR[ch.charCodeAt(0)] = 1;
 /** Octets allowed in an authority (RFC 3986 §3.2: unreserved, pct-encoded, sub-delims, ":", IP-literal brackets); no "@" (§8.3.1). */
 const AUTHORITY = new Uint8Array(256);
-for (const ch of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]") AUTHORITY[ch.charCodeAt(0)] = 1;
+for (const ch of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]") {
+  AUTHORITY[ch.charCodeAt(0)] = 1;
+}
 
 /** Whether `name` is a valid lowercase field name (§8.2.1). */
 export function isValidRequestFieldName(name: string): boolean {
@@ -187,15 +189,21 @@ export function buildRequestHead(streamId: number, fields: string[], maxHeaders:
     const name = fields[i]!;
     const value = fields[i + 1]!;
     if (!isValidRequestFieldName(name)) {
-      if (name.charCodeAt(0) === 0x3a) throw malformed(streamId, `Pseudo-header field ${JSON.stringify(name)} after a regular field (RFC 9113 §8.3)`);
+      if (name.charCodeAt(0) === 0x3a) {
+        throw malformed(streamId, `Pseudo-header field ${JSON.stringify(name)} after a regular field (RFC 9113 §8.3)`);
+      }
       // §8.2.1: uppercase, controls, SP, colon or empty names make the request malformed.
       throw malformed(streamId, `Invalid field name ${JSON.stringify(name.slice(0, 40))} (RFC 9113 §8.2.1)`);
     }
-    if (!isValidRequestFieldValue(value)) throw malformed(streamId, `Invalid character in the value of ${name} (RFC 9113 §8.2.1)`);
+    if (!isValidRequestFieldValue(value)) {
+      throw malformed(streamId, `Invalid character in the value of ${name} (RFC 9113 §8.2.1)`);
+    }
     switch (name.length) {
       case 2:
         // §8.2.2: TE "MUST NOT contain any value other than 'trailers'".
-        if (name === "te" && value.toLowerCase() !== "trailers") throw malformed(streamId, "TE field with a value other than \"trailers\" (RFC 9113 §8.2.2)");
+        if (name === "te" && value.toLowerCase() !== "trailers") {
+          throw malformed(streamId, 'TE field with a value other than "trailers" (RFC 9113 §8.2.2)');
+        }
         break;
       case 4:
         if (name === "host") host = value;
@@ -215,7 +223,9 @@ export function buildRequestHead(streamId: number, fields: string[], maxHeaders:
         break;
       default:
         // §8.2.2: "Any message containing connection-specific header fields MUST be treated as malformed."
-        if (isConnectionSpecific(name)) throw malformed(streamId, `Connection-specific field ${name} (RFC 9113 §8.2.2)`);
+        if (isConnectionSpecific(name)) {
+          throw malformed(streamId, `Connection-specific field ${name} (RFC 9113 §8.2.2)`);
+        }
     }
   }
 
@@ -226,7 +236,9 @@ export function buildRequestHead(streamId: number, fields: string[], maxHeaders:
   let query = "";
   if (method === "CONNECT") {
     // §8.5: "The :scheme and :path pseudo-header fields MUST be omitted"; :authority is required.
-    if ((seen & 6) !== 0 || (seen & 8) === 0) throw malformed(streamId, "CONNECT needs :authority and no :scheme or :path (RFC 9113 §8.5)");
+    if ((seen & 6) !== 0 || (seen & 8) === 0) {
+      throw malformed(streamId, "CONNECT needs :authority and no :scheme or :path (RFC 9113 §8.5)");
+    }
     if (!isAuthority(authority)) throw malformed(streamId, "Invalid :authority (RFC 9113 §8.3.1)");
     target = authority;
     path = "";
@@ -241,7 +253,9 @@ export function buildRequestHead(streamId: number, fields: string[], maxHeaders:
     if (!isPath(path)) throw malformed(streamId, "Invalid character in :path (RFC 9113 §8.3.1)");
     const c0 = path.charCodeAt(0);
     if (c0 === 0x2a /* * */) {
-      if (path.length !== 1 || method !== "OPTIONS") throw malformed(streamId, "Asterisk :path with a method other than OPTIONS (RFC 9113 §8.3.1)");
+      if (path.length !== 1 || method !== "OPTIONS") {
+        throw malformed(streamId, "Asterisk :path with a method other than OPTIONS (RFC 9113 §8.3.1)");
+      }
     } else if (c0 !== 0x2f /* / */) {
       throw malformed(streamId, ":path is not in origin form (RFC 9113 §8.3.1)");
     }
@@ -315,10 +329,18 @@ function joinCookies(headers: string[]): string[] {
 export function validateTrailers(streamId: number, fields: string[]): string[] {
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
-    if (name.charCodeAt(0) === 0x3a) throw malformed(streamId, `Pseudo-header field ${JSON.stringify(name)} in trailers (RFC 9113 §8.1)`);
-    if (!isValidRequestFieldName(name)) throw malformed(streamId, `Invalid trailer field name ${JSON.stringify(name.slice(0, 40))} (RFC 9113 §8.2.1)`);
-    if (!isValidRequestFieldValue(fields[i + 1]!)) throw malformed(streamId, `Invalid character in trailer ${name} (RFC 9113 §8.2.1)`);
-    if (isConnectionSpecific(name)) throw malformed(streamId, `Connection-specific field ${name} in trailers (RFC 9113 §8.2.2)`);
+    if (name.charCodeAt(0) === 0x3a) {
+      throw malformed(streamId, `Pseudo-header field ${JSON.stringify(name)} in trailers (RFC 9113 §8.1)`);
+    }
+    if (!isValidRequestFieldName(name)) {
+      throw malformed(streamId, `Invalid trailer field name ${JSON.stringify(name.slice(0, 40))} (RFC 9113 §8.2.1)`);
+    }
+    if (!isValidRequestFieldValue(fields[i + 1]!)) {
+      throw malformed(streamId, `Invalid character in trailer ${name} (RFC 9113 §8.2.1)`);
+    }
+    if (isConnectionSpecific(name)) {
+      throw malformed(streamId, `Connection-specific field ${name} in trailers (RFC 9113 §8.2.2)`);
+    }
   }
   return fields;
 }

@@ -116,7 +116,13 @@ const DATE_FIELD = ["date", ""];
  * Append a response field block to `out`: `:status`, the prepared `fields`, `content-length`
  * (when `contentLength >= 0`) and `date`.
  */
-export function encodeResponseBlock(encoder: HpackEncoder, out: BlockBuffer, status: number, fields: readonly string[], contentLength: number): void {
+export function encodeResponseBlock(
+  encoder: HpackEncoder,
+  out: BlockBuffer,
+  status: number,
+  fields: readonly string[],
+  contentLength: number,
+): void {
   const status_ = statusField(status);
   // A pending dynamic table size update must open the block (RFC 7541 §4.2): flush it first.
   encoder.encode(NO_FIELDS, out);

@@ -24,26 +24,35 @@ function apply(entries: [number, number][]): PeerSettings {
 describe("SETTINGS parameters (RFC 9113 §6.5.2)", () => {
   it("starts from the initial values", () => {
     const peer = new PeerSettings();
-    expect([peer.headerTableSize, peer.enablePush, peer.initialWindowSize, peer.maxFrameSize]).toEqual([4096, 1, 65535, 16384]);
+    expect([peer.headerTableSize, peer.enablePush, peer.initialWindowSize, peer.maxFrameSize]).toEqual([
+      4096,
+      1,
+      65535,
+      16384,
+    ]);
   });
 
-  it.each([
-    ["HEADER_TABLE_SIZE", SETTINGS_HEADER_TABLE_SIZE, 0, "headerTableSize"],
-    ["ENABLE_PUSH 0", SETTINGS_ENABLE_PUSH, 0, "enablePush"],
-    ["MAX_CONCURRENT_STREAMS", SETTINGS_MAX_CONCURRENT_STREAMS, 7, "maxConcurrentStreams"],
-    ["INITIAL_WINDOW_SIZE 2^31-1", SETTINGS_INITIAL_WINDOW_SIZE, 0x7fffffff, "initialWindowSize"],
-    ["MAX_FRAME_SIZE 2^24-1", SETTINGS_MAX_FRAME_SIZE, 16777215, "maxFrameSize"],
-    ["MAX_HEADER_LIST_SIZE", SETTINGS_MAX_HEADER_LIST_SIZE, 100, "maxHeaderListSize"],
-  ] as const)("accepts %s", (_name, id, value, key) => {
+  it.each(
+    [
+      ["HEADER_TABLE_SIZE", SETTINGS_HEADER_TABLE_SIZE, 0, "headerTableSize"],
+      ["ENABLE_PUSH 0", SETTINGS_ENABLE_PUSH, 0, "enablePush"],
+      ["MAX_CONCURRENT_STREAMS", SETTINGS_MAX_CONCURRENT_STREAMS, 7, "maxConcurrentStreams"],
+      ["INITIAL_WINDOW_SIZE 2^31-1", SETTINGS_INITIAL_WINDOW_SIZE, 0x7fffffff, "initialWindowSize"],
+      ["MAX_FRAME_SIZE 2^24-1", SETTINGS_MAX_FRAME_SIZE, 16777215, "maxFrameSize"],
+      ["MAX_HEADER_LIST_SIZE", SETTINGS_MAX_HEADER_LIST_SIZE, 100, "maxHeaderListSize"],
+    ] as const,
+  )("accepts %s", (_name, id, value, key) => {
     expect(apply([[id, value]])[key]).toBe(value);
   });
 
-  it.each([
-    ["ENABLE_PUSH 2", SETTINGS_ENABLE_PUSH, 2, ErrorCode.PROTOCOL_ERROR],
-    ["INITIAL_WINDOW_SIZE 2^31", SETTINGS_INITIAL_WINDOW_SIZE, 0x80000000, ErrorCode.FLOW_CONTROL_ERROR],
-    ["MAX_FRAME_SIZE 16383", SETTINGS_MAX_FRAME_SIZE, 16383, ErrorCode.PROTOCOL_ERROR],
-    ["MAX_FRAME_SIZE 2^24", SETTINGS_MAX_FRAME_SIZE, 16777216, ErrorCode.PROTOCOL_ERROR],
-  ] as const)("refuses %s as a connection error", (_name, id, value, code) => {
+  it.each(
+    [
+      ["ENABLE_PUSH 2", SETTINGS_ENABLE_PUSH, 2, ErrorCode.PROTOCOL_ERROR],
+      ["INITIAL_WINDOW_SIZE 2^31", SETTINGS_INITIAL_WINDOW_SIZE, 0x80000000, ErrorCode.FLOW_CONTROL_ERROR],
+      ["MAX_FRAME_SIZE 16383", SETTINGS_MAX_FRAME_SIZE, 16383, ErrorCode.PROTOCOL_ERROR],
+      ["MAX_FRAME_SIZE 2^24", SETTINGS_MAX_FRAME_SIZE, 16777216, ErrorCode.PROTOCOL_ERROR],
+    ] as const,
+  )("refuses %s as a connection error", (_name, id, value, code) => {
     let error: unknown;
     try {
       apply([[id, value]]);

@@ -51,7 +51,9 @@ export function applySettings(peer: PeerSettings, b: Uint8Array, start: number, 
       case SETTINGS_ENABLE_PUSH:
         // §6.5.2: "Any value other than 0 or 1 MUST be treated as a connection error of type
         // PROTOCOL_ERROR."
-        if (value > 1) throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `SETTINGS_ENABLE_PUSH of ${value} (RFC 9113 §6.5.2)`);
+        if (value > 1) {
+          throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `SETTINGS_ENABLE_PUSH of ${value} (RFC 9113 §6.5.2)`);
+        }
         peer.enablePush = value;
         break;
       case SETTINGS_MAX_CONCURRENT_STREAMS:
@@ -60,7 +62,12 @@ export function applySettings(peer: PeerSettings, b: Uint8Array, start: number, 
       case SETTINGS_INITIAL_WINDOW_SIZE:
         // §6.5.2: "Values above the maximum flow-control window size of 2^31-1 MUST be treated as
         // a connection error of type FLOW_CONTROL_ERROR."
-        if (value > MAX_WINDOW) throw new ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, `SETTINGS_INITIAL_WINDOW_SIZE of ${value} (RFC 9113 §6.5.2)`);
+        if (value > MAX_WINDOW) {
+          throw new ConnectionError(
+            ErrorCode.FLOW_CONTROL_ERROR,
+            `SETTINGS_INITIAL_WINDOW_SIZE of ${value} (RFC 9113 §6.5.2)`,
+          );
+        }
         peer.initialWindowSize = value;
         break;
       case SETTINGS_MAX_FRAME_SIZE:

@@ -53,14 +53,16 @@ export function testApp(gate: Gate = new Gate()): App {
   // A large streamed body, counting what the producer was asked for.
   app.get("/firehose", (c) => {
     let pulled = 0;
-    return c.body(new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled++;
-        gate.pulled++;
-        controller.enqueue(new Uint8Array(16384).fill(1));
-        if (pulled >= 1000) controller.close();
-      },
-    }, { highWaterMark: 0 }));
+    return c.body(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled++;
+          gate.pulled++;
+          controller.enqueue(new Uint8Array(16384).fill(1));
+          if (pulled >= 1000) controller.close();
+        },
+      }, { highWaterMark: 0 }),
+    );
   });
   // Gives up on the body at once, answers when released.
   app.post("/discard", async (c) => {

@@ -182,7 +182,12 @@ export class TestPeer {
   data(streamId: number, body: Uint8Array | string, endStream = false, pad?: number): Uint8Array {
     const bytes = typeof body === "string" ? enc.encode(body) : body;
     if (pad === undefined) return frame(FRAME_DATA, endStream ? FLAG_END_STREAM : 0, streamId, bytes);
-    return frame(FRAME_DATA, (endStream ? FLAG_END_STREAM : 0) | FLAG_PADDED, streamId, concat(Uint8Array.of(pad), bytes, new Uint8Array(pad)));
+    return frame(
+      FRAME_DATA,
+      (endStream ? FLAG_END_STREAM : 0) | FLAG_PADDED,
+      streamId,
+      concat(Uint8Array.of(pad), bytes, new Uint8Array(pad)),
+    );
   }
 
   ping(data: number[] = [1, 2, 3, 4, 5, 6, 7, 8], ack = false): Uint8Array {
@@ -296,12 +301,25 @@ export function field(fields: string[] | undefined, name: string): string | unde
 
 /** The body of `streamId` carried by DATA frames in `frames`, as text. */
 export function bodyOf(frames: OutFrame[], streamId: number): string {
-  return dec.decode(concat(...frames.filter((f) => f.type === FRAME_DATA && f.streamId === streamId).map((f) => f.payload)));
+  return dec.decode(
+    concat(...frames.filter((f) => f.type === FRAME_DATA && f.streamId === streamId).map((f) => f.payload)),
+  );
 }
 
 /** A compact trace for assertions: `HEADERS 1 es`, `DATA 1 13`, `RST_STREAM 3 PROTOCOL_ERROR`… */
 export function trace(frames: OutFrame[], names: (code: number) => string): string[] {
-  const types = ["DATA", "HEADERS", "PRIORITY", "RST_STREAM", "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY", "WINDOW_UPDATE", "CONTINUATION"];
+  const types = [
+    "DATA",
+    "HEADERS",
+    "PRIORITY",
+    "RST_STREAM",
+    "SETTINGS",
+    "PUSH_PROMISE",
+    "PING",
+    "GOAWAY",
+    "WINDOW_UPDATE",
+    "CONTINUATION",
+  ];
   return frames.map((f) => {
     const t = types[f.type] ?? String(f.type);
     switch (f.type) {

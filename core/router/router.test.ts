@@ -126,7 +126,10 @@ const cases: Case[] = [
   },
   {
     name: "HEAD falls back to GET",
-    routes: [["GET", "/a"], ["GET", "/b"], ["HEAD", "/b"], ["GET", "/p/:id"], ["GET", "/w/*"], ["*", "/c"], ["GET", "/c"]],
+    routes: [["GET", "/a"], ["GET", "/b"], ["HEAD", "/b"], ["GET", "/p/:id"], ["GET", "/w/*"], ["*", "/c"], [
+      "GET",
+      "/c",
+    ]],
     find: [
       ["HEAD", "/a", "GET /a"],
       ["HEAD", "/b", "HEAD /b"],
@@ -307,9 +310,8 @@ describe("Router", () => {
     }
 
     it("accepts the same pattern under different methods, and different shapes", () => {
-      expect(() =>
-        build([["GET", "/a"], ["POST", "/a"], ["*", "/a"], ["GET", "/a/"], ["GET", "/:a"], ["GET", "/*"]]),
-      ).not.toThrow();
+      expect(() => build([["GET", "/a"], ["POST", "/a"], ["*", "/a"], ["GET", "/a/"], ["GET", "/:a"], ["GET", "/*"]]))
+        .not.toThrow();
     });
 
     const invalid: [pattern: string, message: RegExp][] = [

@@ -142,8 +142,9 @@ export class Router<T> {
       if (segment === "*") wildcard = true;
       else if (segment.charCodeAt(0) === 58 /* : */) names.push(segment.slice(1));
     }
-    const fixed: RouteMatch<T> | null =
-      names.length === 0 && !wildcard ? Object.freeze({ value, params: EMPTY_PARAMS }) : null;
+    const fixed: RouteMatch<T> | null = names.length === 0 && !wildcard
+      ? Object.freeze({ value, params: EMPTY_PARAMS })
+      : null;
     const route: Route<T> = { method, pattern, value, names, wildcard, fixed };
 
     if (fixed !== null) {

@@ -38,7 +38,12 @@ export class BodyChunkReader {
       if (value === null) {
         this.#done = true;
         if (this.#declared >= 0 && this.#written !== this.#declared) {
-          throw new HttpError(500, `Response body is shorter than its content-length ${this.#declared}`, "BODY_LENGTH_MISMATCH", false);
+          throw new HttpError(
+            500,
+            `Response body is shorter than its content-length ${this.#declared}`,
+            "BODY_LENGTH_MISMATCH",
+            false,
+          );
         }
         return null;
       }
@@ -47,7 +52,12 @@ export class BodyChunkReader {
       if (chunk.length === 0) continue;
       this.#written += chunk.length;
       if (this.#declared >= 0 && this.#written > this.#declared) {
-        throw new HttpError(500, `Response body is longer than its content-length ${this.#declared}`, "BODY_LENGTH_MISMATCH", false);
+        throw new HttpError(
+          500,
+          `Response body is longer than its content-length ${this.#declared}`,
+          "BODY_LENGTH_MISMATCH",
+          false,
+        );
       }
       return chunk;
     }

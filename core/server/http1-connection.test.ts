@@ -137,7 +137,9 @@ describe("Http1Connection over a fake transport", () => {
   it("answers a malformed request after the responses to the good ones before it, then closes", () => {
     const app = new App().get("/", (c) => c.text("ok"));
     const { t } = setup(app);
-    t.send("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n");
+    t.send(
+      "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
     const text = t.text();
     expect(text.indexOf("200 OK")).toBeLessThan(text.indexOf("400 Bad Request"));
     expect(t.ended).toBe(true);
@@ -176,7 +178,9 @@ describe("Http1Connection over a fake transport", () => {
       .get("/204", (c) => c.body(null, 204))
       .get("/304", (c) => c.body(null, 304));
     const { t } = setup(app);
-    t.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /204 HTTP/1.1\r\nHost: x\r\n\r\nGET /304 HTTP/1.1\r\nHost: x\r\n\r\n");
+    t.send(
+      "HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET /204 HTTP/1.1\r\nHost: x\r\n\r\nGET /304 HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
     const text = t.text();
     expect(text).toContain("content-length: 5\r\n");
     expect(text).not.toContain("hello");
@@ -212,7 +216,7 @@ describe("Http1Connection over a fake transport", () => {
     expect(c.ended).toBe(false);
   });
 
-  it("aborts the request signal when the client goes away", async () => {
+  it("aborts the request signal when the client goes away", () => {
     let signal: AbortSignal | null = null;
     const app = new App().get("/wait", (c) => {
       signal = c.req.signal;

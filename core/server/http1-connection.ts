@@ -3,7 +3,7 @@ import type { RequestHead } from "../http1/request-head.ts";
 import { RequestParser, type RequestParserEvents } from "../http1/request-parser.ts";
 import { serializeResponseHead } from "../http1/response-serializer.ts";
 import { type BodySource, RequestBody } from "../app/request-body.ts";
-import type { ConnectionHandler, Transport } from "../transport.ts";
+import type { Transport } from "../transport.ts";
 import { type ByteSink, sharedSink } from "./byte-sink.ts";
 import { Http1Exchange } from "./http1-exchange.ts";
 import { upgradeToHttp2, wantsH2c } from "../http2/h2c-upgrade.ts";
@@ -301,7 +301,14 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
 
   /** A response outside any exchange (bad request head, timeout): always closes. */
   #writeError(status: number, message: string): void {
-    const head = serializeResponseHead(status, ["content-type", "text/plain; charset=utf-8"], "length", message.length, false, 1);
+    const head = serializeResponseHead(
+      status,
+      ["content-type", "text/plain; charset=utf-8"],
+      "length",
+      message.length,
+      false,
+      1,
+    );
     this.writeHead(head);
     this.#sink().writeLatin1(message);
   }

@@ -1,4 +1,3 @@
-import { HttpError } from "../errors.ts";
 import type { RequestHead } from "../http1/request-head.ts";
 import {
   assertValidHeaders,
@@ -55,7 +54,6 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     return this.#conn.transport.info;
   }
 
-
   /** A `100 Continue` is owed: the client waits for it before sending the body (RFC 9110 §10.1.1). */
   get expectsContinue(): boolean {
     // RFC 9110 §10.1.1: ignore the expectation in an HTTP/1.0 request.
@@ -69,7 +67,10 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i]!;
       const lower = name.length >= 4 && name.length <= 17 ? name.toLowerCase() : "";
-      if (lower === "content-length" || lower === "transfer-encoding" || lower === "connection" || lower === "date" || lower === "keep-alive") {
+      if (
+        lower === "content-length" || lower === "transfer-encoding" || lower === "connection" || lower === "date" ||
+        lower === "keep-alive"
+      ) {
         if (clean === headers) clean = headers.slice(0, i);
         if (lower === "connection" && /(?:^|,)\s*close\s*(?:,|$)/i.test(headers[i + 1]!)) this.keepAlive = false;
       } else if (clean !== headers) {
@@ -83,7 +84,8 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
   /** Whether a request body this far from its end is worth reading and dropping. */
   get restIsDrainable(): boolean {
     const body = this.body;
-    return body === null || body.ended || (body.contentLength >= 0 && body.contentLength - body.received <= DRAIN_LIMIT);
+    return body === null || body.ended ||
+      (body.contentLength >= 0 && body.contentLength - body.received <= DRAIN_LIMIT);
   }
 
   /** Whether the connection can carry the next request after this response. */
@@ -151,7 +153,9 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
       this.keepAlive = false;
     }
     const conn = this.#conn;
-    conn.writeHead(serializeResponseHead(status, clean, framing, contentLength, this.keepAlive, this.head.versionMinor));
+    conn.writeHead(
+      serializeResponseHead(status, clean, framing, contentLength, this.keepAlive, this.head.versionMinor),
+    );
     if (bodyless || framing === "none") {
       conn.commit();
       await cancelQuietly(source);

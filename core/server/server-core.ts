@@ -1,5 +1,5 @@
 import { App } from "../app/app.ts";
-import { type FetchHandler, FetchDispatcher } from "../fetch/fetch-dispatcher.ts";
+import { FetchDispatcher, type FetchHandler } from "../fetch/fetch-dispatcher.ts";
 import type { ConnectionHandler, Transport } from "../transport.ts";
 import type { Dispatcher } from "./exchange.ts";
 import { Http1Connection } from "./http1-connection.ts";
@@ -10,7 +10,9 @@ import { type ResolvedWebSocketOptions, resolveWebSocketOptions } from "../ws/we
 import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./options.ts";
 
 /** What `serve()` accepts: a native App, a fetch function, or an object with `fetch` (Hono, etc.). */
-export type ServeTarget = App | FetchHandler | { fetch: (request: Request, ...rest: never[]) => Response | Promise<Response> };
+export type ServeTarget = App | FetchHandler | {
+  fetch: (request: Request, ...rest: never[]) => Response | Promise<Response>;
+};
 
 /** Turn any serve target into a dispatcher. */
 export function toDispatcher(target: ServeTarget, options: ResolvedOptions): Dispatcher {

@@ -58,7 +58,11 @@ export class Server {
   /** `http://host:port` or `https://…` (after `ready`); a wildcard host shows as 127.0.0.1. */
   get url(): string {
     const { hostname, port } = this.address;
-    const host = hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname.includes(":") ? `[${hostname}]` : hostname;
+    const host = hostname === "0.0.0.0" || hostname === "::"
+      ? "127.0.0.1"
+      : hostname.includes(":")
+      ? `[${hostname}]`
+      : hostname;
     return `${this.#listener.tls === true ? "https" : "http"}://${host}:${port}`;
   }
 

@@ -49,7 +49,16 @@ export function acceptWebSocket(exchange: UpgradableExchange, options: UpgradeOp
   const head = handshakeResponse(result.accept, protocol, extensions, options.headers);
   const handlers = (options.handlers ?? settings.handlers) as WebSocketHandlers<unknown>;
   exchange.upgrade(head, (transport) => {
-    const session = new WebSocketSession(transport, server, settings, handlers, codec, options.data, protocol, extensions);
+    const session = new WebSocketSession(
+      transport,
+      server,
+      settings,
+      handlers,
+      codec,
+      options.data,
+      protocol,
+      extensions,
+    );
     return session;
   });
 }

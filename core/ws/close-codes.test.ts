@@ -1,4 +1,4 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isValidCloseCode } from "./close-codes.ts";
 
 // RFC 6455 §7.4.1, §7.4.2 and the IANA registry (§11.7).

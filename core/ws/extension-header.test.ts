@@ -1,5 +1,5 @@
-import { describe, it, expect } from "vitest";
-import { formatExtensions, parseExtensions, type ExtensionOffer } from "./extension-header.ts";
+import { describe, expect, it } from "vitest";
+import { type ExtensionOffer, formatExtensions, parseExtensions } from "./extension-header.ts";
 
 const ext = (name: string, ...params: [string, string?][]): ExtensionOffer => ({
   name,
@@ -45,7 +45,10 @@ describe("parseExtensions (RFC 6455 §9.1)", () => {
   for (const [name, value, offers] of valid) it(name, () => expect(parseExtensions(value)).toEqual(offers));
   for (const [name, value] of invalid) it(`${name} → null`, () => expect(parseExtensions(value)).toBeNull());
   it("formatExtensions writes what parseExtensions reads", () => {
-    const offers = [ext("permessage-deflate", ["server_no_context_takeover"], ["client_max_window_bits", "12"]), ext("x")];
+    const offers = [
+      ext("permessage-deflate", ["server_no_context_takeover"], ["client_max_window_bits", "12"]),
+      ext("x"),
+    ];
     const text = formatExtensions(offers);
     expect(text).toBe("permessage-deflate; server_no_context_takeover; client_max_window_bits=12, x");
     expect(parseExtensions(text)).toEqual(offers);

@@ -1,4 +1,4 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FrameParser, type FrameParserOptions } from "./frame-parser.ts";
 import { splitPoints } from "../http1/replay.test-helper.ts";
 
@@ -149,7 +149,7 @@ function check(c: Case): void {
   for (let round = 0; round < 20; round++) {
     const copy = fresh();
     const pieces: Uint8Array[] = [];
-    for (let at = 0; at < copy.length; ) {
+    for (let at = 0; at < copy.length;) {
       const size = 1 + Math.floor(random() * Math.min(copy.length, 40));
       pieces.push(copy.subarray(at, at + size));
       at += size;
@@ -172,7 +172,11 @@ const DEFLATE = { perMessageDeflate: true };
 const valid: Case[] = [
   { name: "§5.7 a single-frame masked text message", input: HELLO_MASKED, events: [msg(1, "Hello")] },
   { name: "§5.6 a binary message", input: binary("\x00\x01\xfe\xff"), events: [msg(2, "\x00\x01\xfe\xff")] },
-  { name: "§5.2 empty text and binary messages", input: [...text(""), ...binary("")], events: [msg(1, ""), msg(2, "")] },
+  {
+    name: "§5.2 empty text and binary messages",
+    input: [...text(""), ...binary("")],
+    events: [msg(1, ""), msg(2, "")],
+  },
   { name: "§5.2 7-bit length 125", input: binary("x".repeat(125)), events: [msg(2, "x".repeat(125))] },
   { name: "§5.2 16-bit length 126", input: binary("y".repeat(126)), events: [msg(2, "y".repeat(126))] },
   { name: "§5.7 16-bit length 256", input: binary(A256), events: [msg(2, A256)] },
@@ -205,7 +209,14 @@ const valid: Case[] = [
   },
   {
     name: "§5.4 control frames interleaved between fragments",
-    input: [...text("a", { fin: false }), ...ping("1"), ...cont("b", { fin: false }), ...pong("2"), ...ping(""), ...cont("c")],
+    input: [
+      ...text("a", { fin: false }),
+      ...ping("1"),
+      ...cont("b", { fin: false }),
+      ...pong("2"),
+      ...ping(""),
+      ...cont("c"),
+    ],
     events: [{ ping: "1" }, { pong: "2" }, { ping: "" }, msg(1, "abc")],
   },
   {
@@ -215,7 +226,11 @@ const valid: Case[] = [
   },
   {
     name: "§8.1 a character split across fragments",
-    input: [...text("a" + EURO.slice(0, 1), { fin: false }), ...cont(EURO.slice(1, 2), { fin: false }), ...cont(EURO.slice(2) + "b")],
+    input: [
+      ...text("a" + EURO.slice(0, 1), { fin: false }),
+      ...cont(EURO.slice(1, 2), { fin: false }),
+      ...cont(EURO.slice(2) + "b"),
+    ],
     events: [msg(1, "a" + EURO + "b")],
   },
   {
@@ -226,8 +241,16 @@ const valid: Case[] = [
   { name: "§5.5.2 a ping with a payload", input: ping("Hello"), events: [{ ping: "Hello" }] },
   { name: "§5.5.2 a ping of 125 bytes", input: ping("z".repeat(125)), events: [{ ping: "z".repeat(125) }] },
   { name: "§5.5.3 an unsolicited pong", input: pong("x"), events: [{ pong: "x" }] },
-  { name: "§5.5.1 a close without a body", input: closeFrame(""), events: [{ close: { code: undefined, reason: "" } }] },
-  { name: "§5.5.1 a close with a code", input: closeFrame(closeBody(1000)), events: [{ close: { code: 1000, reason: "" } }] },
+  {
+    name: "§5.5.1 a close without a body",
+    input: closeFrame(""),
+    events: [{ close: { code: undefined, reason: "" } }],
+  },
+  {
+    name: "§5.5.1 a close with a code",
+    input: closeFrame(closeBody(1000)),
+    events: [{ close: { code: 1000, reason: "" } }],
+  },
   {
     name: "§5.5.1 a close with a UTF-8 reason",
     input: closeFrame(closeBody(1001, utf8("bye ∑"))),
@@ -306,16 +329,31 @@ const valid: Case[] = [
 
 const P = 1002;
 const invalid: Case[] = [
-  { name: "§5.1 an unmasked client frame", input: text("hi", { masked: false }), events: [fail(P, "UNMASKED_FRAME")], failsBy: 2 },
+  {
+    name: "§5.1 an unmasked client frame",
+    input: text("hi", { masked: false }),
+    events: [fail(P, "UNMASKED_FRAME")],
+    failsBy: 2,
+  },
   {
     name: "§5.1 an unmasked control frame",
     input: ping("", { masked: false }),
     events: [fail(P, "UNMASKED_FRAME")],
   },
-  { name: "§5.2 RSV1 without a negotiated extension", input: text("a", { rsv: 0x40 }), events: [fail(P, "RSV_SET")], failsBy: 2 },
+  {
+    name: "§5.2 RSV1 without a negotiated extension",
+    input: text("a", { rsv: 0x40 }),
+    events: [fail(P, "RSV_SET")],
+    failsBy: 2,
+  },
   { name: "§5.2 RSV2 set", input: text("a", { rsv: 0x20 }), events: [fail(P, "RSV_SET")] },
   { name: "§5.2 RSV3 set", input: binary("a", { rsv: 0x10 }), events: [fail(P, "RSV_SET")] },
-  { name: "§5.2 RSV2 set even with permessage-deflate", input: text("a", { rsv: 0x20 }), options: DEFLATE, events: [fail(P, "RSV_SET")] },
+  {
+    name: "§5.2 RSV2 set even with permessage-deflate",
+    input: text("a", { rsv: 0x20 }),
+    options: DEFLATE,
+    events: [fail(P, "RSV_SET")],
+  },
   {
     name: "RFC 7692 §6.1 RSV1 on a continuation frame",
     input: [...text("a", { fin: false, rsv: 0x40 }), ...cont("b", { rsv: 0x40 })],

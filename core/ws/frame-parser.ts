@@ -36,6 +36,7 @@
 import { WsError } from "./ws-error.ts";
 import { CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG, CLOSE_PROTOCOL_ERROR, isValidCloseCode } from "./close-codes.ts";
 import {
+  type DataOpcode,
   MAX_CONTROL_PAYLOAD,
   OPCODE_BINARY,
   OPCODE_CLOSE,
@@ -43,10 +44,9 @@ import {
   OPCODE_PING,
   OPCODE_PONG,
   OPCODE_TEXT,
-  type DataOpcode,
 } from "./opcodes.ts";
 import { unmask } from "./mask.ts";
-import { Utf8Validator, isValidUtf8 } from "./utf8-validator.ts";
+import { isValidUtf8, Utf8Validator } from "./utf8-validator.ts";
 import { MessageAssembler } from "./message-assembler.ts";
 
 /**

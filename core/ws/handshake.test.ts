@@ -1,5 +1,5 @@
-import { describe, it, expect } from "vitest";
-import { checkHandshake, computeAccept, handshakeResponse, type HandshakeRequest } from "./handshake.ts";
+import { describe, expect, it } from "vitest";
+import { checkHandshake, computeAccept, type HandshakeRequest, handshakeResponse } from "./handshake.ts";
 
 const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 
@@ -29,7 +29,8 @@ function request(
 
 describe("computeAccept (RFC 6455 §4.2.2)", () => {
   it("§1.3 the worked example", () => expect(computeAccept(KEY)).toBe("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
-  it("§4.2.2 another key", () => expect(computeAccept("x3JJHMbDL1EzLkh9GBhXDw==")).toBe("HSmrc0sMlYUkAGmm5OPpG2HaGWk="));
+  it("§4.2.2 another key", () =>
+    expect(computeAccept("x3JJHMbDL1EzLkh9GBhXDw==")).toBe("HSmrc0sMlYUkAGmm5OPpG2HaGWk="));
 });
 
 interface Accepted {
@@ -82,8 +83,19 @@ interface Rejected {
 }
 
 const rejected: Rejected[] = [
-  { name: "§4.2.1 item 1: POST", request: request({}, "POST"), status: 405, code: "METHOD_NOT_GET", headers: ["allow", "GET"] },
-  { name: "§4.2.1 item 1: methods are case-sensitive", request: request({}, "get"), status: 405, code: "METHOD_NOT_GET" },
+  {
+    name: "§4.2.1 item 1: POST",
+    request: request({}, "POST"),
+    status: 405,
+    code: "METHOD_NOT_GET",
+    headers: ["allow", "GET"],
+  },
+  {
+    name: "§4.2.1 item 1: methods are case-sensitive",
+    request: request({}, "get"),
+    status: 405,
+    code: "METHOD_NOT_GET",
+  },
   { name: "§4.2.1 item 1: HTTP/1.0", request: request({}, "GET", 0), status: 400, code: "HTTP_VERSION" },
   {
     name: "§4.2.1 item 3: no Upgrade",
@@ -92,10 +104,30 @@ const rejected: Rejected[] = [
     code: "UPGRADE_NOT_WEBSOCKET",
     headers: ["upgrade", "websocket", "connection", "Upgrade"],
   },
-  { name: "§4.2.1 item 3: Upgrade: h2c", request: request({ upgrade: "h2c" }), status: 426, code: "UPGRADE_NOT_WEBSOCKET" },
-  { name: "§4.2.1 item 3: websocket as a substring", request: request({ upgrade: "websockets" }), status: 426, code: "UPGRADE_NOT_WEBSOCKET" },
-  { name: "§4.2.1 item 4: no Connection", request: request({ connection: null }), status: 400, code: "CONNECTION_NOT_UPGRADE" },
-  { name: "§4.2.1 item 4: Connection: keep-alive", request: request({ connection: "keep-alive" }), status: 400, code: "CONNECTION_NOT_UPGRADE" },
+  {
+    name: "§4.2.1 item 3: Upgrade: h2c",
+    request: request({ upgrade: "h2c" }),
+    status: 426,
+    code: "UPGRADE_NOT_WEBSOCKET",
+  },
+  {
+    name: "§4.2.1 item 3: websocket as a substring",
+    request: request({ upgrade: "websockets" }),
+    status: 426,
+    code: "UPGRADE_NOT_WEBSOCKET",
+  },
+  {
+    name: "§4.2.1 item 4: no Connection",
+    request: request({ connection: null }),
+    status: 400,
+    code: "CONNECTION_NOT_UPGRADE",
+  },
+  {
+    name: "§4.2.1 item 4: Connection: keep-alive",
+    request: request({ connection: "keep-alive" }),
+    status: 400,
+    code: "CONNECTION_NOT_UPGRADE",
+  },
   {
     name: "§4.4 version 8",
     request: request({ "sec-websocket-version": "8" }),
@@ -103,17 +135,67 @@ const rejected: Rejected[] = [
     code: "UNSUPPORTED_VERSION",
     headers: ["sec-websocket-version", "13"],
   },
-  { name: "§4.4 no version", request: request({ "sec-websocket-version": null }), status: 426, code: "UNSUPPORTED_VERSION" },
-  { name: "§4.4 version listed twice", request: request({ "sec-websocket-version": ["13", "13"] }), status: 426, code: "UNSUPPORTED_VERSION" },
-  { name: "§4.4 version 13 with leading zero", request: request({ "sec-websocket-version": "013" }), status: 426, code: "UNSUPPORTED_VERSION" },
+  {
+    name: "§4.4 no version",
+    request: request({ "sec-websocket-version": null }),
+    status: 426,
+    code: "UNSUPPORTED_VERSION",
+  },
+  {
+    name: "§4.4 version listed twice",
+    request: request({ "sec-websocket-version": ["13", "13"] }),
+    status: 426,
+    code: "UNSUPPORTED_VERSION",
+  },
+  {
+    name: "§4.4 version 13 with leading zero",
+    request: request({ "sec-websocket-version": "013" }),
+    status: 426,
+    code: "UNSUPPORTED_VERSION",
+  },
   { name: "§4.2.1 item 5: no key", request: request({ "sec-websocket-key": null }), status: 400, code: "INVALID_KEY" },
-  { name: "§4.2.1 item 5: key of 15 bytes", request: request({ "sec-websocket-key": "dGhlIHNhbXBsZSBub25j" }), status: 400, code: "INVALID_KEY" },
-  { name: "§4.2.1 item 5: key of 17 bytes", request: request({ "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQE=" }), status: 400, code: "INVALID_KEY" },
-  { name: "§4.2.1 item 5: key without padding", request: request({ "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ" }), status: 400, code: "INVALID_KEY" },
-  { name: "§4.2.1 item 5: key with a non-base64 symbol", request: request({ "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZ-==" }), status: 400, code: "INVALID_KEY" },
-  { name: "§11.3.1: the key twice", request: request({ "sec-websocket-key": [KEY, KEY] }), status: 400, code: "INVALID_KEY" },
-  { name: "§4.2.1 item 8: a subprotocol that is not a token", request: request({ "sec-websocket-protocol": "chat, a b" }), status: 400, code: "INVALID_PROTOCOL" },
-  { name: "§9.1: malformed extensions", request: request({ "sec-websocket-extensions": "permessage-deflate; =1" }), status: 400, code: "INVALID_EXTENSIONS" },
+  {
+    name: "§4.2.1 item 5: key of 15 bytes",
+    request: request({ "sec-websocket-key": "dGhlIHNhbXBsZSBub25j" }),
+    status: 400,
+    code: "INVALID_KEY",
+  },
+  {
+    name: "§4.2.1 item 5: key of 17 bytes",
+    request: request({ "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQE=" }),
+    status: 400,
+    code: "INVALID_KEY",
+  },
+  {
+    name: "§4.2.1 item 5: key without padding",
+    request: request({ "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ" }),
+    status: 400,
+    code: "INVALID_KEY",
+  },
+  {
+    name: "§4.2.1 item 5: key with a non-base64 symbol",
+    request: request({ "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZ-==" }),
+    status: 400,
+    code: "INVALID_KEY",
+  },
+  {
+    name: "§11.3.1: the key twice",
+    request: request({ "sec-websocket-key": [KEY, KEY] }),
+    status: 400,
+    code: "INVALID_KEY",
+  },
+  {
+    name: "§4.2.1 item 8: a subprotocol that is not a token",
+    request: request({ "sec-websocket-protocol": "chat, a b" }),
+    status: 400,
+    code: "INVALID_PROTOCOL",
+  },
+  {
+    name: "§9.1: malformed extensions",
+    request: request({ "sec-websocket-extensions": "permessage-deflate; =1" }),
+    status: 400,
+    code: "INVALID_EXTENSIONS",
+  },
 ];
 
 describe("checkHandshake: accepted (RFC 6455 §4.2.1)", () => {

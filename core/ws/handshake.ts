@@ -22,7 +22,7 @@
  * @module
  */
 import { sha1 } from "./sha1.ts";
-import { isToken, parseExtensions, type ExtensionOffer } from "./extension-header.ts";
+import { type ExtensionOffer, isToken, parseExtensions } from "./extension-header.ts";
 
 /** What the check needs from a request head; core/http1's `RequestHead` fits as is. */
 export interface HandshakeRequest {
@@ -198,8 +198,7 @@ export function handshakeResponse(
   extensions?: string,
   headers?: readonly string[],
 ): string {
-  let head =
-    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+  let head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
     `Sec-WebSocket-Accept: ${accept}\r\n`;
   if (protocol !== undefined && protocol !== "") {
     if (!isToken(protocol)) throw new TypeError(`Invalid subprotocol ${JSON.stringify(protocol)}: must be a token`);

@@ -1,4 +1,4 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { unmask } from "./mask.ts";
 
 function naive(data: Uint8Array, key: Uint8Array, offset: number): Uint8Array {

@@ -1,4 +1,4 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MessageAssembler } from "./message-assembler.ts";
 
 describe("MessageAssembler (RFC 6455 §5.4)", () => {

@@ -8,47 +8,47 @@
 export * from "./close-codes.ts";
 export { WsError } from "./ws-error.ts";
 export * from "./opcodes.ts";
-export { Utf8Validator, isValidUtf8 } from "./utf8-validator.ts";
+export { isValidUtf8, Utf8Validator } from "./utf8-validator.ts";
 export { unmask } from "./mask.ts";
 export { sha1 } from "./sha1.ts";
 export {
-  FrameParser,
   DEFAULT_MAX_MESSAGE_SIZE,
+  FrameParser,
   type FrameParserEvents,
   type FrameParserOptions,
 } from "./frame-parser.ts";
 export { MessageAssembler } from "./message-assembler.ts";
 export {
-  MAX_CLOSE_REASON,
-  MAX_FRAME_HEADER,
   encodeCloseFrame,
   encodeFrame,
   encodePingFrame,
   encodePongFrame,
   encodeTextFrame,
   frameHeaderSize,
+  MAX_CLOSE_REASON,
+  MAX_FRAME_HEADER,
   truncateUtf8,
   writeFrameHeader,
 } from "./frame-writer.ts";
 export {
   checkHandshake,
   computeAccept,
-  handshakeResponse,
   type HandshakeAccepted,
   type HandshakeRejected,
   type HandshakeRequest,
+  handshakeResponse,
   type HandshakeResult,
 } from "./handshake.ts";
 export {
+  type ExtensionOffer,
+  type ExtensionParam,
   formatExtensions,
   isToken,
   parseExtensions,
-  type ExtensionOffer,
-  type ExtensionParam,
 } from "./extension-header.ts";
 export {
-  PERMESSAGE_DEFLATE,
   negotiatePerMessageDeflate,
+  PERMESSAGE_DEFLATE,
   type PerMessageDeflateAgreement,
   type PerMessageDeflateOptions,
   type PerMessageDeflateParams,

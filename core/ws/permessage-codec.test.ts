@@ -1,4 +1,4 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PerMessageCodec } from "./permessage-codec.ts";
 import type { DeflateProvider, RawDeflater, RawInflater } from "./deflate-provider.ts";
 import type { PerMessageDeflateParams } from "./permessage-deflate.ts";
@@ -23,7 +23,14 @@ function storedProvider(log: Log, broken = false): DeflateProvider {
           const out: number[] = [];
           if (data.length > 0) {
             // BFINAL 0, BTYPE 00, then LEN and NLEN little-endian, then the bytes.
-            out.push(0x00, data.length & 0xff, data.length >>> 8, ~data.length & 0xff, (~data.length >>> 8) & 0xff, ...data);
+            out.push(
+              0x00,
+              data.length & 0xff,
+              data.length >>> 8,
+              ~data.length & 0xff,
+              (~data.length >>> 8) & 0xff,
+              ...data,
+            );
           }
           if (!broken) out.push(0x00, 0x00, 0x00, 0xff, 0xff); // sync flush: an empty stored block
           return Uint8Array.from(out);

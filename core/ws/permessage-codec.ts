@@ -26,7 +26,6 @@ import { WsError } from "./ws-error.ts";
 import { CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG } from "./close-codes.ts";
 import { isValidUtf8 } from "./utf8-validator.ts";
 
-
 /** One connection's compression state for both directions. */
 export class PerMessageCodec {
   private readonly provider: DeflateProvider;

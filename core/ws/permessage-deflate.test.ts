@@ -1,5 +1,9 @@
-import { describe, it, expect } from "vitest";
-import { negotiatePerMessageDeflate, type PerMessageDeflateOptions, type PerMessageDeflateParams } from "./permessage-deflate.ts";
+import { describe, expect, it } from "vitest";
+import {
+  negotiatePerMessageDeflate,
+  type PerMessageDeflateOptions,
+  type PerMessageDeflateParams,
+} from "./permessage-deflate.ts";
 import { parseExtensions } from "./extension-header.ts";
 
 interface Case {
@@ -19,9 +23,18 @@ const DEFAULTS: PerMessageDeflateParams = {
 };
 
 const cases: Case[] = [
-  { name: "§7 a bare offer is accepted as is", offer: "permessage-deflate", response: "permessage-deflate", params: {} },
+  {
+    name: "§7 a bare offer is accepted as is",
+    offer: "permessage-deflate",
+    response: "permessage-deflate",
+    params: {},
+  },
   { name: "§9.1 no offers", offer: "", response: null },
-  { name: "§5 other extensions are skipped", offer: "x-webkit-deflate-frame, permessage-deflate", response: "permessage-deflate" },
+  {
+    name: "§5 other extensions are skipped",
+    offer: "x-webkit-deflate-frame, permessage-deflate",
+    response: "permessage-deflate",
+  },
   { name: "§5 names compare exactly", offer: "PerMessage-Deflate", response: null },
   {
     name: "§7.1.1.1 an offered server_no_context_takeover is accepted",
@@ -76,7 +89,8 @@ const cases: Case[] = [
   },
   {
     name: "§7.1.3 the fallback offer is taken when the first is declined",
-    offer: "permessage-deflate; client_max_window_bits; server_max_window_bits=8, permessage-deflate; client_max_window_bits",
+    offer:
+      "permessage-deflate; client_max_window_bits; server_max_window_bits=8, permessage-deflate; client_max_window_bits",
     response: "permessage-deflate",
   },
   {
@@ -114,9 +128,16 @@ const cases: Case[] = [
   },
   {
     name: "§7.1 all four parameters",
-    offer: "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=9; client_max_window_bits=9",
-    response: "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=9; client_max_window_bits=9",
-    params: { serverNoContextTakeover: true, clientNoContextTakeover: true, serverMaxWindowBits: 9, clientMaxWindowBits: 9 },
+    offer:
+      "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=9; client_max_window_bits=9",
+    response:
+      "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=9; client_max_window_bits=9",
+    params: {
+      serverNoContextTakeover: true,
+      clientNoContextTakeover: true,
+      serverMaxWindowBits: 9,
+      clientMaxWindowBits: 9,
+    },
   },
   {
     name: "§9.1 a quoted window value",
@@ -124,18 +145,50 @@ const cases: Case[] = [
     response: "permessage-deflate; server_max_window_bits=10",
   },
   // §7: "MUST decline" — then the next offer, if any, is considered.
-  { name: "§7 an unknown parameter declines the offer", offer: "permessage-deflate; foo, permessage-deflate", response: "permessage-deflate" },
+  {
+    name: "§7 an unknown parameter declines the offer",
+    offer: "permessage-deflate; foo, permessage-deflate",
+    response: "permessage-deflate",
+  },
   { name: "§7 an unknown parameter only", offer: "permessage-deflate; foo=1", response: null },
-  { name: "§7 a duplicate parameter", offer: "permessage-deflate; server_no_context_takeover; server_no_context_takeover", response: null },
-  { name: "§7 a duplicate window parameter", offer: "permessage-deflate; client_max_window_bits; client_max_window_bits=10", response: null },
-  { name: "§7.1.1.1 server_no_context_takeover with a value", offer: "permessage-deflate; server_no_context_takeover=1", response: null },
-  { name: "§7.1.1.2 client_no_context_takeover with a value", offer: "permessage-deflate; client_no_context_takeover=true", response: null },
-  { name: "§7.1.2.1 server_max_window_bits without a value", offer: "permessage-deflate; server_max_window_bits", response: null },
-  { name: "§7.1.2.1 server_max_window_bits=16", offer: "permessage-deflate; server_max_window_bits=16", response: null },
+  {
+    name: "§7 a duplicate parameter",
+    offer: "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+    response: null,
+  },
+  {
+    name: "§7 a duplicate window parameter",
+    offer: "permessage-deflate; client_max_window_bits; client_max_window_bits=10",
+    response: null,
+  },
+  {
+    name: "§7.1.1.1 server_no_context_takeover with a value",
+    offer: "permessage-deflate; server_no_context_takeover=1",
+    response: null,
+  },
+  {
+    name: "§7.1.1.2 client_no_context_takeover with a value",
+    offer: "permessage-deflate; client_no_context_takeover=true",
+    response: null,
+  },
+  {
+    name: "§7.1.2.1 server_max_window_bits without a value",
+    offer: "permessage-deflate; server_max_window_bits",
+    response: null,
+  },
+  {
+    name: "§7.1.2.1 server_max_window_bits=16",
+    offer: "permessage-deflate; server_max_window_bits=16",
+    response: null,
+  },
   { name: "§7.1.2.1 server_max_window_bits=7", offer: "permessage-deflate; server_max_window_bits=7", response: null },
   { name: "§7.1.2.1 a leading zero", offer: "permessage-deflate; server_max_window_bits=09", response: null },
   { name: "§7.1.2.2 client_max_window_bits=0", offer: "permessage-deflate; client_max_window_bits=0", response: null },
-  { name: "§7.1.2.2 client_max_window_bits=abc", offer: "permessage-deflate; client_max_window_bits=abc", response: null },
+  {
+    name: "§7.1.2.2 client_max_window_bits=abc",
+    offer: "permessage-deflate; client_max_window_bits=abc",
+    response: null,
+  },
 ];
 
 describe("negotiatePerMessageDeflate (RFC 7692 §5, §7.1)", () => {

@@ -16,7 +16,7 @@ export class PubSub {
 
   subscribe(topic: string, subscriber: Subscriber): void {
     let set = this.#topics.get(topic);
-    if (set === undefined) this.#topics.set(topic, (set = new Set()));
+    if (set === undefined) this.#topics.set(topic, set = new Set());
     set.add(subscriber);
   }
 

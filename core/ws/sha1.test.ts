@@ -1,4 +1,4 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sha1 } from "./sha1.ts";
 
 const hexOf = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -14,9 +14,21 @@ const vectors: [string, Uint8Array, string][] = [
     "84983e441c3bd26ebaae4aa1f95129e5e54670f1",
   ],
   ["one million 'a' (FIPS 180-2 B.3)", ascii("a".repeat(1_000_000)), "34aa973cd4c4daa4f61eeb2bdbad27316534016f"],
-  ["the quick brown fox", ascii("The quick brown fox jumps over the lazy dog"), "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12"],
-  ["RFC 3174 test 4: '01234567' × 80", ascii("0123456701234567012345670123456701234567012345670123456701234567".repeat(10)), "dea356a2cddd90c7a7ecedc5ebb563934f460452"],
-  ["RFC 6455 §1.3 key + GUID", ascii("dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"), "b37a4f2cc0624f1690f64606cf385945b2bec4ea"],
+  [
+    "the quick brown fox",
+    ascii("The quick brown fox jumps over the lazy dog"),
+    "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",
+  ],
+  [
+    "RFC 3174 test 4: '01234567' × 80",
+    ascii("0123456701234567012345670123456701234567012345670123456701234567".repeat(10)),
+    "dea356a2cddd90c7a7ecedc5ebb563934f460452",
+  ],
+  [
+    "RFC 6455 §1.3 key + GUID",
+    ascii("dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
+    "b37a4f2cc0624f1690f64606cf385945b2bec4ea",
+  ],
 ];
 
 describe("sha1 (FIPS 180-4)", () => {

@@ -1,5 +1,5 @@
-import { describe, it, expect } from "vitest";
-import { Utf8Validator, isValidUtf8 } from "./utf8-validator.ts";
+import { describe, expect, it } from "vitest";
+import { isValidUtf8, Utf8Validator } from "./utf8-validator.ts";
 
 // Cases after the Autobahn testsuite's 6.x group and Markus Kuhn's UTF-8 decoder stress test:
 // each is hex bytes and the offset of the first byte that proves the input invalid (fail fast,
@@ -18,7 +18,8 @@ function hex(s: string): Uint8Array {
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
-const u = (s: string): string => Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, "0")).join("");
+const u = (s: string): string =>
+  Array.from(new TextEncoder().encode(s), (b) => b.toString(16).padStart(2, "0")).join("");
 
 const cases: Case[] = [
   { name: "empty", hex: "", failsAt: null },
@@ -150,9 +151,34 @@ describe("Utf8Validator (RFC 3629 §4, RFC 6455 §8.1)", () => {
     const decoder = new TextDecoder("utf-8", { fatal: true });
     let seed = 12345;
     const random = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
-    const pool = [0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf4, 0xf5, 0xff];
+    const pool = [
+      0x41,
+      0x7f,
+      0x80,
+      0x8f,
+      0x90,
+      0x9f,
+      0xa0,
+      0xbf,
+      0xc0,
+      0xc2,
+      0xdf,
+      0xe0,
+      0xe1,
+      0xed,
+      0xee,
+      0xef,
+      0xf0,
+      0xf1,
+      0xf4,
+      0xf5,
+      0xff,
+    ];
     for (let n = 0; n < 20000; n++) {
-      const bytes = Uint8Array.from({ length: 1 + Math.floor(random() * 9) }, () => pool[Math.floor(random() * pool.length)]);
+      const bytes = Uint8Array.from(
+        { length: 1 + Math.floor(random() * 9) },
+        () => pool[Math.floor(random() * pool.length)],
+      );
       let expected = true;
       try {
         decoder.decode(bytes);
@@ -178,8 +204,9 @@ describe("Utf8Validator (RFC 3629 §4, RFC 6455 §8.1)", () => {
       const parts: number[] = [];
       while (parts.length < 300 * random() + 1) {
         const pick = random();
-        if (pick < 0.3) for (let k = Math.floor(random() * 120); k > 0; k--) parts.push(0x20 + Math.floor(random() * 95));
-        else if (pick < 0.97) {
+        if (pick < 0.3) {
+          for (let k = Math.floor(random() * 120); k > 0; k--) parts.push(0x20 + Math.floor(random() * 95));
+        } else if (pick < 0.97) {
           let cp = Math.floor(random() * 0x110000);
           if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xe000;
           parts.push(...encoder.encode(String.fromCodePoint(cp)));

@@ -1,7 +1,7 @@
-import { describe, it, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeTransport } from "../server/fake-transport.ts";
 import { sharedSink } from "../server/byte-sink.ts";
-import { WebSocketSession, type WebSocketHost } from "./websocket-session.ts";
+import { type WebSocketHost, WebSocketSession } from "./websocket-session.ts";
 import { resolveWebSocketOptions, type WebSocketHandlers } from "./websocket-options.ts";
 import { PubSub } from "./pubsub.ts";
 import { encodeFrame, encodeTextFrame } from "./frame-writer.ts";
@@ -33,7 +33,16 @@ function concat(parts: Uint8Array[]): Uint8Array {
 
 function session(handlers: WebSocketHandlers<unknown>, pubsub = new PubSub(), maxBackpressure?: number) {
   const transport = new FakeTransport();
-  const host: WebSocketHost = { now: 1, pubsub, forget() {}, options: { onError: (e) => { throw e; } } };
+  const host: WebSocketHost = {
+    now: 1,
+    pubsub,
+    forget() {},
+    options: {
+      onError: (e) => {
+        throw e;
+      },
+    },
+  };
   const options = resolveWebSocketOptions({ ...handlers, maxBackpressure }, null);
   const s = new WebSocketSession(transport, host, options, handlers, null, undefined, "", "");
   transport.handler = s;
@@ -47,14 +56,23 @@ describe("WebSocketSession output", () => {
     const binary = Uint8Array.from({ length: 4096 }, (_, i) => i & 0xff);
     s.data(concat([...texts.map((t) => clientFrame(1, t)), clientFrame(2, binary), clientFrame(9, "ping")]));
     expect(transport.writes).toHaveLength(1);
-    const expected = concat([...texts.map((t) => encodeTextFrame(t)), encodeFrame(2, binary), encodeFrame(10, new TextEncoder().encode("ping"))]);
+    const expected = concat([
+      ...texts.map((t) => encodeTextFrame(t)),
+      encodeFrame(2, binary),
+      encodeFrame(10, new TextEncoder().encode("ping")),
+    ]);
     expect(transport.writes[0]).toEqual(expected);
     expect(sharedSink.owner).toBeNull();
   });
 
   it("a binary message the handler keeps is not changed by later reads or sends", () => {
     const kept: Uint8Array[] = [];
-    const { transport, session: s } = session({ message: (ws, data) => { kept.push(data as Uint8Array); ws.send(data); } });
+    const { transport, session: s } = session({
+      message: (ws, data) => {
+        kept.push(data as Uint8Array);
+        ws.send(data);
+      },
+    });
     const read = concat([clientFrame(2, Uint8Array.of(1, 2, 3)), clientFrame(2, Uint8Array.of(4, 5))]);
     s.data(read);
     read.fill(0xee);
@@ -70,9 +88,12 @@ describe("WebSocketSession output", () => {
 
   it("a send outside a batch goes out at once; a batch above 64 KiB goes before the read ends", () => {
     let socket: ServerWebSocket<unknown> | undefined;
-    const { transport, session: s } = session({ open: (ws) => void (socket = ws), message: (ws) => {
-      for (let i = 0; i < 20; i++) ws.send(new Uint8Array(4096));
-    } });
+    const { transport, session: s } = session({
+      open: (ws) => void (socket = ws),
+      message: (ws) => {
+        for (let i = 0; i < 20; i++) ws.send(new Uint8Array(4096));
+      },
+    });
     s.open();
     socket!.send("now");
     expect(transport.writes).toEqual([encodeTextFrame("now")]);
@@ -84,10 +105,16 @@ describe("WebSocketSession output", () => {
   it("send() reports backpressure inside a batch, and maxBackpressure closes with 1008", () => {
     const results: boolean[] = [];
     let closed: number | undefined;
-    const { transport, session: s } = session({
-      message: (ws) => { for (let i = 0; i < 40; i++) results.push(ws.send(new Uint8Array(4096))); },
-      close: (_ws, code) => void (closed = code),
-    }, new PubSub(), 50_000);
+    const { transport, session: s } = session(
+      {
+        message: (ws) => {
+          for (let i = 0; i < 40; i++) results.push(ws.send(new Uint8Array(4096)));
+        },
+        close: (_ws, code) => void (closed = code),
+      },
+      new PubSub(),
+      50_000,
+    );
     transport.full = true;
     s.data(clientFrame(1, "go"));
     // The first 64 KiB go out at the 16th send, which then sees the socket full.
@@ -99,7 +126,12 @@ describe("WebSocketSession output", () => {
 
   it("two sessions batching in turn never mix their bytes; pub/sub writes one frame to all", () => {
     const pubsub = new PubSub();
-    const a = session({ message: (ws, data) => { ws.send(data); ws.publish("t", data); } }, pubsub);
+    const a = session({
+      message: (ws, data) => {
+        ws.send(data);
+        ws.publish("t", data);
+      },
+    }, pubsub);
     const b = session({ message: (ws, data) => void ws.send(data) }, pubsub);
     const c = session({}, pubsub);
     b.session.subscribe("t");

@@ -1,6 +1,13 @@
 import type { Transport } from "../transport.ts";
 import type { ManagedConnection } from "../server/managed-connection.ts";
-import { CLOSE_GOING_AWAY, CLOSE_NO_STATUS, CLOSE_ABNORMAL, CLOSE_NORMAL, CLOSE_POLICY_VIOLATION, CLOSE_INTERNAL_ERROR } from "./close-codes.ts";
+import {
+  CLOSE_ABNORMAL,
+  CLOSE_GOING_AWAY,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_NO_STATUS,
+  CLOSE_NORMAL,
+  CLOSE_POLICY_VIOLATION,
+} from "./close-codes.ts";
 import { FrameParser, type FrameParserEvents } from "./frame-parser.ts";
 import { type ByteSink, sharedSink } from "../server/byte-sink.ts";
 import {
@@ -12,7 +19,7 @@ import {
   encodePongFrame,
   encodeTextFrame,
 } from "./frame-writer.ts";
-import { OPCODE_BINARY, OPCODE_PONG, OPCODE_TEXT, type DataOpcode } from "./opcodes.ts";
+import { type DataOpcode, OPCODE_BINARY, OPCODE_PONG, OPCODE_TEXT } from "./opcodes.ts";
 import type { PerMessageCodec } from "./permessage-codec.ts";
 import type { PubSub } from "./pubsub.ts";
 import { ServerWebSocket, type WebSocketSessionControl } from "./server-websocket.ts";
@@ -128,7 +135,11 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
       try {
         bytes = this.#codec!.decompress(payload, this.#options.maxMessageSize, opcode === OPCODE_TEXT);
       } catch (error) {
-        this.#fail(error instanceof WsError ? error : new WsError(CLOSE_INTERNAL_ERROR, "Decompression failed", "INFLATE_FAILED"));
+        this.#fail(
+          error instanceof WsError
+            ? error
+            : new WsError(CLOSE_INTERNAL_ERROR, "Decompression failed", "INFLATE_FAILED"),
+        );
         return;
       }
     }

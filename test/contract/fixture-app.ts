@@ -26,7 +26,7 @@ const encoder = new TextEncoder();
 function recorder(name: string, report: boolean): Middleware {
   return async (c, next) => {
     let order = c.vars.get("order") as string[] | undefined;
-    if (order === undefined) c.vars.set("order", (order = []));
+    if (order === undefined) c.vars.set("order", order = []);
     order.push(`${name}-in`);
     await next();
     order.push(`${name}-out`);
@@ -170,7 +170,10 @@ export async function fetchHandler(request: Request): Promise<Response> {
 export function createHonoApp(): Hono {
   const hono = new Hono();
   hono.get("/", (c) => c.text("hono root"));
-  hono.get("/users/:id/posts/:post", (c) => c.json({ user: c.req.param("id"), post: c.req.param("post"), q: c.req.query("q") ?? null }));
+  hono.get(
+    "/users/:id/posts/:post",
+    (c) => c.json({ user: c.req.param("id"), post: c.req.param("post"), q: c.req.query("q") ?? null }),
+  );
   hono.post("/json", async (c) => {
     const body = await c.req.json<{ n: number }>();
     return c.json({ doubled: body.n * 2 }, 201);

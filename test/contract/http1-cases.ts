@@ -29,7 +29,11 @@ async function expectRejected(port: number, bytes: string, status: number): Prom
     const response = responses[0]!;
     assert.equal(response.status, status, `expected ${status}, got: ${JSON.stringify(text.slice(0, 400))}`);
     assert.equal(rest, "");
-    assert.equal(header(response, "connection"), "close", "a response before closing says `connection: close` (RFC 9112 §9.6)");
+    assert.equal(
+      header(response, "connection"),
+      "close",
+      "a response before closing says `connection: close` (RFC 9112 §9.6)",
+    );
     assert.ok(client.closed);
     return response;
   } finally {
@@ -47,7 +51,11 @@ async function expect413ThenCloseOrNext(port: number, bytes: string): Promise<vo
     assert.ok(responses.length >= 1, `no response: ${JSON.stringify(text)}`);
     assert.equal(responses[0]!.status, 413);
     if (responses.length === 1) {
-      assert.equal(header(responses[0]!, "connection"), "close", "a response before closing says `connection: close` (RFC 9112 §9.6)");
+      assert.equal(
+        header(responses[0]!, "connection"),
+        "close",
+        "a response before closing says `connection: close` (RFC 9112 §9.6)",
+      );
       assert.equal(rest, "");
     } else {
       assert.equal(header(responses[0]!, "connection"), undefined);
@@ -86,7 +94,12 @@ function connectionCases(t: TestApi, runtime: Runtime): void {
     t.it("serves several requests one after another on one connection (RFC 9112 §9.3)", async () => {
       const client = await RawClient.open(s.port);
       try {
-        for (const [path, body] of [["/", "Hello, World!"], ["/json", '{"message":"Hello, World!"}'], ["/users/7", '{"id":"7"}']] as const) {
+        for (
+          const [path, body] of [["/", "Hello, World!"], ["/json", '{"message":"Hello, World!"}'], [
+            "/users/7",
+            '{"id":"7"}',
+          ]] as const
+        ) {
           const before = client.text().length;
           await client.write(get(path));
           await client.until((text) => parseResponses(text.slice(before)).responses.length === 1);
@@ -122,7 +135,11 @@ function connectionCases(t: TestApi, runtime: Runtime): void {
       try {
         assert.equal(responses[0]!.status, 200);
         assert.equal(responses[0]!.body, '{"id":"10"}');
-        assert.match(header(responses[0]!, "connection") ?? "", /keep-alive/i, "an HTTP/1.0 persistent response says `connection: keep-alive`");
+        assert.match(
+          header(responses[0]!, "connection") ?? "",
+          /keep-alive/i,
+          "an HTTP/1.0 persistent response says `connection: keep-alive`",
+        );
         await assertOpen(client);
         await client.write("GET /users/11 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
         const again = await readResponses(client, 2);
@@ -132,19 +149,22 @@ function connectionCases(t: TestApi, runtime: Runtime): void {
       }
     });
 
-    t.it("closes after answering a request with `Connection: close`, and reads nothing after it (RFC 9112 §9.6)", async () => {
-      const client = await RawClient.open(s.port);
-      try {
-        await client.write(get("/", "Connection: close\r\n") + get("/json"));
-        const text = await client.untilClosed();
-        const { responses } = parseResponses(text, [], true);
-        assert.equal(responses.length, 1, "the request after `Connection: close` is not answered");
-        assert.equal(responses[0]!.status, 200);
-        assert.equal(header(responses[0]!, "connection"), "close");
-      } finally {
-        client.close();
-      }
-    });
+    t.it(
+      "closes after answering a request with `Connection: close`, and reads nothing after it (RFC 9112 §9.6)",
+      async () => {
+        const client = await RawClient.open(s.port);
+        try {
+          await client.write(get("/", "Connection: close\r\n") + get("/json"));
+          const text = await client.untilClosed();
+          const { responses } = parseResponses(text, [], true);
+          assert.equal(responses.length, 1, "the request after `Connection: close` is not answered");
+          assert.equal(responses[0]!.status, 200);
+          assert.equal(header(responses[0]!, "connection"), "close");
+        } finally {
+          client.close();
+        }
+      },
+    );
 
     t.it("answers 100 pipelined requests sent in one write, in order (RFC 9112 §9.3.2)", async () => {
       let burst = "";
@@ -184,17 +204,20 @@ function framingCases(t: TestApi, runtime: Runtime): void {
       `POST ${path} HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n` +
       "5;name=value\r\nhello\r\n7;ext\r\n, world\r\n0\r\nX-Trailer: yes\r\n\r\n";
 
-    t.it("decodes a chunked request body with extensions and trailers, streamed back by /echo (RFC 9112 §7.1)", async () => {
-      const { client, responses } = await exchange(s.port, chunkedRequest("/echo") + get("/users/1"), 2);
-      try {
-        assert.equal(responses[0]!.status, 200);
-        assert.equal(responses[0]!.body, "hello, world");
-        assert.equal(header(responses[0]!, "content-type"), "text/plain");
-        assert.equal(responses[1]!.body, '{"id":"1"}', "the request after the chunked body is read correctly");
-      } finally {
-        client.close();
-      }
-    });
+    t.it(
+      "decodes a chunked request body with extensions and trailers, streamed back by /echo (RFC 9112 §7.1)",
+      async () => {
+        const { client, responses } = await exchange(s.port, chunkedRequest("/echo") + get("/users/1"), 2);
+        try {
+          assert.equal(responses[0]!.status, 200);
+          assert.equal(responses[0]!.body, "hello, world");
+          assert.equal(header(responses[0]!, "content-type"), "text/plain");
+          assert.equal(responses[1]!.body, '{"id":"1"}', "the request after the chunked body is read correctly");
+        } finally {
+          client.close();
+        }
+      },
+    );
 
     t.it("reads a chunked request body with c.req.text() (RFC 9112 §7.1)", async () => {
       const { client, responses } = await exchange(s.port, chunkedRequest("/text"));
@@ -214,7 +237,11 @@ function framingCases(t: TestApi, runtime: Runtime): void {
           const response = responses[0]!;
           assert.equal(response.status, 200);
           assert.equal(response.chunked, true);
-          assert.equal(header(response, "content-length"), undefined, "no Content-Length with Transfer-Encoding (RFC 9112 §6.2)");
+          assert.equal(
+            header(response, "content-length"),
+            undefined,
+            "no Content-Length with Transfer-Encoding (RFC 9112 §6.2)",
+          );
           assert.equal(response.body, expected);
           assert.equal(responses[1]!.body, '{"id":"2"}');
         } finally {
@@ -256,7 +283,10 @@ function framingCases(t: TestApi, runtime: Runtime): void {
     });
 
     t.it("answers HEAD with the GET headers (Content-Length) and no body (RFC 9110 §9.3.2)", async () => {
-      const { client, responses } = await exchange(s.port, `HEAD / HTTP/1.1\r\n${H}\r\n` + get("/json"), 2, ["HEAD", "GET"]);
+      const { client, responses } = await exchange(s.port, `HEAD / HTTP/1.1\r\n${H}\r\n` + get("/json"), 2, [
+        "HEAD",
+        "GET",
+      ]);
       try {
         assert.equal(responses[0]!.status, 200);
         assert.equal(header(responses[0]!, "content-length"), "13");
@@ -268,7 +298,12 @@ function framingCases(t: TestApi, runtime: Runtime): void {
     });
 
     t.it("answers HEAD to a streamed route with no body (RFC 9110 §9.3.2)", async () => {
-      const { client, responses } = await exchange(s.port, `HEAD /stream/readable HTTP/1.1\r\n${H}\r\n` + get("/users/3"), 2, ["HEAD", "GET"]);
+      const { client, responses } = await exchange(
+        s.port,
+        `HEAD /stream/readable HTTP/1.1\r\n${H}\r\n` + get("/users/3"),
+        2,
+        ["HEAD", "GET"],
+      );
       try {
         assert.equal(responses[0]!.status, 200);
         assert.equal(responses[1]!.body, '{"id":"3"}');
@@ -307,38 +342,131 @@ function rejectionCases(t: TestApi, runtime: Runtime): void {
   t.describe("malformed and refused requests: exact status, then close", () => {
     const s = useServer(t, runtime, createFixtureApp);
 
-    const chunkedText = (chunks: string): string => `POST /text HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n${chunks}`;
+    const chunkedText = (chunks: string): string =>
+      `POST /text HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n${chunks}`;
     const table: { name: string; status: number; bytes: string }[] = [
-      { status: 400, name: "Content-Length with Transfer-Encoding (RFC 9112 §6.1)", bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n` },
-      { status: 400, name: "two differing Content-Length fields (RFC 9112 §6.3)", bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!` },
-      { status: 400, name: "a Content-Length list with differing values (RFC 9112 §6.3)", bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: 5, 6\r\n\r\nhello!` },
-      { status: 400, name: "a malformed Content-Length `abc` (RFC 9112 §6.3)", bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: abc\r\n\r\n` },
-      { status: 400, name: "a negative Content-Length (RFC 9112 §6.3)", bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: -1\r\n\r\n` },
-      { status: 400, name: "a signed Content-Length `+5` (RFC 9110 §8.6)", bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: +5\r\n\r\nhello` },
+      {
+        status: 400,
+        name: "Content-Length with Transfer-Encoding (RFC 9112 §6.1)",
+        bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      },
+      {
+        status: 400,
+        name: "two differing Content-Length fields (RFC 9112 §6.3)",
+        bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!`,
+      },
+      {
+        status: 400,
+        name: "a Content-Length list with differing values (RFC 9112 §6.3)",
+        bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: 5, 6\r\n\r\nhello!`,
+      },
+      {
+        status: 400,
+        name: "a malformed Content-Length `abc` (RFC 9112 §6.3)",
+        bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: abc\r\n\r\n`,
+      },
+      {
+        status: 400,
+        name: "a negative Content-Length (RFC 9112 §6.3)",
+        bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: -1\r\n\r\n`,
+      },
+      {
+        status: 400,
+        name: "a signed Content-Length `+5` (RFC 9110 §8.6)",
+        bytes: `POST /text HTTP/1.1\r\n${H}Content-Length: +5\r\n\r\nhello`,
+      },
       { status: 400, name: "a bare LF as line terminator (RFC 9112 §2.2)", bytes: "GET / HTTP/1.1\nHost: test\n\n" },
-      { status: 400, name: "a bare LF in a header line (RFC 9112 §2.2)", bytes: `GET / HTTP/1.1\r\n${H}X-A: b\nX-C: d\r\n\r\n` },
-      { status: 400, name: "a bare CR in a header line (RFC 9112 §2.2)", bytes: `GET / HTTP/1.1\r\n${H}X-A: b\rX-C: d\r\n\r\n` },
+      {
+        status: 400,
+        name: "a bare LF in a header line (RFC 9112 §2.2)",
+        bytes: `GET / HTTP/1.1\r\n${H}X-A: b\nX-C: d\r\n\r\n`,
+      },
+      {
+        status: 400,
+        name: "a bare CR in a header line (RFC 9112 §2.2)",
+        bytes: `GET / HTTP/1.1\r\n${H}X-A: b\rX-C: d\r\n\r\n`,
+      },
       { status: 400, name: "a bare CR in the request line (RFC 9112 §2.2)", bytes: `GET /\r HTTP/1.1\r\n${H}\r\n` },
-      { status: 400, name: "whitespace between field name and colon (RFC 9112 §5.1)", bytes: `GET / HTTP/1.1\r\nHost : test\r\n\r\n` },
-      { status: 400, name: "obsolete line folding (RFC 9112 §5.2)", bytes: `GET / HTTP/1.1\r\n${H}X-Folded: a\r\n b\r\n\r\n` },
+      {
+        status: 400,
+        name: "whitespace between field name and colon (RFC 9112 §5.1)",
+        bytes: `GET / HTTP/1.1\r\nHost : test\r\n\r\n`,
+      },
+      {
+        status: 400,
+        name: "obsolete line folding (RFC 9112 §5.2)",
+        bytes: `GET / HTTP/1.1\r\n${H}X-Folded: a\r\n b\r\n\r\n`,
+      },
       { status: 400, name: "an invalid character in the method (RFC 9110 §9.1)", bytes: `G(T / HTTP/1.1\r\n${H}\r\n` },
-      { status: 400, name: "a control character in the request target (RFC 9112 §3.2)", bytes: `GET /a\x01b HTTP/1.1\r\n${H}\r\n` },
+      {
+        status: 400,
+        name: "a control character in the request target (RFC 9112 §3.2)",
+        bytes: `GET /a\x01b HTTP/1.1\r\n${H}\r\n`,
+      },
       { status: 400, name: "a DEL in the request target (RFC 9112 §3.2)", bytes: `GET /a\x7fb HTTP/1.1\r\n${H}\r\n` },
       { status: 400, name: "a space inside the request target (RFC 9112 §3)", bytes: `GET /a b HTTP/1.1\r\n${H}\r\n` },
-      { status: 400, name: "an invalid character in a field name (RFC 9110 §5.1)", bytes: `GET / HTTP/1.1\r\n${H}Bad@Name: x\r\n\r\n` },
-      { status: 400, name: "NUL in a field value (RFC 9110 §5.5)", bytes: `GET / HTTP/1.1\r\n${H}X-Nul: a\x00b\r\n\r\n` },
-      { status: 400, name: "an HTTP/1.1 request without Host (RFC 9112 §3.2)", bytes: "GET / HTTP/1.1\r\nX-A: b\r\n\r\n" },
+      {
+        status: 400,
+        name: "an invalid character in a field name (RFC 9110 §5.1)",
+        bytes: `GET / HTTP/1.1\r\n${H}Bad@Name: x\r\n\r\n`,
+      },
+      {
+        status: 400,
+        name: "NUL in a field value (RFC 9110 §5.5)",
+        bytes: `GET / HTTP/1.1\r\n${H}X-Nul: a\x00b\r\n\r\n`,
+      },
+      {
+        status: 400,
+        name: "an HTTP/1.1 request without Host (RFC 9112 §3.2)",
+        bytes: "GET / HTTP/1.1\r\nX-A: b\r\n\r\n",
+      },
       { status: 400, name: "two Host fields (RFC 9112 §3.2)", bytes: `GET / HTTP/1.1\r\n${H}Host: other\r\n\r\n` },
-      { status: 400, name: "a chunk size that is not hex (RFC 9112 §7.1)", bytes: chunkedText("zz\r\nhello\r\n0\r\n\r\n") },
-      { status: 400, name: "a chunk size of 17 hex digits (overflow, RFC 9112 §7.1)", bytes: chunkedText("fffffffffffffffff\r\nhello\r\n0\r\n\r\n") },
-      { status: 400, name: "a chunk size beyond 2^53 (overflow, RFC 9112 §7.1)", bytes: chunkedText("ffffffffffffffff\r\nhello\r\n0\r\n\r\n") },
-      { status: 400, name: "chunk data not followed by CRLF (RFC 9112 §7.1)", bytes: chunkedText("5\r\nhelloXX0\r\n\r\n") },
-      { status: 501, name: "`Transfer-Encoding: gzip, chunked` (RFC 9112 §6.1)", bytes: `POST /text HTTP/1.1\r\n${H}Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n` },
+      {
+        status: 400,
+        name: "a chunk size that is not hex (RFC 9112 §7.1)",
+        bytes: chunkedText("zz\r\nhello\r\n0\r\n\r\n"),
+      },
+      {
+        status: 400,
+        name: "a chunk size of 17 hex digits (overflow, RFC 9112 §7.1)",
+        bytes: chunkedText("fffffffffffffffff\r\nhello\r\n0\r\n\r\n"),
+      },
+      {
+        status: 400,
+        name: "a chunk size beyond 2^53 (overflow, RFC 9112 §7.1)",
+        bytes: chunkedText("ffffffffffffffff\r\nhello\r\n0\r\n\r\n"),
+      },
+      {
+        status: 400,
+        name: "chunk data not followed by CRLF (RFC 9112 §7.1)",
+        bytes: chunkedText("5\r\nhelloXX0\r\n\r\n"),
+      },
+      {
+        status: 501,
+        name: "`Transfer-Encoding: gzip, chunked` (RFC 9112 §6.1)",
+        bytes: `POST /text HTTP/1.1\r\n${H}Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n`,
+      },
       { status: 505, name: "an HTTP/2.0 request line (RFC 9110 §15.6.6)", bytes: `GET / HTTP/2.0\r\n${H}\r\n` },
-      { status: 414, name: "a request line longer than 8 KiB (RFC 9112 §3)", bytes: `GET /${"a".repeat(9000)} HTTP/1.1\r\n${H}\r\n` },
-      { status: 431, name: "a header section larger than 16 KiB (RFC 6585 §5)", bytes: `GET / HTTP/1.1\r\n${H}X-Big: ${"b".repeat(20_000)}\r\n\r\n` },
-      { status: 431, name: "more than 100 header fields (RFC 6585 §5)", bytes: `GET / HTTP/1.1\r\n${H}${Array.from({ length: 150 }, (_, i) => `X-H${i}: v\r\n`).join("")}\r\n` },
-      { status: 417, name: "an unknown expectation (RFC 9110 §10.1.1)", bytes: `GET / HTTP/1.1\r\n${H}Expect: teapot\r\n\r\n` },
+      {
+        status: 414,
+        name: "a request line longer than 8 KiB (RFC 9112 §3)",
+        bytes: `GET /${"a".repeat(9000)} HTTP/1.1\r\n${H}\r\n`,
+      },
+      {
+        status: 431,
+        name: "a header section larger than 16 KiB (RFC 6585 §5)",
+        bytes: `GET / HTTP/1.1\r\n${H}X-Big: ${"b".repeat(20_000)}\r\n\r\n`,
+      },
+      {
+        status: 431,
+        name: "more than 100 header fields (RFC 6585 §5)",
+        bytes: `GET / HTTP/1.1\r\n${H}${Array.from({ length: 150 }, (_, i) => `X-H${i}: v\r\n`).join("")}\r\n`,
+      },
+      {
+        status: 417,
+        name: "an unknown expectation (RFC 9110 §10.1.1)",
+        bytes: `GET / HTTP/1.1\r\n${H}Expect: teapot\r\n\r\n`,
+      },
     ];
     for (const row of table) {
       t.it(`${row.status} for ${row.name}`, async () => {
@@ -349,36 +477,52 @@ function rejectionCases(t: TestApi, runtime: Runtime): void {
     // An app-level 413 comes after the parser has framed the body correctly, so the connection is
     // still in sync: closing it (saying so) and reading on past the body are both right. These
     // cases pipeline a request after the body and accept either, but never a confused stream.
-    t.it("413 for a Content-Length above the route's bodyLimit, before the handler runs (RFC 9110 §15.5.14)", async () => {
-      await expect413ThenCloseOrNext(s.port, `POST /limited HTTP/1.1\r\n${H}Content-Length: 2000\r\n\r\n${"a".repeat(2000)}`);
-    });
+    t.it(
+      "413 for a Content-Length above the route's bodyLimit, before the handler runs (RFC 9110 §15.5.14)",
+      async () => {
+        await expect413ThenCloseOrNext(
+          s.port,
+          `POST /limited HTTP/1.1\r\n${H}Content-Length: 2000\r\n\r\n${"a".repeat(2000)}`,
+        );
+      },
+    );
 
     t.it("413 for a chunked body that grows past the route's bodyLimit (RFC 9110 §15.5.14)", async () => {
       const chunk = "320\r\n" + "a".repeat(800) + "\r\n";
-      await expect413ThenCloseOrNext(s.port, `POST /limited HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n${chunk}${chunk}0\r\n\r\n`);
+      await expect413ThenCloseOrNext(
+        s.port,
+        `POST /limited HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n${chunk}${chunk}0\r\n\r\n`,
+      );
     });
 
     t.it("413 with `Expect: 100-continue` comes without `100 Continue`, then close (RFC 9110 §10.1.1)", async () => {
-      const response = await expectRejected(s.port, `POST /limited HTTP/1.1\r\n${H}Content-Length: 2000\r\nExpect: 100-continue\r\n\r\n`, 413);
+      const response = await expectRejected(
+        s.port,
+        `POST /limited HTTP/1.1\r\n${H}Content-Length: 2000\r\nExpect: 100-continue\r\n\r\n`,
+        413,
+      );
       assert.equal(response.status, 413);
     });
 
-    t.it("`Expect: 100-continue` with a small body: 100 Continue once the handler reads, then the response (RFC 9110 §10.1.1)", async () => {
-      const client = await RawClient.open(s.port);
-      try {
-        await client.write(`POST /text HTTP/1.1\r\n${H}Content-Length: 5\r\nExpect: 100-continue\r\n\r\n`);
-        const interim = await readResponses(client, 1);
-        assert.equal(interim[0]!.status, 100);
-        assert.equal(client.text(), "HTTP/1.1 100 Continue\r\n\r\n");
-        await client.write("hello");
-        const responses = await readResponses(client, 2);
-        assert.equal(responses[1]!.status, 200);
-        assert.equal(responses[1]!.body, "hello");
-        await assertOpen(client);
-      } finally {
-        client.close();
-      }
-    });
+    t.it(
+      "`Expect: 100-continue` with a small body: 100 Continue once the handler reads, then the response (RFC 9110 §10.1.1)",
+      async () => {
+        const client = await RawClient.open(s.port);
+        try {
+          await client.write(`POST /text HTTP/1.1\r\n${H}Content-Length: 5\r\nExpect: 100-continue\r\n\r\n`);
+          const interim = await readResponses(client, 1);
+          assert.equal(interim[0]!.status, 100);
+          assert.equal(client.text(), "HTTP/1.1 100 Continue\r\n\r\n");
+          await client.write("hello");
+          const responses = await readResponses(client, 2);
+          assert.equal(responses[1]!.status, 200);
+          assert.equal(responses[1]!.body, "hello");
+          await assertOpen(client);
+        } finally {
+          client.close();
+        }
+      },
+    );
 
     t.it("a good request pipelined before a bad one still gets its response first (RFC 9112 §9.3.2)", async () => {
       const client = await RawClient.open(s.port);
@@ -466,7 +610,11 @@ function appCases(t: TestApi, runtime: Runtime): void {
         const { client, responses } = await exchange(s.port, get(route));
         try {
           assert.equal(responses[0]!.status, 500);
-          assert.doesNotMatch(responses[0]!.body, /boom/, "the error message of a plain Error is not shown to the client");
+          assert.doesNotMatch(
+            responses[0]!.body,
+            /boom/,
+            "the error message of a plain Error is not shown to the client",
+          );
           assert.equal(header(responses[0]!, "connection"), undefined);
           await client.write(get("/users/77"));
           const again = await readResponses(client, 2);
@@ -502,7 +650,12 @@ function fetchHandlerCases(t: TestApi, runtime: Runtime): void {
           body: "payload ✓",
         });
         assert.equal(response.status, 200);
-        const seen = (await response.json()) as { method: string; url: string; headers: Record<string, string>; body: string | null };
+        const seen = (await response.json()) as {
+          method: string;
+          url: string;
+          headers: Record<string, string>;
+          body: string | null;
+        };
         assert.equal(seen.method, "POST");
         assert.equal(seen.url, `${s.url}/inspect?x=1&y=two`);
         assert.equal(seen.headers["x-test"], "yes");
@@ -517,7 +670,8 @@ function fetchHandlerCases(t: TestApi, runtime: Runtime): void {
       });
 
       t.it("a chunked request body reaches the handler (RFC 9112 §7.1)", async () => {
-        const request = `PUT /inspect HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n`;
+        const request =
+          `PUT /inspect HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n`;
         const { client, responses } = await exchange(s.port, request);
         try {
           const seen = JSON.parse(responses[0]!.body) as { method: string; body: string; url: string };
@@ -574,7 +728,11 @@ function honoCases(t: TestApi, runtime: Runtime): void {
     });
 
     t.it("reads a POSTed JSON body", async () => {
-      const response = await fetch(s.url + "/json", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ n: 21 }) });
+      const response = await fetch(s.url + "/json", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ n: 21 }),
+      });
       assert.equal(response.status, 201);
       assert.deepEqual(await response.json(), { doubled: 42 });
     });
@@ -610,7 +768,11 @@ function disconnectCases(t: TestApi, runtime: Runtime): void {
       await client.write(get(`/watch/${key}`));
       await waitFor(() => observed.started.has(key), "the handler to start");
       const socket = client.socket as { resetAndDestroy?: () => void; destroy(): void };
-      assert.equal(typeof socket.resetAndDestroy, "function", `node:net Socket.resetAndDestroy is missing on ${runtime.name}`);
+      assert.equal(
+        typeof socket.resetAndDestroy,
+        "function",
+        `node:net Socket.resetAndDestroy is missing on ${runtime.name}`,
+      );
       socket.resetAndDestroy!();
       await waitFor(() => observed.aborted.has(key), "c.req.signal to abort after the client reset");
     });
@@ -655,7 +817,11 @@ function shutdownCases(t: TestApi, runtime: Runtime): void {
         assert.equal(responses.length, 1);
         assert.equal(responses[0]!.status, 200);
         assert.equal(responses[0]!.body, "slow done");
-        assert.equal(header(responses[0]!, "connection"), "close", "the last response says `connection: close` (RFC 9112 §9.6)");
+        assert.equal(
+          header(responses[0]!, "connection"),
+          "close",
+          "the last response says `connection: close` (RFC 9112 §9.6)",
+        );
 
         await done;
         assert.equal(s.server.connections, 0);

@@ -39,7 +39,11 @@ export function headers(response: RawResponse, name: string): string[] {
  * says the connection ended, so a body without length runs to the end.
  * Throws on bytes that cannot be a response (e.g. a body sent where none belongs).
  */
-export function parseResponses(text: string, methods: readonly string[] = [], closed = false): { responses: RawResponse[]; rest: string } {
+export function parseResponses(
+  text: string,
+  methods: readonly string[] = [],
+  closed = false,
+): { responses: RawResponse[]; rest: string } {
   const responses: RawResponse[] = [];
   let at = 0;
   let finals = 0;
@@ -67,7 +71,7 @@ export function parseResponses(text: string, methods: readonly string[] = [], cl
       chunked: false,
       trailers: [],
     };
-    let bodyStart = headEnd + 4;
+    const bodyStart = headEnd + 4;
     if (response.status < 200) {
       responses.push(response);
       at = bodyStart;
@@ -101,14 +105,19 @@ export function parseResponses(text: string, methods: readonly string[] = [], cl
   return { responses, rest: text.slice(at) };
 }
 
-function decodeChunked(text: string, start: number): { body: string; trailers: [string, string][]; end: number } | null {
+function decodeChunked(
+  text: string,
+  start: number,
+): { body: string; trailers: [string, string][]; end: number } | null {
   let at = start;
   let body = "";
   for (;;) {
     const lineEnd = text.indexOf("\r\n", at);
     if (lineEnd < 0) return null;
     const sizeText = text.slice(at, lineEnd).split(";")[0]!.trim();
-    if (!/^[0-9a-fA-F]+$/.test(sizeText)) throw new Error(`Bad chunk size line ${JSON.stringify(text.slice(at, lineEnd))}`);
+    if (!/^[0-9a-fA-F]+$/.test(sizeText)) {
+      throw new Error(`Bad chunk size line ${JSON.stringify(text.slice(at, lineEnd))}`);
+    }
     const size = parseInt(sizeText, 16);
     at = lineEnd + 2;
     if (size === 0) {
@@ -132,7 +141,12 @@ function decodeChunked(text: string, start: number): { body: string; trailers: [
 
 /** Wait until `client` has received `count` responses (1xx included); fails if it closes first. */
 /** Open a connection, send `bytes`, read `count` responses; the client stays open for more. */
-export async function exchange(port: number, bytes: string, count = 1, methods: readonly string[] = []): Promise<{ client: RawClient; responses: RawResponse[] }> {
+export async function exchange(
+  port: number,
+  bytes: string,
+  count = 1,
+  methods: readonly string[] = [],
+): Promise<{ client: RawClient; responses: RawResponse[] }> {
   const client = await RawClient.open(port);
   try {
     await client.write(bytes);
@@ -143,11 +157,20 @@ export async function exchange(port: number, bytes: string, count = 1, methods: 
   }
 }
 
-export async function readResponses(client: RawClient, count: number, methods: readonly string[] = [], timeoutMs = 5000): Promise<RawResponse[]> {
+export async function readResponses(
+  client: RawClient,
+  count: number,
+  methods: readonly string[] = [],
+  timeoutMs = 5000,
+): Promise<RawResponse[]> {
   const text = await client.until((t) => parseResponses(t, methods).responses.length >= count, timeoutMs);
   const { responses } = parseResponses(text, methods, client.closed);
   if (responses.length < count) {
-    throw new Error(`Expected ${count} responses, got ${responses.length} before the connection closed: ${JSON.stringify(text.slice(0, 600))}`);
+    throw new Error(
+      `Expected ${count} responses, got ${responses.length} before the connection closed: ${
+        JSON.stringify(text.slice(0, 600))
+      }`,
+    );
   }
   return responses;
 }

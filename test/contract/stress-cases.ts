@@ -493,7 +493,8 @@ class MemoryProbe {
     clearInterval(this.#timer);
     const line = `${this.label}: rss ${mib(this.baseRss)} → peak ${mib(this.peakRss)} (growth ${mib(this.growth)})` +
       (this.stallGrowth >= 0 ? `, growth until stall ${mib(this.stallGrowth)}` : "") +
-      (this.retained >= 0 ? `, retained at stall ${mib(this.retained)}${collect === null ? " (no gc)" : ""}` : "") + extra;
+      (this.retained >= 0 ? `, retained at stall ${mib(this.retained)}${collect === null ? " (no gc)" : ""}` : "") +
+      extra;
     if (VERBOSE) console.log(`[stress] ${line}`);
     assert.ok(this.growth < GROWTH_LIMIT, `${line}: RSS grew more than ${mib(GROWTH_LIMIT)}`);
     if (this.retained >= 0 && collect !== null) {
@@ -590,7 +591,11 @@ export function stressCases(t: TestApi, runtime: Runtime): void {
       const probe = new MemoryProbe(`${runtime.name} pipeline flood`);
       probes.push(probe);
       const result = await pipelineFlood(port, counters, probe, sockets, FLOOD_MAX);
-      probe.finish(`, stall after ${result.sent} requests sent (${mib(result.bytes)}), ${result.served} answered; drained in ${result.drainMs} ms`);
+      probe.finish(
+        `, stall after ${result.sent} requests sent (${
+          mib(result.bytes)
+        }), ${result.served} answered; drained in ${result.drainMs} ms`,
+      );
     }, 30_000);
 
     t.it("keeps the connection after a small unread body (sent with the head or after the response)", async () => {
@@ -643,7 +648,10 @@ export function stressCases(t: TestApi, runtime: Runtime): void {
     t.it("answers and closes on an unread chunked body, no hang", async () => {
       const client = await RawClient.open(port);
       sockets.push(client);
-      await client.write("POST /stress/ignore HTTP/1.1\r\nHost: s\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + "y".repeat(1024) + "\r\n");
+      await client.write(
+        "POST /stress/ignore HTTP/1.1\r\nHost: s\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + "y".repeat(1024) +
+          "\r\n",
+      );
       const text = await client.untilClosed(10_000);
       assert.match(text, /^HTTP\/1\.1 200 [^\r]*\r\n/);
       assert.match(text, /\r\nconnection: close\r\n/i);
@@ -730,14 +738,14 @@ async function echo(port: number, size: number, probe: MemoryProbe | null): Prom
   try {
     client.socket.pause();
     const progress = { written: 0 };
-    const head = `POST /echo HTTP/1.1\r\nHost: stress\r\nContent-Type: application/octet-stream\r\nContent-Length: ${size}\r\n\r\n`;
+    const head =
+      `POST /echo HTTP/1.1\r\nHost: stress\r\nContent-Type: application/octet-stream\r\nContent-Length: ${size}\r\n\r\n`;
     client.socket.write(head);
     let writeError: unknown = null;
     const writing = writePattern(client.socket, size, progress).catch((error) => (writeError = error));
-    let stalledAt: number;
     // Nobody reads the echo: the server must stop echoing, then stop reading the upload.
     const stalled = await stalls(() => progress.written, () => progress.written >= size, 750, 10_000);
-    stalledAt = progress.written;
+    const stalledAt = progress.written;
     probe?.measureRetained();
     assert.ok(stalled, `the upload never stalled while the echo was not read: ${mib(progress.written)} written`);
     await client.readSlowly(() => done, 512 * 1024, 10, deadline, `echo of ${mib(size)}`);
@@ -753,7 +761,12 @@ async function echo(port: number, size: number, probe: MemoryProbe | null): Prom
 }
 
 /** Download `size` bytes from the stress route: read nothing until the server stops producing, measure, then read in bursts. */
-async function download(port: number, counters: StressCounters, size: number, probe: MemoryProbe | null): Promise<{ stalledAt: number }> {
+async function download(
+  port: number,
+  counters: StressCounters,
+  size: number,
+  probe: MemoryProbe | null,
+): Promise<{ stalledAt: number }> {
   const check = new PatternCheck();
   let head: ResponseHead | null = null;
   let done = false;
@@ -767,11 +780,10 @@ async function download(port: number, counters: StressCounters, size: number, pr
     client.socket.pause();
     const before = counters.produced;
     client.socket.write(`GET /stress/download?bytes=${size} HTTP/1.1\r\nHost: stress\r\n\r\n`);
-    let stalledAt: number;
     // Nobody reads: once the socket is full the server must stop pulling from the stream.
     const produced = (): number => counters.produced - before;
     const stalled = await stalls(produced, () => produced() >= size, 750, 10_000);
-    stalledAt = produced();
+    const stalledAt = produced();
     probe?.measureRetained();
     assert.ok(stalled, `the server went on producing while nobody read: ${mib(produced())} produced`);
     await client.readSlowly(() => done, 512 * 1024, 10, deadline, `download of ${mib(size)}`);
@@ -820,7 +832,9 @@ async function pipelineFlood(
     },
     body: (bytes) => (body += latin1(bytes, 0, bytes.length)),
     complete: () => {
-      if (bad === null && (status !== 200 || body !== String(expectId))) bad = `response ${expectId}: ${status} ${body}`;
+      if (bad === null && (status !== 200 || body !== String(expectId))) {
+        bad = `response ${expectId}: ${status} ${body}`;
+      }
       expectId++;
     },
   });
@@ -834,7 +848,9 @@ async function pipelineFlood(
     while (progress.sent < max && !stop) {
       let batch = "";
       const end = Math.min(max, progress.sent + FLOOD_BATCH);
-      for (let i = progress.sent; i < end; i++) batch += `GET /stress/seq/${i} HTTP/1.1\r\nHost: s\r\nX-Pad: ${FLOOD_PAD}\r\n\r\n`;
+      for (let i = progress.sent; i < end; i++) {
+        batch += `GET /stress/seq/${i} HTTP/1.1\r\nHost: s\r\nX-Pad: ${FLOOD_PAD}\r\n\r\n`;
+      }
       progress.sent = end;
       progress.bytes += batch.length;
       if (!client.socket.write(batch)) await drained(client.socket);
@@ -848,7 +864,10 @@ async function pipelineFlood(
   const servedAtStall = served();
   // The warm-up sends fewer requests than the socket buffers hold; the real flood must stall.
   if (probe !== null) {
-    assert.ok(stalled, `the server read ${progress.sent} pipelined requests (${mib(progress.bytes)}) without the client reading`);
+    assert.ok(
+      stalled,
+      `the server read ${progress.sent} pipelined requests (${mib(progress.bytes)}) without the client reading`,
+    );
     assert.ok(servedAtStall < progress.sent, `the server answered all ${servedAtStall} requests while nobody read`);
   }
   // Meanwhile another client is served.

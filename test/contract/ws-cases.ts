@@ -20,7 +20,17 @@ import { upgradeWebSocket } from "../../core/fetch/upgrade-websocket.ts";
 import type { ServerWebSocket } from "../../core/ws/server-websocket.ts";
 import type { WebSocketHandlers } from "../../core/ws/websocket-options.ts";
 import { createApp } from "../../examples/app.ts";
-import { connected, RawClient, type Runtime, sleep, start, type TestApi, useServer, waitFor, Wakeup } from "./harness.ts";
+import {
+  connected,
+  RawClient,
+  type Runtime,
+  sleep,
+  start,
+  type TestApi,
+  useServer,
+  waitFor,
+  Wakeup,
+} from "./harness.ts";
 import { exchange, header, type RawResponse } from "./raw-response.ts";
 
 const KiB = 1024;
@@ -55,7 +65,9 @@ interface FrameOptions {
 
 /** One client frame, masked with a random key unless told otherwise (RFC 6455 §5.2). */
 function frame(opcode: number, payload: Uint8Array | string = Buffer.alloc(0), options: FrameOptions = {}): Buffer {
-  const data = typeof payload === "string" ? Buffer.from(payload, "utf8") : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  const data = typeof payload === "string"
+    ? Buffer.from(payload, "utf8")
+    : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   const mask = options.mask ?? true;
   const length = options.length ?? data.length;
   const ext = length < 126 ? 0 : length < 0x10000 ? 2 : 8;
@@ -110,7 +122,9 @@ function describeFrame(f: Frame): string {
   const preview = f.opcode === OP_CLOSE && f.payload.length >= 2
     ? `code ${f.payload.readUInt16BE(0)} ${JSON.stringify(f.payload.subarray(2).toString("utf8"))}`
     : `${f.payload.length} bytes`;
-  return `opcode 0x${f.opcode.toString(16)}${f.fin ? "" : " (not FIN)"}${f.rsv ? ` rsv 0x${f.rsv.toString(16)}` : ""}: ${preview}`;
+  return `opcode 0x${f.opcode.toString(16)}${f.fin ? "" : " (not FIN)"}${
+    f.rsv ? ` rsv 0x${f.rsv.toString(16)}` : ""
+  }: ${preview}`;
 }
 
 /** `Sec-WebSocket-Accept` for a key, computed independently of the server (§4.2.2 step 5.4). */
@@ -191,8 +205,15 @@ class WsClient {
     assert.equal(client.status, expected, `handshake on ${path}: status ${client.status}, expected ${expected}`);
     if (expected === 101) {
       assert.equal(client.headers.get("upgrade")?.toLowerCase(), "websocket", "101 without Upgrade: websocket");
-      assert.ok(/(^|,)\s*upgrade\s*(,|$)/i.test(client.headers.get("connection") ?? ""), "101 without Connection: Upgrade");
-      assert.equal(client.headers.get("sec-websocket-accept"), acceptFor(client.key), "wrong Sec-WebSocket-Accept (§4.2.2)");
+      assert.ok(
+        /(^|,)\s*upgrade\s*(,|$)/i.test(client.headers.get("connection") ?? ""),
+        "101 without Connection: Upgrade",
+      );
+      assert.equal(
+        client.headers.get("sec-websocket-accept"),
+        acceptFor(client.key),
+        "wrong Sec-WebSocket-Accept (§4.2.2)",
+      );
       client.deflate = /permessage-deflate/i.test(client.headers.get("sec-websocket-extensions") ?? "");
     }
     return client;
@@ -216,7 +237,7 @@ class WsClient {
 
   #consume(n: number): Buffer {
     let first = this.#chunks[0]!;
-    if (first.length < n) this.#chunks = [(first = Buffer.concat(this.#chunks, this.#buffered))];
+    if (first.length < n) this.#chunks = [first = Buffer.concat(this.#chunks, this.#buffered)];
     const out = first.subarray(0, n);
     if (first.length === n) this.#chunks.shift();
     else this.#chunks[0] = first.subarray(n);
@@ -276,7 +297,11 @@ class WsClient {
   /** The rules every server frame must follow. */
   #check(f: Frame): void {
     assert.equal(f.masked, false, `the server masked a frame (RFC 6455 §5.1): ${describeFrame(f)}`);
-    assert.equal(f.minimalLength, true, `the server did not use the minimal length encoding (§5.2): ${describeFrame(f)}`);
+    assert.equal(
+      f.minimalLength,
+      true,
+      `the server did not use the minimal length encoding (§5.2): ${describeFrame(f)}`,
+    );
     assert.equal(f.rsv & (RSV2 | RSV3), 0, `RSV2/RSV3 set by the server: ${describeFrame(f)}`);
     if (f.rsv & RSV1) {
       assert.ok(this.deflate, `RSV1 set without permessage-deflate: ${describeFrame(f)}`);
@@ -323,11 +348,17 @@ class WsClient {
     while (!this.closed) {
       if (this.frames.length > 0) assert.fail(`${what}: a frame after the Close: ${describeFrame(this.frames[0]!)}`);
       if (Date.now() > deadline) {
-        throw new Error(`${what}: the server did not close the TCP connection within ${timeoutMs} ms (RFC 6455 §7.1.1)`);
+        throw new Error(
+          `${what}: the server did not close the TCP connection within ${timeoutMs} ms (RFC 6455 §7.1.1)`,
+        );
       }
       await this.#wakeup.next(50);
     }
-    assert.equal(this.frames.length, 0, `${what}: frames after the Close: ${this.frames.map(describeFrame).join("; ")}`);
+    assert.equal(
+      this.frames.length,
+      0,
+      `${what}: frames after the Close: ${this.frames.map(describeFrame).join("; ")}`,
+    );
     assert.equal(this.#buffered, 0, `${what}: ${this.#buffered} stray bytes after the Close`);
   }
 
@@ -348,14 +379,24 @@ async function expectClose(client: WsClient, code: number | null, what: string):
   } else {
     assert.ok(f.payload.length >= 2, `${what}: a Close frame without a code`);
     assert.equal(f.payload.readUInt16BE(0), code, `${what}: expected close code ${code}, got ${describeFrame(f)}`);
-    assert.doesNotThrow(() => new TextDecoder("utf-8", { fatal: true }).decode(f.payload.subarray(2)), `${what}: reason not UTF-8`);
+    assert.doesNotThrow(
+      () => new TextDecoder("utf-8", { fatal: true }).decode(f.payload.subarray(2)),
+      `${what}: reason not UTF-8`,
+    );
   }
   await client.untilServerCloses(what);
   return f.payload;
 }
 
 /** Open a fresh connection, send `bytes`, expect the connection to be failed with `code`. */
-async function failsWith(port: number, bytes: Buffer | Buffer[], code: number, what: string, path = "/ws", headers?: string[]): Promise<void> {
+async function failsWith(
+  port: number,
+  bytes: Buffer | Buffer[],
+  code: number,
+  what: string,
+  path = "/ws",
+  headers?: string[],
+): Promise<void> {
   const client = await WsClient.open(port, path, { headers });
   try {
     for (const b of Array.isArray(bytes) ? bytes : [bytes]) client.send(b);
@@ -651,7 +692,8 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
     t.afterAll(() => {
       for (const c of clients) c.close();
     });
-    const open = async (path = "/ws", options?: OpenOptions, port = main.port): Promise<WsClient> => track(await WsClient.open(port, path, options));
+    const open = async (path = "/ws", options?: OpenOptions, port = main.port): Promise<WsClient> =>
+      track(await WsClient.open(port, path, options));
 
     // ── opening handshake (RFC 6455 §4.2) ──────────────────────────────────────────────────────
 
@@ -670,25 +712,54 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
       t.it("takes Upgrade and Connection as case-insensitive lists (§4.2.1 items 3, 4)", async () => {
         const client = track(await RawClient.open(main.port));
         await client.write(handshake("/ws", [
-          "Upgrade: h2c, WebSocket", "Connection: keep-alive, UPGRADE", `Sec-WebSocket-Key: ${KEY}`, "Sec-WebSocket-Version: 13",
+          "Upgrade: h2c, WebSocket",
+          "Connection: keep-alive, UPGRADE",
+          `Sec-WebSocket-Key: ${KEY}`,
+          "Sec-WebSocket-Version: 13",
         ]));
         assert.match(await client.until((text) => text.includes("\r\n\r\n")), /^HTTP\/1\.1 101 /);
       });
 
       const rejections: [string, string, number, [string, RegExp][]][] = [
         ["a missing Sec-WebSocket-Key", handshake("/ws", without("sec-websocket-key")), 400, []],
-        ["a key that is not base64", handshake("/ws", [...without("sec-websocket-key"), "Sec-WebSocket-Key: not a key at all!!!!!!"]), 400, []],
-        ["a key of 15 bytes", handshake("/ws", [...without("sec-websocket-key"), "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA"]), 400, []],
-        ["a key of 17 bytes", handshake("/ws", [...without("sec-websocket-key"), "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAAA="]), 400, []],
+        [
+          "a key that is not base64",
+          handshake("/ws", [...without("sec-websocket-key"), "Sec-WebSocket-Key: not a key at all!!!!!!"]),
+          400,
+          [],
+        ],
+        [
+          "a key of 15 bytes",
+          handshake("/ws", [...without("sec-websocket-key"), "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA"]),
+          400,
+          [],
+        ],
+        [
+          "a key of 17 bytes",
+          handshake("/ws", [...without("sec-websocket-key"), "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAAA="]),
+          400,
+          [],
+        ],
         ["two keys", handshake("/ws", [...GOOD, `Sec-WebSocket-Key: ${KEY}`]), 400, []],
-        ["version 8", handshake("/ws", [...without("sec-websocket-version"), "Sec-WebSocket-Version: 8"]), 426, [["sec-websocket-version", /^13$/]]],
+        ["version 8", handshake("/ws", [...without("sec-websocket-version"), "Sec-WebSocket-Version: 8"]), 426, [[
+          "sec-websocket-version",
+          /^13$/,
+        ]]],
         ["no version", handshake("/ws", without("sec-websocket-version")), 426, [["sec-websocket-version", /^13$/]]],
         ["no Upgrade field", handshake("/ws", without("upgrade")), 426, [["upgrade", /^websocket$/i]]],
         ["Connection without upgrade", handshake("/ws", [...without("connection"), "Connection: keep-alive"]), 400, []],
         ["HTTP/1.0", handshake("/ws", GOOD, "GET", "1.0"), 400, []],
         ["an invalid subprotocol list", handshake("/ws-proto", [...GOOD, "Sec-WebSocket-Protocol: a b"]), 400, []],
-        ["POST to a route that upgrades (§4.2.1 item 1)", handshake("/ws-any", [...GOOD, "Content-Length: 0"], "POST"), 405, [["allow", /GET/]]],
-        ["POST to a WebSocket route (GET only)", handshake("/ws", [...GOOD, "Content-Length: 0"], "POST"), 405, [["allow", /GET/]]],
+        [
+          "POST to a route that upgrades (§4.2.1 item 1)",
+          handshake("/ws-any", [...GOOD, "Content-Length: 0"], "POST"),
+          405,
+          [["allow", /GET/]],
+        ],
+        ["POST to a WebSocket route (GET only)", handshake("/ws", [...GOOD, "Content-Length: 0"], "POST"), 405, [[
+          "allow",
+          /GET/,
+        ]]],
       ];
       for (const [name, bytes, status, fields] of rejections) {
         t.it(`refuses ${name} with ${status}`, async () => {
@@ -717,7 +788,9 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
       });
 
       t.it("does not offer permessage-deflate unless configured (RSV1 is then a protocol error)", async () => {
-        const client = await open("/ws", { headers: ["Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"] });
+        const client = await open("/ws", {
+          headers: ["Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits"],
+        });
         assert.equal(client.headers.get("sec-websocket-extensions"), undefined);
         client.sendFrame(OP_TEXT, deflateAlone(Buffer.from("hello")), { rsv: RSV1 });
         await expectClose(client, 1002, "RSV1 without an extension");
@@ -744,7 +817,11 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
 
       t.it("parses frames split anywhere (byte by byte) and many frames in one write (§5.2)", async () => {
         const client = await open();
-        const bytes = Buffer.concat([frame(OP_TEXT, "one"), frame(OP_BINARY, Buffer.from([1, 2, 3])), frame(OP_TEXT, utf8Text(300))]);
+        const bytes = Buffer.concat([
+          frame(OP_TEXT, "one"),
+          frame(OP_BINARY, Buffer.from([1, 2, 3])),
+          frame(OP_TEXT, utf8Text(300)),
+        ]);
         for (let i = 0; i < bytes.length; i++) {
           client.send(bytes.subarray(i, i + 1));
           if (i % 16 === 0) await sleep(0);
@@ -786,7 +863,11 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
         assert.equal(pong.payload.toString(), "between fragments");
         client.sendFrame(OP_PONG, "unsolicited"); // §5.5.3: allowed, no answer
         client.sendFrame(OP_CONT, b, { fin: true });
-        sameBytes(await client.nextMessage(OP_BINARY, "the reassembled message"), Buffer.concat([a, b]), "fragmented binary echo");
+        sameBytes(
+          await client.nextMessage(OP_BINARY, "the reassembled message"),
+          Buffer.concat([a, b]),
+          "fragmented binary echo",
+        );
       });
 
       t.it("answers pings with pongs carrying the same payload (0 and 125 bytes) (§5.5.2)", async () => {
@@ -834,7 +915,11 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
         ["a fragmented ping → 1002 (§5.5)", () => frame(OP_PING, "x", { fin: false }), 1002],
         ["a fragmented close → 1002 (§5.5)", () => frame(OP_CLOSE, closeBody(1000), { fin: false }), 1002],
         ["a continuation without a message → 1002 (§5.4)", () => frame(OP_CONT, "x"), 1002],
-        ["a new message inside a fragmented one → 1002 (§5.4)", () => [frame(OP_TEXT, "a", { fin: false }), frame(OP_TEXT, "b")], 1002],
+        [
+          "a new message inside a fragmented one → 1002 (§5.4)",
+          () => [frame(OP_TEXT, "a", { fin: false }), frame(OP_TEXT, "b")],
+          1002,
+        ],
         ["a 64-bit length with its top bit set → 1002 (§5.2)", () => {
           const f = frame(OP_BINARY, Buffer.alloc(0), { length: 0x10000 });
           f[2] |= 0x80;
@@ -854,11 +939,14 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
         });
       }
 
-      t.it("fails a message over maxMessageSize with 1009 from its header, before the payload (16 MiB default)", async () => {
-        // Only the header of a 16 MiB + 1 frame goes out: the server must not wait for the payload.
-        const header = frame(OP_BINARY, Buffer.alloc(0), { length: 16 * MiB + 1 });
-        await failsWith(main.port, header, 1009, "16 MiB + 1 byte");
-      });
+      t.it(
+        "fails a message over maxMessageSize with 1009 from its header, before the payload (16 MiB default)",
+        async () => {
+          // Only the header of a 16 MiB + 1 frame goes out: the server must not wait for the payload.
+          const header = frame(OP_BINARY, Buffer.alloc(0), { length: 16 * MiB + 1 });
+          await failsWith(main.port, header, 1009, "16 MiB + 1 byte");
+        },
+      );
 
       t.it("fails a fragmented message whose fragments add up past maxMessageSize with 1009 (64 KiB)", async () => {
         const client = await open("/ws", {}, tight.port);
@@ -907,7 +995,12 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
       });
 
       t.it("fails a truncated sequence at the end of a fragmented message → 1007", async () => {
-        await failsWith(main.port, [frame(OP_TEXT, "ok", { fin: false }), frame(OP_CONT, Buffer.from([0xf0, 0x9f, 0x98]))], 1007, "F0 9F 98 at the end");
+        await failsWith(
+          main.port,
+          [frame(OP_TEXT, "ok", { fin: false }), frame(OP_CONT, Buffer.from([0xf0, 0x9f, 0x98]))],
+          1007,
+          "F0 9F 98 at the end",
+        );
       });
     });
 
@@ -915,13 +1008,16 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
 
     t.describe("closing handshake", () => {
       const valid = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999];
-      t.it(`echoes valid close codes (${valid.join(", ")}) and closes TCP after the handshake (§7.1.1, §7.4)`, async () => {
-        await Promise.all(valid.map(async (code) => {
-          const client = await open();
-          client.sendFrame(OP_CLOSE, closeBody(code, "bye ✓"));
-          await expectClose(client, code, `close ${code}`);
-        }));
-      });
+      t.it(
+        `echoes valid close codes (${valid.join(", ")}) and closes TCP after the handshake (§7.1.1, §7.4)`,
+        async () => {
+          await Promise.all(valid.map(async (code) => {
+            const client = await open();
+            client.sendFrame(OP_CLOSE, closeBody(code, "bye ✓"));
+            await expectClose(client, code, `close ${code}`);
+          }));
+        },
+      );
 
       t.it("answers an empty Close with an empty Close (§5.5.1)", async () => {
         const client = await open();
@@ -943,42 +1039,57 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
       });
 
       t.it("fails a Close reason that is not UTF-8 with 1007 (§5.5.1, §8.1)", async () => {
-        await failsWith(main.port, frame(OP_CLOSE, closeBody(1000, Buffer.from([0x61, 0xff]))), 1007, "close reason 61 FF");
-        await failsWith(main.port, frame(OP_CLOSE, closeBody(1000, Buffer.from([0xe2, 0x82]))), 1007, "close reason E2 82");
+        await failsWith(
+          main.port,
+          frame(OP_CLOSE, closeBody(1000, Buffer.from([0x61, 0xff]))),
+          1007,
+          "close reason 61 FF",
+        );
+        await failsWith(
+          main.port,
+          frame(OP_CLOSE, closeBody(1000, Buffer.from([0xe2, 0x82]))),
+          1007,
+          "close reason E2 82",
+        );
       });
 
       t.it("ignores data after the peer's Close and still closes TCP (§5.5.1)", async () => {
         const client = await open();
-        client.send(Buffer.concat([frame(OP_CLOSE, closeBody(1000)), frame(OP_TEXT, "too late"), frame(OP_PING, "late")]));
+        client.send(
+          Buffer.concat([frame(OP_CLOSE, closeBody(1000)), frame(OP_TEXT, "too late"), frame(OP_PING, "late")]),
+        );
         await expectClose(client, 1000, "data after close");
       });
 
-      t.it("passes the code and reason to the close handler (1005 for none, 1006 for a dropped connection)", async () => {
-        const a = await open("/ws-record?id=normal");
-        a.sendFrame(OP_CLOSE, closeBody(4321, "bye now ✓"));
-        await expectClose(a, 4321, "close 4321");
-        await waitFor(() => seen.closes.has("normal"), "close handler (normal)");
-        assert.deepEqual(seen.closes.get("normal"), { code: 4321, reason: "bye now ✓" });
+      t.it(
+        "passes the code and reason to the close handler (1005 for none, 1006 for a dropped connection)",
+        async () => {
+          const a = await open("/ws-record?id=normal");
+          a.sendFrame(OP_CLOSE, closeBody(4321, "bye now ✓"));
+          await expectClose(a, 4321, "close 4321");
+          await waitFor(() => seen.closes.has("normal"), "close handler (normal)");
+          assert.deepEqual(seen.closes.get("normal"), { code: 4321, reason: "bye now ✓" });
 
-        const b = await open("/ws-record?id=empty");
-        b.sendFrame(OP_CLOSE);
-        await expectClose(b, null, "empty close");
-        await waitFor(() => seen.closes.has("empty"), "close handler (empty)");
-        assert.deepEqual(seen.closes.get("empty"), { code: 1005, reason: "" });
+          const b = await open("/ws-record?id=empty");
+          b.sendFrame(OP_CLOSE);
+          await expectClose(b, null, "empty close");
+          await waitFor(() => seen.closes.has("empty"), "close handler (empty)");
+          assert.deepEqual(seen.closes.get("empty"), { code: 1005, reason: "" });
 
-        const c = await open("/ws-record?id=dropped");
-        c.sendFrame(OP_TEXT, "hi");
-        await c.nextMessage(OP_TEXT);
-        c.close();
-        await waitFor(() => seen.closes.has("dropped"), "close handler (dropped)");
-        assert.deepEqual(seen.closes.get("dropped"), { code: 1006, reason: "" });
+          const c = await open("/ws-record?id=dropped");
+          c.sendFrame(OP_TEXT, "hi");
+          await c.nextMessage(OP_TEXT);
+          c.close();
+          await waitFor(() => seen.closes.has("dropped"), "close handler (dropped)");
+          assert.deepEqual(seen.closes.get("dropped"), { code: 1006, reason: "" });
 
-        const d = await open("/ws-record?id=broken");
-        d.sendFrame(OP_TEXT, "x", { mask: false });
-        await expectClose(d, 1002, "unmasked");
-        await waitFor(() => seen.closes.has("broken"), "close handler (protocol error)");
-        assert.equal(seen.closes.get("broken")!.code, 1002);
-      });
+          const d = await open("/ws-record?id=broken");
+          d.sendFrame(OP_TEXT, "x", { mask: false });
+          await expectClose(d, 1002, "unmasked");
+          await waitFor(() => seen.closes.has("broken"), "close handler (protocol error)");
+          assert.equal(seen.closes.get("broken")!.code, 1002);
+        },
+      );
 
       t.it("closes from the server with ws.close(code, reason), then closes TCP on the peer's answer", async () => {
         const client = await open("/ws-record?id=server-close");
@@ -1019,31 +1130,51 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
         const cases: [string, RegExp][] = [
           ["permessage-deflate", /^permessage-deflate$/],
           ["permessage-deflate; client_max_window_bits", /^permessage-deflate(; client_max_window_bits=15)?$/],
-          ["permessage-deflate; server_no_context_takeover; client_no_context_takeover",
-            /^permessage-deflate; server_no_context_takeover; client_no_context_takeover$/],
-          ["x-unknown, permessage-deflate; bogus_param, permessage-deflate; server_max_window_bits=10",
-            /^permessage-deflate; server_max_window_bits=10$/],
+          [
+            "permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+            /^permessage-deflate; server_no_context_takeover; client_no_context_takeover$/,
+          ],
+          [
+            "x-unknown, permessage-deflate; bogus_param, permessage-deflate; server_max_window_bits=10",
+            /^permessage-deflate; server_max_window_bits=10$/,
+          ],
         ];
         for (let [offer, expected] of cases) {
           const client = await open("/ws", { headers: [`Sec-WebSocket-Extensions: ${offer}`] }, deflate.port);
           let got = client.headers.get("sec-websocket-extensions") ?? "(none)";
           if (!serverKeepsContext) {
-            assert.match(got, /; server_no_context_takeover/, `offer ${offer}: the server must say it keeps no context`);
+            assert.match(
+              got,
+              /; server_no_context_takeover/,
+              `offer ${offer}: the server must say it keeps no context`,
+            );
             got = got.replace("; server_no_context_takeover", "");
             expected = new RegExp(expected.source.replace("; server_no_context_takeover", ""));
           }
           assert.match(got, expected, `offer ${offer}`);
           client.close();
         }
-        const none = await open("/ws", { headers: ["Sec-WebSocket-Extensions: permessage-deflate; bogus"] }, deflate.port);
+        const none = await open(
+          "/ws",
+          { headers: ["Sec-WebSocket-Extensions: permessage-deflate; bogus"] },
+          deflate.port,
+        );
         assert.equal(none.headers.get("sec-websocket-extensions"), undefined, "an unacceptable offer must be declined");
       });
 
-      const messages: [number, Buffer][] = [[OP_TEXT, text], [OP_TEXT, text], [OP_BINARY, text], [OP_TEXT, Buffer.alloc(0)], [OP_BINARY, randomBytes(3000)]];
+      const messages: [number, Buffer][] = [[OP_TEXT, text], [OP_TEXT, text], [OP_BINARY, text], [
+        OP_TEXT,
+        Buffer.alloc(0),
+      ], [OP_BINARY, randomBytes(3000)]];
 
       t.it("client context takeover: the server inflates messages that refer back to earlier ones", async () => {
-        const client = await open("/ws", { headers: ["Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover"] }, deflate.port);
-        assert.match(client.headers.get("sec-websocket-extensions") ?? "", /^permessage-deflate; server_no_context_takeover$/);
+        const client = await open("/ws", {
+          headers: ["Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover"],
+        }, deflate.port);
+        assert.match(
+          client.headers.get("sec-websocket-extensions") ?? "",
+          /^permessage-deflate; server_no_context_takeover$/,
+        );
         const deflater = new StreamDeflater();
         try {
           const sent: number[] = [];
@@ -1064,7 +1195,9 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
       });
 
       t.it("server context takeover: the server's later messages refer back to earlier ones", async () => {
-        const client = await open("/ws", { headers: ["Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover"] }, deflate.port);
+        const client = await open("/ws", {
+          headers: ["Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover"],
+        }, deflate.port);
         const agreed = client.headers.get("sec-websocket-extensions") ?? "";
         if (!serverKeepsContext) {
           assert.match(agreed, /^permessage-deflate; server_no_context_takeover; client_no_context_takeover$/);
@@ -1082,13 +1215,18 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
           sameBytes(inflater.inflate(f.payload), message, `echo ${received.length} decompressed with context`);
         }
         if (serverKeepsContext) {
-          assert.ok(received[1]! < received[0]! / 4, `the server compressed a repeated message without its context: ${received.join(", ")} bytes`);
+          assert.ok(
+            received[1]! < received[0]! / 4,
+            `the server compressed a repeated message without its context: ${received.join(", ")} bytes`,
+          );
         }
       });
 
       t.it("without context takeover: every message stands alone both ways (§7.1.1)", async () => {
         const client = await open("/ws", {
-          headers: ["Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover"],
+          headers: [
+            "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+          ],
         }, deflate.port);
         const sizes: number[] = [];
         for (let i = 0; i < 3; i++) {
@@ -1098,43 +1236,84 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
           sameBytes(inflateAlone(f.payload), text, `echo ${i} decompressed on its own`);
           sizes.push(f.payload.length);
         }
-        assert.ok(sizes[1] === sizes[0] && sizes[2] === sizes[0], `the same message compressed differently: ${sizes.join(", ")}`);
+        assert.ok(
+          sizes[1] === sizes[0] && sizes[2] === sizes[0],
+          `the same message compressed differently: ${sizes.join(", ")}`,
+        );
       });
 
-      t.it("takes uncompressed and fragmented compressed messages; RSV1 on a continuation → 1002 (RFC 7692 §6.1)", async () => {
-        const client = await open("/ws", { headers: ["Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover"] }, deflate.port);
-        client.sendFrame(OP_TEXT, "plain");
-        const plain = await client.nextFrame("echo of an uncompressed message");
-        assert.equal(inflateAlone(plain.payload).toString(), "plain");
-        const payload = deflateAlone(text);
-        const cut = payload.length >> 1;
-        client.sendFrame(OP_TEXT, payload.subarray(0, cut), { rsv: RSV1, fin: false });
-        client.sendFrame(OP_PING, "mid");
-        client.sendFrame(OP_CONT, payload.subarray(cut));
-        const pong = await client.nextFrame("pong");
-        assert.equal(pong.opcode, OP_PONG);
-        const f = await client.nextFrame("echo of a fragmented compressed message");
-        assert.equal(f.opcode, OP_TEXT);
-        sameBytes(inflateAlone(f.payload), text, "fragmented compressed echo");
-        client.sendFrame(OP_TEXT, payload.subarray(0, cut), { rsv: RSV1, fin: false });
-        client.sendFrame(OP_CONT, payload.subarray(cut), { rsv: RSV1 });
-        await expectClose(client, 1002, "RSV1 on a continuation");
-      });
+      t.it(
+        "takes uncompressed and fragmented compressed messages; RSV1 on a continuation → 1002 (RFC 7692 §6.1)",
+        async () => {
+          const client = await open("/ws", {
+            headers: [
+              "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+            ],
+          }, deflate.port);
+          client.sendFrame(OP_TEXT, "plain");
+          const plain = await client.nextFrame("echo of an uncompressed message");
+          assert.equal(inflateAlone(plain.payload).toString(), "plain");
+          const payload = deflateAlone(text);
+          const cut = payload.length >> 1;
+          client.sendFrame(OP_TEXT, payload.subarray(0, cut), { rsv: RSV1, fin: false });
+          client.sendFrame(OP_PING, "mid");
+          client.sendFrame(OP_CONT, payload.subarray(cut));
+          const pong = await client.nextFrame("pong");
+          assert.equal(pong.opcode, OP_PONG);
+          const f = await client.nextFrame("echo of a fragmented compressed message");
+          assert.equal(f.opcode, OP_TEXT);
+          sameBytes(inflateAlone(f.payload), text, "fragmented compressed echo");
+          client.sendFrame(OP_TEXT, payload.subarray(0, cut), { rsv: RSV1, fin: false });
+          client.sendFrame(OP_CONT, payload.subarray(cut), { rsv: RSV1 });
+          await expectClose(client, 1002, "RSV1 on a continuation");
+        },
+      );
 
       t.it("fails compressed text that is not UTF-8 with 1007, and corrupt deflate data with 1007", async () => {
         const offer = ["Sec-WebSocket-Extensions: permessage-deflate"];
-        await failsWith(deflate.port, frame(OP_TEXT, deflateAlone(Buffer.from([0x61, 0xff])), { rsv: RSV1 }), 1007, "compressed 61 FF", "/ws", offer);
-        await failsWith(deflate.port, frame(OP_BINARY, Buffer.from([0xff, 0xff, 0xff, 0xff]), { rsv: RSV1 }), 1007, "corrupt deflate", "/ws", offer);
+        await failsWith(
+          deflate.port,
+          frame(OP_TEXT, deflateAlone(Buffer.from([0x61, 0xff])), { rsv: RSV1 }),
+          1007,
+          "compressed 61 FF",
+          "/ws",
+          offer,
+        );
+        await failsWith(
+          deflate.port,
+          frame(OP_BINARY, Buffer.from([0xff, 0xff, 0xff, 0xff]), { rsv: RSV1 }),
+          1007,
+          "corrupt deflate",
+          "/ws",
+          offer,
+        );
       });
 
-      t.it("stops a decompression bomb at maxMessageSize with 1009 (32 MiB of zeros in ~32 KiB; 1 MiB over a 64 KiB limit)", async () => {
-        const offer = ["Sec-WebSocket-Extensions: permessage-deflate"];
-        const bomb = deflateAlone(Buffer.alloc(32 * MiB));
-        assert.ok(bomb.length < 64 * KiB, `bomb is ${bomb.length} bytes`);
-        await failsWith(deflate.port, frame(OP_BINARY, bomb, { rsv: RSV1 }), 1009, "32 MiB bomb, 16 MiB limit", "/ws", offer);
-        const small = deflateAlone(Buffer.alloc(MiB));
-        await failsWith(tight.port, frame(OP_TEXT, small, { rsv: RSV1 }), 1009, "1 MiB bomb, 64 KiB limit", "/ws", offer);
-      });
+      t.it(
+        "stops a decompression bomb at maxMessageSize with 1009 (32 MiB of zeros in ~32 KiB; 1 MiB over a 64 KiB limit)",
+        async () => {
+          const offer = ["Sec-WebSocket-Extensions: permessage-deflate"];
+          const bomb = deflateAlone(Buffer.alloc(32 * MiB));
+          assert.ok(bomb.length < 64 * KiB, `bomb is ${bomb.length} bytes`);
+          await failsWith(
+            deflate.port,
+            frame(OP_BINARY, bomb, { rsv: RSV1 }),
+            1009,
+            "32 MiB bomb, 16 MiB limit",
+            "/ws",
+            offer,
+          );
+          const small = deflateAlone(Buffer.alloc(MiB));
+          await failsWith(
+            tight.port,
+            frame(OP_TEXT, small, { rsv: RSV1 }),
+            1009,
+            "1 MiB bomb, 64 KiB limit",
+            "/ws",
+            offer,
+          );
+        },
+      );
 
       t.it("works with the runtime's own WebSocket client", async () => {
         const { ws, next } = await openWebSocket(`ws://127.0.0.1:${deflate.port}/ws`);
@@ -1147,7 +1326,11 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
           assert.ok((await next(`text ${sizeName(size)}`)) === message, `text ${sizeName(size)} changed`);
           const bytes = randomBytes(size);
           ws.send(bytes);
-          sameBytes(new Uint8Array((await next(`binary ${sizeName(size)}`)) as ArrayBuffer), bytes, `binary ${sizeName(size)}`);
+          sameBytes(
+            new Uint8Array((await next(`binary ${sizeName(size)}`)) as ArrayBuffer),
+            bytes,
+            `binary ${sizeName(size)}`,
+          );
         }
         ws.close();
       }, 20_000);
@@ -1185,23 +1368,27 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
         assert.equal(received, total);
       }
 
-      t.it("send() reports backpressure, the sender waits for drain, memory stays bounded, all 48 MiB arrive", async () => {
-        const total = 48 * MiB;
-        const baseRss = process.memoryUsage().rss;
-        // The flood starts in `open`; the client reads nothing until the sender stalls.
-        const client = await open(`/ws-flood?bytes=${total}`);
-        client.socket.pause();
-        const stalledAt = await untilStalled();
-        const f = seen.flood;
-        const rssGrowth = process.memoryUsage().rss - baseRss;
-        assert.ok(f.pressure >= 1, "send() never returned true");
-        assert.ok(stalledAt < total / 2, `the sender only stalled after ${sizeName(stalledAt)}`);
-        assert.ok(f.maxBuffered <= 2 * MiB, `bufferedAmount reached ${sizeName(f.maxBuffered)}`);
-        assert.ok(rssGrowth < 32 * MiB, `RSS grew by ${sizeName(rssGrowth)} while stalled at ${sizeName(stalledAt)}`);
-        await readFlood(client, total);
-        assert.ok(f.done, "the sender did not finish");
-        assert.ok(f.drains >= 1, "drain never fired");
-      }, 30_000);
+      t.it(
+        "send() reports backpressure, the sender waits for drain, memory stays bounded, all 48 MiB arrive",
+        async () => {
+          const total = 48 * MiB;
+          const baseRss = process.memoryUsage().rss;
+          // The flood starts in `open`; the client reads nothing until the sender stalls.
+          const client = await open(`/ws-flood?bytes=${total}`);
+          client.socket.pause();
+          const stalledAt = await untilStalled();
+          const f = seen.flood;
+          const rssGrowth = process.memoryUsage().rss - baseRss;
+          assert.ok(f.pressure >= 1, "send() never returned true");
+          assert.ok(stalledAt < total / 2, `the sender only stalled after ${sizeName(stalledAt)}`);
+          assert.ok(f.maxBuffered <= 2 * MiB, `bufferedAmount reached ${sizeName(f.maxBuffered)}`);
+          assert.ok(rssGrowth < 32 * MiB, `RSS grew by ${sizeName(rssGrowth)} while stalled at ${sizeName(stalledAt)}`);
+          await readFlood(client, total);
+          assert.ok(f.done, "the sender did not finish");
+          assert.ok(f.drains >= 1, "drain never fired");
+        },
+        30_000,
+      );
 
       t.it("send() reports backpressure inside a message handler too", async () => {
         const total = 48 * MiB;
@@ -1210,23 +1397,39 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
         client.sendFrame(OP_TEXT, `go ${total}`);
         const stalledAt = await untilStalled();
         const f = seen.flood;
-        assert.ok(f.pressure >= 1, `send() never returned true in the message handler (${sizeName(stalledAt)} sent, bufferedAmount up to ${sizeName(f.maxBuffered)})`);
+        assert.ok(
+          f.pressure >= 1,
+          `send() never returned true in the message handler (${sizeName(stalledAt)} sent, bufferedAmount up to ${
+            sizeName(f.maxBuffered)
+          })`,
+        );
         assert.ok(stalledAt < total / 2, `the sender only stalled after ${sizeName(stalledAt)}`);
         await readFlood(client, total);
         assert.ok(f.drains >= 1, "drain never fired");
       }, 30_000);
 
-      t.it("closes a socket past maxBackpressure: the close handler gets 1008 and the sender stops (1 MiB limit)", async () => {
-        tightSeen.hose.closeCode = 0;
-        tightSeen.hose.finishedAt = -1;
-        const client = await open("/ws-firehose?on=open", {}, tight.port);
-        client.socket.pause();
-        await waitFor(() => tightSeen.hose.finishedAt >= 0, "the sender's loop to end", 10_000);
-        assert.equal(tightSeen.hose.closeCode, 1008, `close code ${tightSeen.hose.closeCode} after ${sizeName(tightSeen.hose.finishedAt)} sent`);
-        assert.ok(tightSeen.hose.finishedAt < 16 * MiB, `the server took ${sizeName(tightSeen.hose.finishedAt)} before closing`);
-        client.socket.resume();
-        await waitFor(() => client.closed, "the server to drop the connection");
-      }, 20_000);
+      t.it(
+        "closes a socket past maxBackpressure: the close handler gets 1008 and the sender stops (1 MiB limit)",
+        async () => {
+          tightSeen.hose.closeCode = 0;
+          tightSeen.hose.finishedAt = -1;
+          const client = await open("/ws-firehose?on=open", {}, tight.port);
+          client.socket.pause();
+          await waitFor(() => tightSeen.hose.finishedAt >= 0, "the sender's loop to end", 10_000);
+          assert.equal(
+            tightSeen.hose.closeCode,
+            1008,
+            `close code ${tightSeen.hose.closeCode} after ${sizeName(tightSeen.hose.finishedAt)} sent`,
+          );
+          assert.ok(
+            tightSeen.hose.finishedAt < 16 * MiB,
+            `the server took ${sizeName(tightSeen.hose.finishedAt)} before closing`,
+          );
+          client.socket.resume();
+          await waitFor(() => client.closed, "the server to drop the connection");
+        },
+        20_000,
+      );
 
       t.it("closes a socket past maxBackpressure when the sends come from a message handler", async () => {
         tightSeen.hose.closeCode = 0;
@@ -1235,7 +1438,10 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
         client.socket.pause();
         client.sendFrame(OP_TEXT, "go");
         await waitFor(() => tightSeen.hose.finishedAt >= 0, "the sender's loop to end", 10_000);
-        assert.ok(tightSeen.hose.finishedAt < 16 * MiB, `the server took ${sizeName(tightSeen.hose.finishedAt)} without closing`);
+        assert.ok(
+          tightSeen.hose.finishedAt < 16 * MiB,
+          `the server took ${sizeName(tightSeen.hose.finishedAt)} without closing`,
+        );
         await waitFor(() => tightSeen.hose.closeCode !== 0, "the close handler");
         assert.equal(tightSeen.hose.closeCode, 1008);
         client.close();
@@ -1250,22 +1456,32 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
         const opened = await Promise.all(Array.from({ length: 100 }, () => WsClient.open(main.port, "/chat")));
         for (const c of opened) subscribers.push(track(c));
       }
-      await waitFor(() => main.server.subscriberCount("chat") === 1000, `1000 subscribers (have ${main.server.subscriberCount("chat")})`);
+      await waitFor(
+        () => main.server.subscriberCount("chat") === 1000,
+        `1000 subscribers (have ${main.server.subscriberCount("chat")})`,
+      );
       assert.equal(main.server.publish("chat", "to everyone ✓"), 1000);
       const texts = await Promise.all(subscribers.map((c) => c.nextMessage(OP_TEXT, "the published text", 10_000)));
       for (const m of texts) assert.equal(m.toString(), "to everyone ✓");
       // A member's message goes to the 999 others, not back to it.
       subscribers[0]!.sendFrame(OP_TEXT, "from member 0");
-      const others = await Promise.all(subscribers.slice(1).map((c) => c.nextMessage(OP_TEXT, "member 0's message", 10_000)));
+      const others = await Promise.all(
+        subscribers.slice(1).map((c) => c.nextMessage(OP_TEXT, "member 0's message", 10_000)),
+      );
       for (const m of others) assert.equal(m.toString(), "from member 0");
       const bytes = randomBytes(1000);
       assert.equal(main.server.publish("chat", bytes), 1000);
-      const binaries = await Promise.all(subscribers.map((c) => c.nextMessage(OP_BINARY, "the published bytes", 10_000)));
+      const binaries = await Promise.all(
+        subscribers.map((c) => c.nextMessage(OP_BINARY, "the published bytes", 10_000)),
+      );
       for (const b of binaries) sameBytes(b, bytes, "published binary");
       // Leaving: half close cleanly, half just drop; the topic forgets them.
       for (const c of subscribers.slice(0, 500)) c.sendFrame(OP_CLOSE, closeBody(1000));
       for (const c of subscribers.slice(500, 900)) c.close();
-      await waitFor(() => main.server.subscriberCount("chat") === 100, `100 subscribers left (have ${main.server.subscriberCount("chat")})`);
+      await waitFor(
+        () => main.server.subscriberCount("chat") === 100,
+        `100 subscribers left (have ${main.server.subscriberCount("chat")})`,
+      );
       assert.equal(main.server.publish("chat", "to the rest"), 100);
       for (const c of subscribers.slice(900)) assert.equal((await c.nextMessage(OP_TEXT)).toString(), "to the rest");
       for (const c of subscribers) c.close();
@@ -1292,7 +1508,9 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
         });
       });
       try {
-        const client = track(await WsClient.open(server.address.port, "/fws?id=42", { headers: ["Sec-WebSocket-Protocol: fetch.v1"] }));
+        const client = track(
+          await WsClient.open(server.address.port, "/fws?id=42", { headers: ["Sec-WebSocket-Protocol: fetch.v1"] }),
+        );
         assert.equal(client.headers.get("sec-websocket-protocol"), "fetch.v1");
         assert.equal((await client.nextMessage(OP_TEXT)).toString(), "hello 42 fetch.v1");
         const bytes = randomBytes(70 * KiB);
@@ -1310,7 +1528,10 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
         assert.equal(await next(), "via WebSocket");
         ws.close();
 
-        const res = await request(server.address.port, handshake("/fws", [...without("sec-websocket-version"), "Sec-WebSocket-Version: 8"]));
+        const res = await request(
+          server.address.port,
+          handshake("/fws", [...without("sec-websocket-version"), "Sec-WebSocket-Version: 8"]),
+        );
         assert.equal(res.status, 426);
         assert.equal(header(res, "sec-websocket-version"), "13");
         const plain = await request(server.address.port, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -1347,10 +1568,17 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
      * A server with `idleTimeout` and `count` quiet sockets on `/idle`, opened 200 ms apart: for
      * each, whether a ping came first, when the server dropped it, and the close handler's code.
      */
-    async function idle(seconds: number, count: number): Promise<{ ping: boolean; closedAfter: number; code: number }[]> {
+    async function idle(
+      seconds: number,
+      count: number,
+    ): Promise<{ ping: boolean; closedAfter: number; code: number }[]> {
       const closes = new Map<number, number>();
       const app = createApp();
-      app.ws<number>("/idle", { close: (ws, code) => void closes.set(ws.data, code) }, (c) => Number(c.req.query.get("n")));
+      app.ws<number>(
+        "/idle",
+        { close: (ws, code) => void closes.set(ws.data, code) },
+        (c) => Number(c.req.query.get("n")),
+      );
       const server = await start(runtime, app, { websocket: { idleTimeout: seconds } });
       try {
         const runs = Array.from({ length: count }, async (_, n) => {
@@ -1380,6 +1608,5 @@ export function wsCases(t: TestApi, runtime: Runtime): void {
       assert.ok(result!.closedAfter >= 2900, `closed after ${result!.closedAfter} ms`);
       assert.equal(result!.code, 1001);
     }, 15_000);
-
   });
 }
