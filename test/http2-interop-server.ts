@@ -17,7 +17,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import process from "node:process";
-import type { Http2Exchange } from "../core/http2/http2-exchange.ts";
+import type { Http2Exchange } from "../core/session/http2/http2-exchange.ts";
 import { createApp, portFromArgs } from "../examples/app.ts";
 
 const g = globalThis as { Bun?: unknown; Deno?: unknown };

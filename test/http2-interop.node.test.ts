@@ -312,7 +312,7 @@ for (const runtime of RUNTIMES) {
 
         it("curl --http2 POST /echo with a 10 MiB body: the upgrade is declined, HTTP/1.1 serves it", async () => {
           // curl sends Upgrade: h2c with the body too; the server declines an upgrade with a body
-          // (core/http2/h2c-upgrade.ts) and answers over HTTP/1.1 (RFC 9110 §7.8).
+          // (core/server/h2c-upgrade.ts) and answers over HTTP/1.1 (RFC 9110 §7.8).
           const out = join(dir, `echo-upgrade-${runtime}.bin`);
           const result = await run("curl", [
             "--silent",

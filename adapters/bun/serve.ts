@@ -9,7 +9,7 @@ import { Server, type ServerAddress } from "../../core/server/server.ts";
 import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
-import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport.ts";
+import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport/transport.ts";
 import type { BunRuntime, BunSocket } from "./bun-types.ts";
 
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */

@@ -9,7 +9,7 @@ import { Server, type ServerAddress } from "../../core/server/server.ts";
 import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
-import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport.ts";
+import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport/transport.ts";
 import type { DenoConn, DenoRuntime, DenoTlsConn } from "./deno-types.ts";
 
 /** A connection's read buffer starts small (most requests are small, and idle keep-alive

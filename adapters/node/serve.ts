@@ -17,7 +17,7 @@ import { Server, type ServerAddress } from "../../core/server/server.ts";
 import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
-import type { Transport, TransportInfo } from "../../core/transport.ts";
+import type { Transport, TransportInfo } from "../../core/transport/transport.ts";
 
 class NodeTransport implements Transport {
   readonly #socket: Socket;

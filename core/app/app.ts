@@ -1,12 +1,12 @@
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../http/http-error.ts";
 import { Router } from "../router/router.ts";
-import type { Dispatcher, Exchange } from "../server/exchange.ts";
-import { sendErrorResponse } from "../server/error-response.ts";
+import type { Dispatcher, Exchange } from "../exchange/exchange.ts";
+import { sendErrorResponse } from "../exchange/error-response.ts";
 import { sendWebResponse } from "../fetch/send-response.ts";
 import { Context, type Reply } from "./context.ts";
-import { isUpgradable } from "../server/exchange.ts";
-import { acceptWebSocket } from "../ws/accept.ts";
-import type { WebSocketHandlers } from "../ws/websocket-options.ts";
+import { isUpgradable } from "../exchange/exchange.ts";
+import { acceptWebSocket } from "../session/ws/accept.ts";
+import type { WebSocketHandlers } from "../session/ws/websocket-options.ts";
 
 /** What a handler may return: a reply made by `c.text()`/`c.json()`/`c.body()`, or a web `Response`. */
 export type HandlerResult = Reply | Response | void;

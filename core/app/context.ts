@@ -1,6 +1,6 @@
-import type { BodyStream, Exchange } from "../server/exchange.ts";
+import type { BodyStream, Exchange } from "../exchange/exchange.ts";
 import { WireRequest } from "./request.ts";
-import type { UpgradeOptions } from "../ws/accept.ts";
+import type { UpgradeOptions } from "../session/ws/accept.ts";
 
 /** A response body a handler may give. */
 export type ResponseBody = string | Uint8Array | BodyStream | null;

@@ -1,4 +1,4 @@
-import type { Exchange } from "../server/exchange.ts";
+import type { Exchange } from "../exchange/exchange.ts";
 
 const EMPTY_BYTES = new Uint8Array(0);
 

@@ -1,6 +1,6 @@
-import { HttpError } from "../errors.ts";
-import type { Dispatcher, Exchange } from "../server/exchange.ts";
-import { sendErrorResponse } from "../server/error-response.ts";
+import { HttpError } from "../http/http-error.ts";
+import type { Dispatcher, Exchange } from "../exchange/exchange.ts";
+import { sendErrorResponse } from "../exchange/error-response.ts";
 import { sendWebResponse } from "./send-response.ts";
 import { toWebRequest } from "./to-request.ts";
 

@@ -1,5 +1,5 @@
-import type { Exchange } from "../server/exchange.ts";
-import { acceptWebSocket } from "../ws/accept.ts";
+import type { Exchange } from "../exchange/exchange.ts";
+import { acceptWebSocket } from "../session/ws/accept.ts";
 import { takeUpgrade } from "./upgrade-websocket.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Exchange } from "../server/exchange.ts";
+import type { Exchange } from "../exchange/exchange.ts";
 import { rememberExchange } from "./upgrade-websocket.ts";
 
 /** Build a web-standard `Request` for an exchange, for `fetch`-style handlers. */

@@ -1,6 +1,6 @@
-import type { Exchange, UpgradableExchange } from "../server/exchange.ts";
-import { isUpgradable } from "../server/exchange.ts";
-import type { UpgradeOptions } from "../ws/accept.ts";
+import type { Exchange, UpgradableExchange } from "../exchange/exchange.ts";
+import { isUpgradable } from "../exchange/exchange.ts";
+import type { UpgradeOptions } from "../session/ws/accept.ts";
 
 const exchanges = new WeakMap<Request, Exchange>();
 const upgrades = new WeakMap<Response, { exchange: UpgradableExchange; options: UpgradeOptions<unknown> }>();

@@ -25,7 +25,7 @@ import { DynamicTable, ENTRY_OVERHEAD } from "./dynamic-table.ts";
 import { HpackError } from "./hpack-error.ts";
 import { huffmanDecode } from "./huffman.ts";
 import { type Cursor, decodeInteger } from "./integer.ts";
-import { latin1 } from "./latin1.ts";
+import { latin1 } from "../bytes/latin1.ts";
 import { STATIC_NAMES, STATIC_TABLE_LENGTH, STATIC_VALUES } from "./static-table.ts";
 
 /** Limits of an {@link HpackDecoder}. */

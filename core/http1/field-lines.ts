@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import * as chars from "./chars.ts";
+import * as chars from "../bytes/chars.ts";
 import * as names from "./field-names.ts";
 import type { Rejection } from "./rejection.ts";
 

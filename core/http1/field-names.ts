@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import * as chars from "./chars.ts";
+import * as chars from "../bytes/chars.ts";
 
 // Local copies of the imports used in hot loops (see chars.ts).
 const { TOKEN_LOWER, asciiBytes } = chars;

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../http/http-error.ts";
 
 /** The recorded verdict of the last validation that failed. */
 export class Rejection {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { RequestParser } from "./request-parser.ts";
-import type { ParserLimits, RequestHead } from "./request-head.ts";
-import { bytes, replay, text, traceBody, type TraceEvent } from "./replay.test-helper.ts";
+import type { ParserLimits, RequestHead } from "../http/request-head.ts";
+import { bytes, replay, text, traceBody, type TraceEvent } from "../../test/support/replay.ts";
 
-// Bytes in → events out, each case replayed at every split point (./replay.test-helper.ts).
+// Bytes in → events out, each case replayed at every split point (test/support/replay.ts).
 
 type Event = TraceEvent<RequestHead>;
 /** What a case expects: heads as subsets of RequestHead. */

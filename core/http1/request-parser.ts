@@ -30,10 +30,10 @@
  * ```
  * @module
  */
-import type { ParserLimits, RequestHead } from "./request-head.ts";
-import { DEFAULT_PARSER_LIMITS } from "./request-head.ts";
-import { HttpError } from "../errors.ts";
-import * as chars from "./chars.ts";
+import type { ParserLimits, RequestHead } from "../http/request-head.ts";
+import { DEFAULT_PARSER_LIMITS } from "../http/request-head.ts";
+import { HttpError } from "../http/http-error.ts";
+import * as chars from "../bytes/chars.ts";
 import { BodyDecoder } from "./body-decoder.ts";
 import { FieldLines } from "./field-lines.ts";
 import * as fieldLines from "./field-lines.ts";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type ResponseHead, ResponseParser, type ResponseParserOptions } from "./response-parser.ts";
-import { bytes, replay, text, traceBody, type TraceEvent } from "./replay.test-helper.ts";
+import { bytes, replay, text, traceBody, type TraceEvent } from "../../test/support/replay.ts";
 
-// Bytes in → events out, each case replayed at every split point (./replay.test-helper.ts).
+// Bytes in → events out, each case replayed at every split point (test/support/replay.ts).
 
 /** `info`: the status of an interim 1xx response. */
 type Event = TraceEvent<ResponseHead> | { info: number };

@@ -35,7 +35,7 @@
  * ```
  * @module
  */
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../http/http-error.ts";
 import type { BodyFraming } from "./response-serializer.ts";
 import { BodyDecoder } from "./body-decoder.ts";
 import { FieldLines } from "./field-lines.ts";

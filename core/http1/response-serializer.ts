@@ -1,6 +1,6 @@
-import { HttpError } from "../errors.ts";
-import { httpDate } from "./date-cache.ts";
-import { statusText } from "./status-text.ts";
+import { HttpError } from "../http/http-error.ts";
+import { httpDate } from "../http/date-cache.ts";
+import { statusText } from "../http/status-text.ts";
 
 /**
  * Response heads for HTTP/1.x (RFC 9112 §4, §6). Status lines are cached per status; the `Date`

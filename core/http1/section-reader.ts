@@ -25,8 +25,8 @@
  * ```
  * @module
  */
-import { HttpError } from "../errors.ts";
-import * as chars from "./chars.ts";
+import { HttpError } from "../http/http-error.ts";
+import * as chars from "../bytes/chars.ts";
 import type { FieldLines } from "./field-lines.ts";
 import type { Rejection } from "./rejection.ts";
 

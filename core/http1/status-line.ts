@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import * as chars from "./chars.ts";
+import * as chars from "../bytes/chars.ts";
 import { decodeLatin1 } from "./field-lines.ts";
 import type { Rejection } from "./rejection.ts";
 import type { StartLine } from "./section-reader.ts";

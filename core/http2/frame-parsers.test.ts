@@ -19,7 +19,7 @@ import {
   FRAME_SETTINGS,
   FRAME_WINDOW_UPDATE,
 } from "./frame-types.ts";
-import { frame } from "./test-peer.ts";
+import { frame } from "../../test/support/h2-test-peer.ts";
 
 type Expect =
   | { ok: Record<string, unknown> }

@@ -1,6 +1,6 @@
 // Frame serialization (RFC 9113 §4.1, §6): what the writer emits parses back to the same frame.
 import { describe, expect, it } from "vitest";
-import { ByteSink } from "../server/byte-sink.ts";
+import { ByteSink } from "../bytes/byte-sink.ts";
 import { ErrorCode } from "./errors.ts";
 import { newFrame, readFrameHeader } from "./frame-header.ts";
 import { parseFrame } from "./frame-parsers.ts";

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { ByteSink } from "../server/byte-sink.ts";
+ * import { ByteSink } from "../bytes/byte-sink.ts";
  * import { writePing } from "./frame-writer.ts";
  * const sink = new ByteSink();
  * writePing(sink, true, new Uint8Array(8), 0); // 00 00 08 06 01 00 00 00 00 + 8 octets

@@ -1,7 +1,7 @@
 // Request header rules (RFC 9113 §8.2–8.3): field lists in → request head, or malformed
 // (stream error PROTOCOL_ERROR, §8.1.1), or 431.
 import { describe, expect, it } from "vitest";
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../http/http-error.ts";
 import { ErrorCode, StreamError } from "./errors.ts";
 import { buildRequestHead, validateTrailers } from "./request-headers.ts";
 

@@ -15,8 +15,8 @@
  * ```
  * @module
  */
-import { HttpError } from "../errors.ts";
-import type { RequestHead } from "../http1/request-head.ts";
+import { HttpError } from "../http/http-error.ts";
+import type { RequestHead } from "../http/request-head.ts";
 import { ErrorCode, StreamError } from "./errors.ts";
 
 /** tchar (RFC 9110 §5.6.2) without uppercase: a valid HTTP/2 field name octet (§8.2.1). */

@@ -14,9 +14,9 @@
  * ```
  * @module
  */
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../http/http-error.ts";
 import type { BlockBuffer, HpackEncoder } from "../hpack/mod.ts";
-import { httpDate } from "../http1/date-cache.ts";
+import { httpDate } from "../http/date-cache.ts";
 import { assertValidHeaders } from "../http1/response-serializer.ts";
 
 /** RFC 7541 Appendix A: the static table indexes of `:status` values. */

@@ -1,7 +1,7 @@
-import { DEFAULT_PARSER_LIMITS, type ParserLimits } from "../http1/request-head.ts";
-import { type Http2Limits, resolveHttp2Limits } from "../http2/limits.ts";
+import { DEFAULT_PARSER_LIMITS, type ParserLimits } from "../http/request-head.ts";
+import { type Http2Limits, resolveHttp2Limits } from "../session/http2/limits.ts";
 import type { DeflateProvider } from "../ws/deflate-provider.ts";
-import type { WebSocketOptions } from "../ws/websocket-options.ts";
+import type { WebSocketOptions } from "../session/ws/websocket-options.ts";
 
 /** Server options shared by every adapter. */
 export interface ServeOptions extends Partial<ParserLimits> {
@@ -25,7 +25,7 @@ export interface ServeOptions extends Partial<ParserLimits> {
   onListen?: (address: { hostname: string; port: number }) => void;
   /**
    * HTTP/2 limits: concurrent streams, header list size, flow-control windows, flood budgets,
-   * stall and SETTINGS timeouts. Each field is optional; see `Http2Limits` (core/http2/limits.ts)
+   * stall and SETTINGS timeouts. Each field is optional; see `Http2Limits` (core/session/http2/limits.ts)
    * for what each bounds and its default.
    */
   http2?: Partial<Http2Limits>;

@@ -1,12 +1,12 @@
 import { App } from "../app/app.ts";
 import { FetchDispatcher, type FetchHandler } from "../fetch/fetch-dispatcher.ts";
-import type { ConnectionHandler, Transport } from "../transport.ts";
-import type { Dispatcher } from "./exchange.ts";
-import { Http1Connection } from "./http1-connection.ts";
-import { Http2Connection } from "../http2/http2-connection.ts";
-import type { ManagedConnection } from "./managed-connection.ts";
-import { PubSub } from "../ws/pubsub.ts";
-import { type ResolvedWebSocketOptions, resolveWebSocketOptions } from "../ws/websocket-options.ts";
+import type { ConnectionHandler, Transport } from "../transport/transport.ts";
+import type { Dispatcher } from "../exchange/exchange.ts";
+import { Http1Connection } from "../session/http1/http1-connection.ts";
+import { Http2Connection } from "../session/http2/http2-connection.ts";
+import type { ManagedConnection } from "../transport/managed-connection.ts";
+import { PubSub } from "../session/ws/pubsub.ts";
+import { type ResolvedWebSocketOptions, resolveWebSocketOptions } from "../session/ws/websocket-options.ts";
 import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./options.ts";
 
 /** What `serve()` accepts: a native App, a fetch function, or an object with `fetch` (Hono, etc.). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FrameParser, type FrameParserOptions } from "./frame-parser.ts";
-import { splitPoints } from "../http1/replay.test-helper.ts";
+import { splitPoints } from "../../test/support/replay.ts";
 
 // Bytes in → events out. Every case is replayed whole, split in two at every offset (sampled for
 // long inputs), one byte at a time, and in random pieces; every replay must give the same trace,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ByteSink } from "../server/byte-sink.ts";
+import { ByteSink } from "../bytes/byte-sink.ts";
 import {
   appendFrame,
   appendTextFrame,

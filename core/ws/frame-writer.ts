@@ -21,8 +21,8 @@
  */
 import { MAX_CONTROL_PAYLOAD, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from "./opcodes.ts";
 import { isValidCloseCode } from "./close-codes.ts";
-import { utf8Length } from "../server/utf8-length.ts";
-import { ByteSink } from "../server/byte-sink.ts";
+import { utf8Length } from "../bytes/utf8-length.ts";
+import { ByteSink } from "../bytes/byte-sink.ts";
 
 /** Most bytes a frame header takes (2 + 8, no mask). */
 export const MAX_FRAME_HEADER: 10 = 10;

@@ -17,8 +17,8 @@ import process from "node:process";
 import zlib from "node:zlib";
 import type { App } from "../../core/app/app.ts";
 import { upgradeWebSocket } from "../../core/fetch/upgrade-websocket.ts";
-import type { ServerWebSocket } from "../../core/ws/server-websocket.ts";
-import type { WebSocketHandlers } from "../../core/ws/websocket-options.ts";
+import type { ServerWebSocket } from "../../core/session/ws/server-websocket.ts";
+import type { WebSocketHandlers } from "../../core/session/ws/websocket-options.ts";
 import { createApp } from "../../examples/app.ts";
 import {
   connected,

@@ -1,6 +1,6 @@
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../http/http-error.ts";
 import type { Exchange } from "./exchange.ts";
-import { statusText } from "../http1/status-text.ts";
+import { statusText } from "../http/status-text.ts";
 
 /**
  * The one place where an error becomes a response: an HttpError gives its status (and message,

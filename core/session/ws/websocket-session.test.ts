@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { FakeTransport } from "../server/fake-transport.ts";
-import { sharedSink } from "../server/byte-sink.ts";
+import { FakeTransport } from "../../../test/support/fake-transport.ts";
+import { sharedSink } from "../../bytes/byte-sink.ts";
 import { type WebSocketHost, WebSocketSession } from "./websocket-session.ts";
 import { resolveWebSocketOptions, type WebSocketHandlers } from "./websocket-options.ts";
 import { PubSub } from "./pubsub.ts";
-import { encodeFrame, encodeTextFrame } from "./frame-writer.ts";
+import { encodeFrame, encodeTextFrame } from "../../ws/frame-writer.ts";
 import type { ServerWebSocket } from "./server-websocket.ts";
 
 /** A client frame: masked (RFC 6455 §5.3) with a fixed key. */

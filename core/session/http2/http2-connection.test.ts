@@ -1,9 +1,9 @@
 // The HTTP/2 server connection over a fake transport: bytes in → frames out (RFC 9113).
 import { describe, expect, it } from "vitest";
-import { App } from "../app/app.ts";
-import { FakeTransport } from "../server/fake-transport.ts";
-import { ServerCore } from "../server/server-core.ts";
-import { ErrorCode, errorCodeName } from "./errors.ts";
+import { App } from "../../app/app.ts";
+import { FakeTransport } from "../../../test/support/fake-transport.ts";
+import { ServerCore } from "../../server/server-core.ts";
+import { ErrorCode, errorCodeName } from "../../http2/errors.ts";
 import {
   CLIENT_PREFACE,
   FLAG_END_HEADERS,
@@ -12,16 +12,26 @@ import {
   FRAME_DATA,
   FRAME_HEADERS,
   FRAME_PUSH_PROMISE,
-} from "./frame-types.ts";
+} from "../../http2/frame-types.ts";
 import { Http2Connection } from "./http2-connection.ts";
 import {
   SETTINGS_INITIAL_WINDOW_SIZE,
   SETTINGS_MAX_CONCURRENT_STREAMS,
   SETTINGS_MAX_FRAME_SIZE,
   SETTINGS_MAX_HEADER_LIST_SIZE,
-} from "./settings.ts";
-import { Gate, testApp } from "./test-app.ts";
-import { bodyOf, concat, enc, field, frame, type OutFrame, settle, TestPeer, trace } from "./test-peer.ts";
+} from "../../http2/settings.ts";
+import { Gate, testApp } from "../../../test/support/h2-test-app.ts";
+import {
+  bodyOf,
+  concat,
+  enc,
+  field,
+  frame,
+  type OutFrame,
+  settle,
+  TestPeer,
+  trace,
+} from "../../../test/support/h2-test-peer.ts";
 
 const t = (frames: OutFrame[]): string[] => trace(frames, errorCodeName);
 

@@ -17,7 +17,7 @@
  * ```
  * @module
  */
-import { MAX_WINDOW } from "./frame-types.ts";
+import { MAX_WINDOW } from "../../http2/frame-types.ts";
 
 /** What the peer may still send us on one stream or on the connection. */
 export class InboundWindow {

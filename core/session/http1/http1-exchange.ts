@@ -1,19 +1,19 @@
-import type { RequestHead } from "../http1/request-head.ts";
+import type { RequestHead } from "../../http/request-head.ts";
 import {
   assertValidHeaders,
   type BodyFraming,
   isBodylessResponse,
   serializeResponseHead,
-} from "../http1/response-serializer.ts";
-import type { RequestBody } from "../app/request-body.ts";
-import type { TransportInfo } from "../transport.ts";
-import type { BodyStream, ProtocolSession, UpgradableExchange } from "./exchange.ts";
-import type { ServerCore } from "./server-core.ts";
-import type { Transport } from "../transport.ts";
+} from "../../http1/response-serializer.ts";
+import type { RequestBody } from "../../exchange/request-body.ts";
+import type { TransportInfo } from "../../transport/transport.ts";
+import type { BodyStream, ProtocolSession, UpgradableExchange } from "../../exchange/exchange.ts";
+import type { ServerCore } from "../../server/server-core.ts";
+import type { Transport } from "../../transport/transport.ts";
 import type { Http1Connection } from "./http1-connection.ts";
-import { utf8Length } from "./utf8-length.ts";
-import { ExchangeAbort } from "./exchange-abort.ts";
-import { BodyChunkReader, cancelQuietly } from "./body-reader.ts";
+import { utf8Length } from "../../bytes/utf8-length.ts";
+import { ExchangeAbort } from "../../exchange/exchange-abort.ts";
+import { BodyChunkReader, cancelQuietly } from "../../exchange/body-reader.ts";
 
 /** An unread request body up to this size is read and dropped to keep the connection; past it, we close. */
 const DRAIN_LIMIT = 256 * 1024;

@@ -1,8 +1,8 @@
-import type { RequestHead } from "../http1/request-head.ts";
-import type { RequestBody } from "../app/request-body.ts";
-import type { Transport, TransportInfo } from "../transport.ts";
-import type { ManagedConnection } from "./managed-connection.ts";
-import type { ServerCore } from "./server-core.ts";
+import type { RequestHead } from "../http/request-head.ts";
+import type { RequestBody } from "./request-body.ts";
+import type { Transport, TransportInfo } from "../transport/transport.ts";
+import type { ManagedConnection } from "../transport/managed-connection.ts";
+import type { ServerCore } from "../server/server-core.ts";
 
 /** A streamed response body: a web stream or any async iterable of bytes or strings. */
 export type BodyStream = ReadableStream<Uint8Array | string> | AsyncIterable<Uint8Array | string>;

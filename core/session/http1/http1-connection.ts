@@ -1,14 +1,14 @@
-import { HttpError } from "../errors.ts";
-import type { RequestHead } from "../http1/request-head.ts";
-import { RequestParser, type RequestParserEvents } from "../http1/request-parser.ts";
-import { serializeResponseHead } from "../http1/response-serializer.ts";
-import { type BodySource, RequestBody } from "../app/request-body.ts";
-import type { Transport } from "../transport.ts";
-import { type ByteSink, sharedSink } from "./byte-sink.ts";
+import { HttpError } from "../../http/http-error.ts";
+import type { RequestHead } from "../../http/request-head.ts";
+import { RequestParser, type RequestParserEvents } from "../../http1/request-parser.ts";
+import { serializeResponseHead } from "../../http1/response-serializer.ts";
+import { type BodySource, RequestBody } from "../../exchange/request-body.ts";
+import type { Transport } from "../../transport/transport.ts";
+import { type ByteSink, sharedSink } from "../../bytes/byte-sink.ts";
 import { Http1Exchange } from "./http1-exchange.ts";
-import { upgradeToHttp2, wantsH2c } from "../http2/h2c-upgrade.ts";
-import type { ManagedConnection } from "./managed-connection.ts";
-import type { ServerCore } from "./server-core.ts";
+import { upgradeToHttp2, wantsH2c } from "../../server/h2c-upgrade.ts";
+import type { ManagedConnection } from "../../transport/managed-connection.ts";
+import type { ServerCore } from "../../server/server-core.ts";
 
 /** Unparsed pipelined bytes kept while a response is pending; past this we stop reading. */
 const PENDING_LIMIT = 64 * 1024;

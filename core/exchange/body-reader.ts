@@ -1,5 +1,5 @@
-import { HttpError } from "../errors.ts";
-import type { RequestBody } from "../app/request-body.ts";
+import { HttpError } from "../http/http-error.ts";
+import type { RequestBody } from "./request-body.ts";
 import type { BodyStream } from "./exchange.ts";
 
 const encoder = new TextEncoder();

@@ -1,4 +1,4 @@
-import type { ConnectionHandler } from "../transport.ts";
+import type { ConnectionHandler } from "./transport.ts";
 
 /** A connection as the server core manages it, whatever protocol it speaks. */
 export interface ManagedConnection extends ConnectionHandler {

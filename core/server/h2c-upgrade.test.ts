@@ -2,12 +2,12 @@
 // stream 1 (half-closed remote), then the client preface.
 import { describe, expect, it } from "vitest";
 import { App } from "../app/app.ts";
-import { type Exchange, isUpgradable } from "../server/exchange.ts";
-import { errorCodeName } from "./errors.ts";
-import { CLIENT_PREFACE } from "./frame-types.ts";
+import { type Exchange, isUpgradable } from "../exchange/exchange.ts";
+import { errorCodeName } from "../http2/errors.ts";
+import { CLIENT_PREFACE } from "../http2/frame-types.ts";
 import { upgradeToHttp2 } from "./h2c-upgrade.ts";
-import { encodeSettings, SETTINGS_INITIAL_WINDOW_SIZE } from "./settings.ts";
-import { bodyOf, field, type OutFrame, settle, TestPeer, trace } from "./test-peer.ts";
+import { encodeSettings, SETTINGS_INITIAL_WINDOW_SIZE } from "../http2/settings.ts";
+import { bodyOf, field, type OutFrame, settle, TestPeer, trace } from "../../test/support/h2-test-peer.ts";
 
 const t = (frames: OutFrame[]): string[] => trace(frames, errorCodeName);
 

@@ -16,10 +16,10 @@
  * ```
  * @module
  */
-import type { RequestHead } from "../http1/request-head.ts";
-import type { UpgradableExchange } from "../server/exchange.ts";
-import { Http2Connection } from "./http2-connection.ts";
-import { applySettings, decodeHttp2Settings, PeerSettings } from "./settings.ts";
+import type { RequestHead } from "../http/request-head.ts";
+import type { UpgradableExchange } from "../exchange/exchange.ts";
+import { Http2Connection } from "../session/http2/http2-connection.ts";
+import { applySettings, decodeHttp2Settings, PeerSettings } from "../http2/settings.ts";
 
 /** The 101 that switches to h2c (RFC 7540 §3.2). */
 export const H2C_SWITCHING_PROTOCOLS =

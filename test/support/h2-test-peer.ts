@@ -4,12 +4,12 @@
  * Test support only; not exported by `mod.ts`.
  * @module
  */
-import { BlockBuffer, HpackDecoder, HpackEncoder } from "../hpack/mod.ts";
-import { FakeTransport } from "../server/fake-transport.ts";
-import type { ManagedConnection } from "../server/managed-connection.ts";
-import type { ServeOptions } from "../server/options.ts";
-import { ServerCore, type ServeTarget } from "../server/server-core.ts";
-import { readUint32, writeFrameHeader } from "./frame-header.ts";
+import { BlockBuffer, HpackDecoder, HpackEncoder } from "../../core/hpack/mod.ts";
+import { FakeTransport } from "./fake-transport.ts";
+import type { ManagedConnection } from "../../core/transport/managed-connection.ts";
+import type { ServeOptions } from "../../core/server/options.ts";
+import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
+import { readUint32, writeFrameHeader } from "../../core/http2/frame-header.ts";
 import {
   CLIENT_PREFACE,
   FLAG_ACK,
@@ -26,8 +26,8 @@ import {
   FRAME_RST_STREAM,
   FRAME_SETTINGS,
   FRAME_WINDOW_UPDATE,
-} from "./frame-types.ts";
-import { encodeSettings } from "./settings.ts";
+} from "../../core/http2/frame-types.ts";
+import { encodeSettings } from "../../core/http2/settings.ts";
 
 /** A frame the server wrote, decoded. */
 export interface OutFrame {

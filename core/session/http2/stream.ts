@@ -16,7 +16,7 @@
  * the peer (WINDOW_UPDATE) through the connection.
  * @module
  */
-import type { BodySource, RequestBody } from "../app/request-body.ts";
+import type { BodySource, RequestBody } from "../../exchange/request-body.ts";
 import { InboundWindow } from "./flow-control.ts";
 import type { Http2Exchange } from "./http2-exchange.ts";
 

@@ -1,4 +1,4 @@
-import type { ConnectionHandler, Transport, TransportInfo } from "../transport.ts";
+import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport/transport.ts";
 
 /**
  * A transport with no socket, for tests of the core: it records every write and every

@@ -14,19 +14,19 @@
  * answered in one place, `#fail`: GOAWAY and close, or RST_STREAM.
  * @module
  */
-import { HttpError } from "../errors.ts";
-import { BlockBuffer, HpackDecoder, HpackEncoder, HpackError } from "../hpack/mod.ts";
-import type { RequestHead } from "../http1/request-head.ts";
-import { RequestBody } from "../app/request-body.ts";
-import { type ByteSink, sharedSink } from "../server/byte-sink.ts";
-import type { ManagedConnection } from "../server/managed-connection.ts";
-import type { ServerCore } from "../server/server-core.ts";
-import type { Transport } from "../transport.ts";
+import { HttpError } from "../../http/http-error.ts";
+import { BlockBuffer, HpackDecoder, HpackEncoder, HpackError } from "../../hpack/mod.ts";
+import type { RequestHead } from "../../http/request-head.ts";
+import { RequestBody } from "../../exchange/request-body.ts";
+import { type ByteSink, sharedSink } from "../../bytes/byte-sink.ts";
+import type { ManagedConnection } from "../../transport/managed-connection.ts";
+import type { ServerCore } from "../../server/server-core.ts";
+import type { Transport } from "../../transport/transport.ts";
 import { Defences } from "./defences.ts";
-import { ConnectionError, ErrorCode, errorCodeName, StreamError } from "./errors.ts";
+import { ConnectionError, ErrorCode, errorCodeName, StreamError } from "../../http2/errors.ts";
 import { addCredit, InboundWindow } from "./flow-control.ts";
-import { type Frame, newFrame, readFrameHeader } from "./frame-header.ts";
-import { parseFrame } from "./frame-parsers.ts";
+import { type Frame, newFrame, readFrameHeader } from "../../http2/frame-header.ts";
+import { parseFrame } from "../../http2/frame-parsers.ts";
 import {
   CLIENT_PREFACE,
   DEFAULT_WINDOW,
@@ -45,7 +45,7 @@ import {
   FRAME_WINDOW_UPDATE,
   frameTypeName,
   MAX_WINDOW,
-} from "./frame-types.ts";
+} from "../../http2/frame-types.ts";
 import {
   writeData,
   writeGoaway,
@@ -55,11 +55,11 @@ import {
   writeSettings,
   writeSettingsAck,
   writeWindowUpdate,
-} from "./frame-writer.ts";
+} from "../../http2/frame-writer.ts";
 import { Http2Exchange } from "./http2-exchange.ts";
 import { type Http2Limits, resolveHttp2Limits } from "./limits.ts";
-import { buildRequestHead, validateTrailers } from "./request-headers.ts";
-import { encodeResponseBlock, encodeTrailerBlock, statusField } from "./response-headers.ts";
+import { buildRequestHead, validateTrailers } from "../../http2/request-headers.ts";
+import { encodeResponseBlock, encodeTrailerBlock, statusField } from "../../http2/response-headers.ts";
 import {
   applySettings,
   encodeSettings,
@@ -68,7 +68,7 @@ import {
   SETTINGS_MAX_CONCURRENT_STREAMS,
   SETTINGS_MAX_FRAME_SIZE,
   SETTINGS_MAX_HEADER_LIST_SIZE,
-} from "./settings.ts";
+} from "../../http2/settings.ts";
 import { Http2Stream, STATE_CLOSED, type StreamHost } from "./stream.ts";
 
 /** Where the connection is in its life. */

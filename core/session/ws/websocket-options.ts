@@ -1,5 +1,5 @@
-import type { DeflateProvider } from "./deflate-provider.ts";
-import type { PerMessageDeflateOptions } from "./permessage-deflate.ts";
+import type { DeflateProvider } from "../../ws/deflate-provider.ts";
+import type { PerMessageDeflateOptions } from "../../ws/permessage-deflate.ts";
 import type { ServerWebSocket } from "./server-websocket.ts";
 
 /** Callbacks of a WebSocket, in the style of Bun's `websocket` handlers. */

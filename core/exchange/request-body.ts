@@ -1,4 +1,4 @@
-import { HttpError } from "../errors.ts";
+import { HttpError } from "../http/http-error.ts";
 
 /** What a request body needs from the connection that feeds it. */
 export interface BodySource {

@@ -1,7 +1,7 @@
-import type { UpgradableExchange } from "../server/exchange.ts";
-import { checkHandshake, handshakeResponse } from "./handshake.ts";
-import { PerMessageCodec } from "./permessage-codec.ts";
-import { negotiatePerMessageDeflate } from "./permessage-deflate.ts";
+import type { UpgradableExchange } from "../../exchange/exchange.ts";
+import { checkHandshake, handshakeResponse } from "../../ws/handshake.ts";
+import { PerMessageCodec } from "../../ws/permessage-codec.ts";
+import { negotiatePerMessageDeflate } from "../../ws/permessage-deflate.ts";
 import type { WebSocketHandlers } from "./websocket-options.ts";
 import { WebSocketSession } from "./websocket-session.ts";
 

@@ -1,5 +1,5 @@
-import { encodeFrame, encodeTextFrame } from "./frame-writer.ts";
-import { OPCODE_BINARY } from "./opcodes.ts";
+import { encodeFrame, encodeTextFrame } from "../../ws/frame-writer.ts";
+import { OPCODE_BINARY } from "../../ws/opcodes.ts";
 
 /** What a topic holds: anything that can take an encoded frame. */
 export interface Subscriber {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { App } from "../app/app.ts";
-import { HttpError } from "../errors.ts";
-import { FakeTransport } from "./fake-transport.ts";
-import { ServerCore } from "./server-core.ts";
-import type { ServeOptions } from "./options.ts";
+import { App } from "../../app/app.ts";
+import { HttpError } from "../../http/http-error.ts";
+import { FakeTransport } from "../../../test/support/fake-transport.ts";
+import { ServerCore } from "../../server/server-core.ts";
+import type { ServeOptions } from "../../server/options.ts";
 
 function setup(app: App, options: ServeOptions = {}): { core: ServerCore; t: FakeTransport } {
   const core = new ServerCore(app, { onError: () => {}, ...options });

@@ -1,12 +1,12 @@
 // Defences against abusive HTTP/2 peers, each over a fake transport (RFC 9113 §10.5 and the
 // advisories named in each case).
 import { describe, expect, it } from "vitest";
-import { ErrorCode, errorCodeName } from "./errors.ts";
+import { ErrorCode, errorCodeName } from "../../http2/errors.ts";
 import { FloodBudget } from "./defences.ts";
-import { FRAME_DATA } from "./frame-types.ts";
-import { SETTINGS_INITIAL_WINDOW_SIZE } from "./settings.ts";
-import { Gate, testApp } from "./test-app.ts";
-import { bodyOf, frame, type OutFrame, settle, TestPeer, trace } from "./test-peer.ts";
+import { FRAME_DATA } from "../../http2/frame-types.ts";
+import { SETTINGS_INITIAL_WINDOW_SIZE } from "../../http2/settings.ts";
+import { Gate, testApp } from "../../../test/support/h2-test-app.ts";
+import { bodyOf, frame, type OutFrame, settle, TestPeer, trace } from "../../../test/support/h2-test-peer.ts";
 
 const t = (frames: OutFrame[]): string[] => trace(frames, errorCodeName);
 

@@ -10,16 +10,16 @@
  * more than `maxStreamBuffer` octets are queued.
  * @module
  */
-import { HttpError } from "../errors.ts";
-import type { RequestHead } from "../http1/request-head.ts";
-import type { RequestBody } from "../app/request-body.ts";
-import { ExchangeAbort } from "../server/exchange-abort.ts";
-import { BodyChunkReader, cancelQuietly } from "../server/body-reader.ts";
-import type { BodyStream, Exchange } from "../server/exchange.ts";
-import type { TransportInfo } from "../transport.ts";
-import { ErrorCode } from "./errors.ts";
+import { HttpError } from "../../http/http-error.ts";
+import type { RequestHead } from "../../http/request-head.ts";
+import type { RequestBody } from "../../exchange/request-body.ts";
+import { ExchangeAbort } from "../../exchange/exchange-abort.ts";
+import { BodyChunkReader, cancelQuietly } from "../../exchange/body-reader.ts";
+import type { BodyStream, Exchange } from "../../exchange/exchange.ts";
+import type { TransportInfo } from "../../transport/transport.ts";
+import { ErrorCode } from "../../http2/errors.ts";
 import type { Http2Connection } from "./http2-connection.ts";
-import { prepareResponseHeaders, prepareTrailers } from "./response-headers.ts";
+import { prepareResponseHeaders, prepareTrailers } from "../../http2/response-headers.ts";
 import type { Http2Stream } from "./stream.ts";
 
 const encoder = new TextEncoder();

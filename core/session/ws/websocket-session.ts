@@ -1,5 +1,5 @@
-import type { Transport } from "../transport.ts";
-import type { ManagedConnection } from "../server/managed-connection.ts";
+import type { Transport } from "../../transport/transport.ts";
+import type { ManagedConnection } from "../../transport/managed-connection.ts";
 import {
   CLOSE_ABNORMAL,
   CLOSE_GOING_AWAY,
@@ -7,9 +7,9 @@ import {
   CLOSE_NO_STATUS,
   CLOSE_NORMAL,
   CLOSE_POLICY_VIOLATION,
-} from "./close-codes.ts";
-import { FrameParser, type FrameParserEvents } from "./frame-parser.ts";
-import { type ByteSink, sharedSink } from "../server/byte-sink.ts";
+} from "../../ws/close-codes.ts";
+import { FrameParser, type FrameParserEvents } from "../../ws/frame-parser.ts";
+import { type ByteSink, sharedSink } from "../../bytes/byte-sink.ts";
 import {
   appendFrame,
   appendTextFrame,
@@ -18,13 +18,13 @@ import {
   encodePingFrame,
   encodePongFrame,
   encodeTextFrame,
-} from "./frame-writer.ts";
-import { type DataOpcode, OPCODE_BINARY, OPCODE_PONG, OPCODE_TEXT } from "./opcodes.ts";
-import type { PerMessageCodec } from "./permessage-codec.ts";
+} from "../../ws/frame-writer.ts";
+import { type DataOpcode, OPCODE_BINARY, OPCODE_PONG, OPCODE_TEXT } from "../../ws/opcodes.ts";
+import type { PerMessageCodec } from "../../ws/permessage-codec.ts";
 import type { PubSub } from "./pubsub.ts";
 import { ServerWebSocket, type WebSocketSessionControl } from "./server-websocket.ts";
 import type { ResolvedWebSocketOptions, WebSocketHandlers } from "./websocket-options.ts";
-import { WsError } from "./ws-error.ts";
+import { WsError } from "../../ws/ws-error.ts";
 
 /** What a session needs from the server it runs in. */
 export interface WebSocketHost {

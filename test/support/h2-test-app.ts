@@ -3,8 +3,8 @@
  * send trailers. Test support only.
  * @module
  */
-import { App } from "../app/app.ts";
-import type { Http2Exchange } from "./http2-exchange.ts";
+import { App } from "../../core/app/app.ts";
+import type { Http2Exchange } from "../../core/session/http2/http2-exchange.ts";
 
 /** Handlers that wait for the test to release them. */
 export class Gate {

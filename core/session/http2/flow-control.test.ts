@@ -1,12 +1,12 @@
 // Flow control both ways (RFC 9113 §5.2, §6.9): windows, WINDOW_UPDATE as the app consumes,
 // SETTINGS_INITIAL_WINDOW_SIZE changes on open streams (negative windows), overflow errors.
 import { describe, expect, it } from "vitest";
-import { errorCodeName } from "./errors.ts";
+import { errorCodeName } from "../../http2/errors.ts";
 import { InboundWindow } from "./flow-control.ts";
-import { CLIENT_PREFACE, FLAG_ACK, FRAME_DATA, FRAME_SETTINGS } from "./frame-types.ts";
-import { SETTINGS_INITIAL_WINDOW_SIZE, SETTINGS_MAX_FRAME_SIZE } from "./settings.ts";
-import { Gate, testApp } from "./test-app.ts";
-import { bodyOf, frame, type OutFrame, settle, TestPeer, trace } from "./test-peer.ts";
+import { CLIENT_PREFACE, FLAG_ACK, FRAME_DATA, FRAME_SETTINGS } from "../../http2/frame-types.ts";
+import { SETTINGS_INITIAL_WINDOW_SIZE, SETTINGS_MAX_FRAME_SIZE } from "../../http2/settings.ts";
+import { Gate, testApp } from "../../../test/support/h2-test-app.ts";
+import { bodyOf, frame, type OutFrame, settle, TestPeer, trace } from "../../../test/support/h2-test-peer.ts";
 
 const t = (frames: OutFrame[]): string[] => trace(frames, errorCodeName);
 

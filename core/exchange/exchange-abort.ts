@@ -1,4 +1,4 @@
-import type { RequestBody } from "../app/request-body.ts";
+import type { RequestBody } from "./request-body.ts";
 
 /**
  * What ends when an exchange is cut short (the client went away, the stream was reset): the
