@@ -1,6 +1,11 @@
 /**
  * wirecore: a strict, fast HTTP server core that runs unchanged on Node, Bun and Deno.
  *
+ * This entry holds what an application needs: {@link App} and its {@link Context}, errors, the
+ * fetch-style helpers and the option types. `serve` comes from the runtime's entry
+ * (`wirecore/node`, `wirecore/bun`, `wirecore/deno`); the protocol core for your own transport
+ * from `wirecore/core`.
+ *
  * @example
  * ```ts
  * import { App } from "wirecore";
@@ -12,4 +17,18 @@
  * ```
  * @module
  */
-export * from "./core/mod.ts";
+export { App, type Handler, type HandlerResult, type Middleware, type RouteOptions } from "./core/app/app.ts";
+export { Context, type Reply, type ResponseBody } from "./core/app/context.ts";
+export { WireRequest } from "./core/app/request.ts";
+export type { ServeTarget } from "./core/app/serve-target.ts";
+export { HttpError } from "./core/http/http-error.ts";
+export type { FetchHandler } from "./core/fetch/fetch-dispatcher.ts";
+export { upgradeWebSocket } from "./core/fetch/upgrade-websocket.ts";
+export type { ServeOptions, TlsOptions } from "./core/server/options.ts";
+export type { Server, ServerAddress } from "./core/server/server.ts";
+export type { BodyStream } from "./core/exchange/exchange.ts";
+export type { Http2Limits } from "./core/session/http2/limits.ts";
+export { ServerWebSocket } from "./core/session/ws/server-websocket.ts";
+export type { WebSocketHandlers, WebSocketOptions } from "./core/session/ws/websocket-options.ts";
+export type { UpgradeOptions } from "./core/session/ws/accept.ts";
+export type { PerMessageDeflateOptions } from "./core/ws/permessage-deflate.ts";

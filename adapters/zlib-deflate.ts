@@ -12,7 +12,7 @@
  * @module
  */
 import zlib from "node:zlib";
-import type { DeflateProvider, RawDeflater, RawInflater } from "../core/ws/deflate-provider.ts";
+import type { DeflateProvider, RawDeflater, RawInflater } from "../core/mod.ts";
 
 const { Z_SYNC_FLUSH } = zlib.constants;
 

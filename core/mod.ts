@@ -1,21 +1,32 @@
 /**
- * wirecore — the runtime-free core: the app API, errors and server pieces. Import a runtime's
- * `serve` from `wirecore/node`, `wirecore/bun` or `wirecore/deno`.
+ * wirecore/core — the protocol core without a socket, for people who write their own transport.
+ * Feed it the bytes of a connection and it answers with bytes: an adapter calls
+ * {@link ServerCore.accept} per socket and passes that socket's events to the handler it gets.
+ * The runtime adapters (`wirecore/node`, `wirecore/bun`, `wirecore/deno`) are built on this and
+ * nothing else.
  *
+ * @example
+ * ```ts
+ * import { App } from "wirecore";
+ * import { createServerCore, type Transport } from "wirecore/core";
+ *
+ * const app = new App().get("/", (c) => c.text("Hello"));
+ * const core = createServerCore(app);
+ * const out: Uint8Array[] = [];
+ * const transport: Transport = {
+ *   write: (bytes) => (out.push(bytes.slice()), true),
+ *   end() {}, close() {}, pause() {}, resume() {},
+ *   info: { remoteAddress: "127.0.0.1", remotePort: 50000, tls: false },
+ * };
+ * const connection = core.accept(transport);
+ * connection.data(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+ * ```
  * @module
  */
-export { App, type Handler, type HandlerResult, type Middleware, type RouteOptions } from "./app/app.ts";
-export { Context, type Reply, type ResponseBody } from "./app/context.ts";
-export { WireRequest } from "./app/request.ts";
-export { HttpError } from "./http/http-error.ts";
-export type { FetchHandler } from "./fetch/fetch-dispatcher.ts";
-export type { ServeOptions } from "./server/options.ts";
+export { createServerCore, type ServeTarget, toDispatcher } from "./app/serve-target.ts";
+export { ServerCore } from "./server/server-core.ts";
 export { type Listener, Server, type ServerAddress } from "./server/server.ts";
-export { ServerCore, type ServeTarget } from "./server/server-core.ts";
+export type { ResolvedOptions, ServeOptions, TlsOptions } from "./server/options.ts";
 export type { ConnectionHandler, Transport, TransportInfo } from "./transport/transport.ts";
-export type { BodyStream } from "./exchange/exchange.ts";
-export { ServerWebSocket } from "./session/ws/server-websocket.ts";
-export type { WebSocketHandlers, WebSocketOptions } from "./session/ws/websocket-options.ts";
-export type { UpgradeOptions } from "./session/ws/accept.ts";
-export { upgradeWebSocket } from "./fetch/upgrade-websocket.ts";
-export type { PerMessageDeflateOptions } from "./ws/permessage-deflate.ts";
+export type { Dispatcher, Exchange } from "./exchange/exchange.ts";
+export type { DeflateProvider, RawDeflater, RawInflater } from "./ws/deflate-provider.ts";

@@ -1,7 +1,7 @@
 /**
  * The reference app: runtime-free, served by `node.ts`, `bun.ts` and `deno.ts`.
  */
-import { App } from "../core/mod.ts";
+import { App } from "../mod.ts";
 
 /** Build the reference app. */
 export function createApp(): App {

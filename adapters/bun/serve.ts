@@ -5,11 +5,17 @@
  * `drain` (https://bun.sh/docs/api/tcp#buffering), so this transport queues it.
  * @module
  */
-import { Server, type ServerAddress } from "../../core/server/server.ts";
-import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
-import type { ServeOptions } from "../../core/server/options.ts";
+import {
+  type ConnectionHandler,
+  createServerCore,
+  type ServeOptions,
+  Server,
+  type ServerAddress,
+  type ServeTarget,
+  type Transport,
+  type TransportInfo,
+} from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
-import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport/transport.ts";
 import type { BunRuntime, BunSocket } from "./bun-types.ts";
 
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
@@ -93,7 +99,7 @@ function bunRuntime(): BunRuntime {
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Bun. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
-  const core = new ServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
+  const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const tls = options.tls;
   const listener = bunRuntime().listen<BunTransport>({
     hostname: core.options.hostname,

@@ -1,6 +1,7 @@
 /**
- * wirecore for Deno: `serve()` plus the core API.
+ * wirecore for Deno: `serve()`. The app API comes from `wirecore`, the socket-free core from
+ * `wirecore/core`.
  * @module
  */
 export { serve } from "./serve.ts";
-export * from "../../core/mod.ts";
+export type { ServeOptions, Server } from "../../core/mod.ts";

@@ -5,11 +5,17 @@
  * coalesced while a `conn.write` promise is in flight, so a burst of responses leaves as one write.
  * @module
  */
-import { Server, type ServerAddress } from "../../core/server/server.ts";
-import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
-import type { ServeOptions } from "../../core/server/options.ts";
+import {
+  type ConnectionHandler,
+  createServerCore,
+  type ServeOptions,
+  Server,
+  type ServerAddress,
+  type ServeTarget,
+  type Transport,
+  type TransportInfo,
+} from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
-import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport/transport.ts";
 import type { DenoConn, DenoRuntime, DenoTlsConn } from "./deno-types.ts";
 
 /** A connection's read buffer starts small (most requests are small, and idle keep-alive
@@ -154,7 +160,7 @@ function denoRuntime(): DenoRuntime {
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Deno. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
-  const core = new ServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
+  const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const { hostname, port } = core.options;
   const tls = options.tls;
   const deno = denoRuntime();

@@ -1,6 +1,7 @@
 /**
- * wirecore for Node.js: `serve()` plus the core API.
+ * wirecore for Node.js: `serve()`. The app API comes from `wirecore`, the socket-free core from
+ * `wirecore/core`.
  * @module
  */
 export { serve } from "./serve.ts";
-export * from "../../core/mod.ts";
+export type { ServeOptions, Server } from "../../core/mod.ts";

@@ -13,11 +13,17 @@
  */
 import { createServer, type Server as NetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
-import { Server, type ServerAddress } from "../../core/server/server.ts";
-import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
-import type { ServeOptions } from "../../core/server/options.ts";
+import {
+  createServerCore,
+  type ServeOptions,
+  Server,
+  type ServerAddress,
+  type ServerCore,
+  type ServeTarget,
+  type Transport,
+  type TransportInfo,
+} from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
-import type { Transport, TransportInfo } from "../../core/transport/transport.ts";
 
 class NodeTransport implements Transport {
   readonly #socket: Socket;
@@ -63,7 +69,7 @@ function bind(core: ServerCore, socket: Socket, tls: boolean): void {
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Node. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
-  const core = new ServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
+  const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const { port, hostname } = core.options;
   const tls = options.tls;
   // allowHalfOpen: a client that half-closes after its request still gets the response.

@@ -6,7 +6,7 @@
  *   node bench/servers/routes.ts --routes 10000 --port 3000     bun …     deno run -A …
  */
 import process from "node:process";
-import { App } from "../../core/mod.ts";
+import { App } from "../../mod.ts";
 import { peerArgs } from "../peers/args.ts";
 import { routePattern } from "./routes-table.ts";
 import { runtimeServe } from "./runtime-serve.ts";

@@ -2,7 +2,7 @@
  * The `serve` of whichever runtime runs this file (wirecore's node, bun or deno adapter), so one
  * bench server entry works under all three.
  */
-import type { ServeTarget } from "../../core/server/server-core.ts";
+import type { ServeTarget } from "../../core/app/serve-target.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
 import type { Server } from "../../core/server/server.ts";
 

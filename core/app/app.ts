@@ -4,7 +4,7 @@ import type { Dispatcher, Exchange } from "../exchange/exchange.ts";
 import { sendErrorResponse } from "../exchange/error-response.ts";
 import { sendWebResponse } from "../fetch/send-response.ts";
 import { Context, type Reply } from "./context.ts";
-import { isUpgradable } from "../exchange/exchange.ts";
+import { isUpgradable } from "../session/upgrade.ts";
 import { acceptWebSocket } from "../session/ws/accept.ts";
 import type { WebSocketHandlers } from "../session/ws/websocket-options.ts";
 

@@ -1,8 +1,6 @@
 import type { RequestHead } from "../http/request-head.ts";
 import type { RequestBody } from "./request-body.ts";
-import type { Transport, TransportInfo } from "../transport/transport.ts";
-import type { ManagedConnection } from "../transport/managed-connection.ts";
-import type { ServerCore } from "../server/server-core.ts";
+import type { TransportInfo } from "../transport/transport.ts";
 
 /** A streamed response body: a web stream or any async iterable of bytes or strings. */
 export type BodyStream = ReadableStream<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
@@ -26,23 +24,6 @@ export interface Exchange {
   respondStream(status: number, headers: string[], body: BodyStream, contentLength: number): Promise<void>;
   /** Give up on the exchange: abort the connection (used when a streamed response fails midway). */
   abort(reason?: unknown): void;
-}
-
-/** A connection that takes over a socket after a 101; `open()` runs once it owns the socket. */
-export interface ProtocolSession extends ManagedConnection {
-  open?(): void;
-}
-
-/** An exchange whose protocol can switch to another (HTTP/1.1 Upgrade, RFC 9110 §7.8). */
-export interface UpgradableExchange extends Exchange {
-  readonly server: ServerCore;
-  /** Write a 101 head (a complete latin1 string ending in CRLF CRLF); then `next` owns the socket. */
-  upgrade(head: string, next: (transport: Transport) => ProtocolSession): void;
-}
-
-/** Whether an exchange can switch protocols. */
-export function isUpgradable(exchange: Exchange): exchange is UpgradableExchange {
-  return typeof (exchange as Partial<UpgradableExchange>).upgrade === "function";
 }
 
 /** What serves exchanges: the native App or the fetch-handler bridge. */

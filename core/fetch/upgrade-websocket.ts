@@ -1,5 +1,5 @@
-import type { Exchange, UpgradableExchange } from "../exchange/exchange.ts";
-import { isUpgradable } from "../exchange/exchange.ts";
+import type { Exchange } from "../exchange/exchange.ts";
+import { isUpgradable, type UpgradableExchange } from "../session/upgrade.ts";
 import type { UpgradeOptions } from "../session/ws/accept.ts";
 
 const exchanges = new WeakMap<Request, Exchange>();

@@ -2,7 +2,8 @@
 // stream 1 (half-closed remote), then the client preface.
 import { describe, expect, it } from "vitest";
 import { App } from "../app/app.ts";
-import { type Exchange, isUpgradable } from "../exchange/exchange.ts";
+import type { Exchange } from "../exchange/exchange.ts";
+import { isUpgradable } from "../session/upgrade.ts";
 import { errorCodeName } from "../http2/errors.ts";
 import { CLIENT_PREFACE } from "../http2/frame-types.ts";
 import { upgradeToHttp2 } from "./h2c-upgrade.ts";

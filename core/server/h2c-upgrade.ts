@@ -4,20 +4,15 @@
  * HTTP/2 with a 101, and the request itself becomes stream 1, half-closed (remote), answered over
  * HTTP/2.
  *
- * The HTTP/1.1 side calls {@link upgradeToHttp2} with the exchange of a request before serving it;
- * when it returns false the request is served over HTTP/1.1 as if the Upgrade were not there
- * (RFC 9110 §7.8: a server may ignore it).
+ * The server's dispatcher ({@link H2cUpgradeDispatcher}) offers every upgradable request to
+ * {@link upgradeToHttp2} before the app sees it; when that returns false the request is served
+ * over HTTP/1.1 as if the Upgrade were not there (RFC 9110 §7.8: a server may ignore it).
  *
- * @example
- * ```ts
- * // in the HTTP/1.1 dispatch path:
- * if (isUpgradable(exchange) && upgradeToHttp2(exchange)) return;
- * dispatcher.dispatch(exchange);
- * ```
  * @module
  */
 import type { RequestHead } from "../http/request-head.ts";
-import type { UpgradableExchange } from "../exchange/exchange.ts";
+import type { Dispatcher, Exchange } from "../exchange/exchange.ts";
+import { isUpgradable, type UpgradableExchange } from "../session/upgrade.ts";
 import { Http2Connection } from "../session/http2/http2-connection.ts";
 import { applySettings, decodeHttp2Settings, PeerSettings } from "../http2/settings.ts";
 
@@ -90,10 +85,24 @@ export function upgradeToHttp2(exchange: UpgradableExchange): boolean {
     if (!HOP_BY_HOP.has(list[i]!)) headers.push(list[i]!, list[i + 1]!);
   }
   const upgraded: RequestHead = { ...head, headers, upgrade: "", keepAlive: true, chunked: false };
-  const server = exchange.server;
+  const host = exchange.host;
   exchange.upgrade(
     H2C_SWITCHING_PROTOCOLS,
-    (transport) => new Http2Connection(transport, server, { head: upgraded, settings: payload }),
+    (transport) => new Http2Connection(transport, host, { head: upgraded, settings: payload }),
   );
   return true;
+}
+
+/** Serves requests with the app's dispatcher, except an `Upgrade: h2c` request it can take over. */
+export class H2cUpgradeDispatcher implements Dispatcher {
+  readonly #next: Dispatcher;
+
+  constructor(next: Dispatcher) {
+    this.#next = next;
+  }
+
+  dispatch(exchange: Exchange): void {
+    if (exchange.head.upgrade !== "" && isUpgradable(exchange) && upgradeToHttp2(exchange)) return;
+    this.#next.dispatch(exchange);
+  }
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from "../http/request-head.ts";
 import { type Http2Limits, resolveHttp2Limits } from "../session/http2/limits.ts";
+import type { SessionOptions } from "../session/session-options.ts";
 import type { DeflateProvider } from "../ws/deflate-provider.ts";
 import type { WebSocketOptions } from "../session/ws/websocket-options.ts";
 
@@ -45,17 +46,10 @@ export interface TlsOptions {
 }
 
 /** Options with every default filled in. */
-export interface ResolvedOptions extends ParserLimits {
+export interface ResolvedOptions extends SessionOptions {
   port: number;
   hostname: string;
-  bodyLimit: number;
-  keepAliveTimeout: number;
-  headersTimeout: number;
-  requestTimeout: number;
-  onError: (error: unknown) => void;
   onListen?: (address: { hostname: string; port: number }) => void;
-  /** HTTP/2 limits with their defaults filled in. */
-  http2: Http2Limits;
 }
 
 /** Fill in the defaults. */

@@ -1,44 +1,23 @@
-import { App } from "../app/app.ts";
-import { FetchDispatcher, type FetchHandler } from "../fetch/fetch-dispatcher.ts";
-import type { ConnectionHandler, Transport } from "../transport/transport.ts";
 import type { Dispatcher } from "../exchange/exchange.ts";
-import { Http1Connection } from "../session/http1/http1-connection.ts";
-import { Http2Connection } from "../session/http2/http2-connection.ts";
+import type { ConnectionHandler, Transport } from "../transport/transport.ts";
 import type { ManagedConnection } from "../transport/managed-connection.ts";
 import { PubSub } from "../session/ws/pubsub.ts";
 import { type ResolvedWebSocketOptions, resolveWebSocketOptions } from "../session/ws/websocket-options.ts";
+import { H2cUpgradeDispatcher } from "./h2c-upgrade.ts";
 import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./options.ts";
-
-/** What `serve()` accepts: a native App, a fetch function, or an object with `fetch` (Hono, etc.). */
-export type ServeTarget = App | FetchHandler | {
-  fetch: (request: Request, ...rest: never[]) => Response | Promise<Response>;
-};
-
-/** Turn any serve target into a dispatcher. */
-export function toDispatcher(target: ServeTarget, options: ResolvedOptions): Dispatcher {
-  if (target instanceof App) {
-    target.configure(options.bodyLimit, options.onError);
-    return target;
-  }
-  if (typeof target === "function") return new FetchDispatcher(target, options.onError);
-  if (target !== null && typeof target === "object" && typeof target.fetch === "function") {
-    const fetch = target.fetch.bind(target) as FetchHandler;
-    return new FetchDispatcher((request) => fetch(request), options.onError);
-  }
-  throw new TypeError("serve() needs an App, a fetch function, or an object with a fetch method");
-}
+import { ProtocolSniffer, type SnifferHost } from "./protocol-sniffer.ts";
 
 /**
  * The runtime-free half of a server: the live connections, the clock for timeouts, and graceful
  * shutdown. An adapter owns the listening socket and calls `accept()` per connection.
  */
-export class ServerCore {
+export class ServerCore implements SnifferHost {
   readonly options: ResolvedOptions;
   readonly dispatcher: Dispatcher;
   readonly #connections = new Set<ManagedConnection>();
   /** Server clock (ms), updated once a second: timeouts need no finer grain. */
   now: number = Date.now();
-  draining = false;
+  #draining = false;
   /** WebSocket topics of this server. */
   readonly pubsub: PubSub = new PubSub();
   /** WebSocket settings and default handlers. */
@@ -46,10 +25,11 @@ export class ServerCore {
   #timer: ReturnType<typeof setInterval> | null = null;
   #idleWaiters: (() => void)[] = [];
 
-  constructor(target: ServeTarget, options?: ServeOptions) {
+  /** `dispatcher` serves the requests (an App, or a fetch handler's bridge). */
+  constructor(dispatcher: Dispatcher, options?: ServeOptions) {
     this.options = resolveOptions(options);
     this.websocket = resolveWebSocketOptions(options?.websocket, options?.deflateProvider ?? null);
-    this.dispatcher = toDispatcher(target, this.options);
+    this.dispatcher = new H2cUpgradeDispatcher(dispatcher);
   }
 
   /** ALPN protocol ids to offer on TLS, most preferred first (RFC 7301). */
@@ -60,6 +40,11 @@ export class ServerCore {
   /** Number of open connections. */
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** Shutting down: connections finish what runs and take nothing new. */
+  get draining(): boolean {
+    return this.#draining;
   }
 
   /** Start the timeout clock (called by the adapter once listening). */
@@ -73,27 +58,19 @@ export class ServerCore {
     for (const conn of this.#connections) conn.tick(now);
   }
 
-  /** A new socket. */
+  /** A new socket: the handler the adapter feeds its events to. */
   accept(transport: Transport): ConnectionHandler {
-    const conn = new Http1Connection(transport, this);
+    const conn = new ProtocolSniffer(transport, this);
     this.#connections.add(conn);
-    if (this.draining) conn.closeIdle();
+    if (this.#draining) conn.closeIdle();
     return conn;
   }
 
-  /** @internal a connection switched protocol (101, HTTP/2 preface): manage its successor. */
+  /** @internal the socket `old` managed is now managed by `next` (a protocol was chosen or switched). */
   replace(old: ManagedConnection, next: ManagedConnection): void {
     this.#connections.delete(old);
     this.#connections.add(next);
-    if (this.draining) next.closeIdle();
-  }
-
-  /**
-   * @internal The HTTP/2 side of a connection whose first bytes are the HTTP/2 preface
-   * (RFC 9113 §3.4), or null while HTTP/2 is not available.
-   */
-  http2Connection(transport: Transport): ManagedConnection | null {
-    return new Http2Connection(transport, this);
+    if (this.#draining) next.closeIdle();
   }
 
   /** @internal a connection closed. */
@@ -108,7 +85,7 @@ export class ServerCore {
 
   /** Finish in-flight requests, close idle connections; resolves when none is left. */
   shutdown(): Promise<void> {
-    this.draining = true;
+    this.#draining = true;
     for (const conn of this.#connections) conn.closeIdle();
     const done = this.#connections.size === 0
       ? Promise.resolve()
@@ -118,7 +95,7 @@ export class ServerCore {
 
   /** Close every connection now. */
   closeAll(): void {
-    this.draining = true;
+    this.#draining = true;
     for (const conn of this.#connections) conn.destroy();
     this.stop();
   }

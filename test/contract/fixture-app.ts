@@ -6,7 +6,7 @@
  * (the server runs in the same process as the test).
  */
 import { Hono } from "hono";
-import { App, HttpError, type Middleware } from "../../core/mod.ts";
+import { App, HttpError, type Middleware } from "../../mod.ts";
 import { createApp } from "../../examples/app.ts";
 import { sleep } from "./harness.ts";
 

@@ -7,7 +7,7 @@
 import { connect, type Socket } from "node:net";
 import type { Server } from "../../core/server/server.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
-import type { ServeTarget } from "../../core/server/server-core.ts";
+import type { ServeTarget } from "../../core/app/serve-target.ts";
 
 type Body = () => void | Promise<void>;
 

@@ -4,7 +4,7 @@
  * A case that enforces a protocol rule names its RFC section.
  */
 import assert from "node:assert/strict";
-import type { ServeTarget } from "../../core/server/server-core.ts";
+import type { ServeTarget } from "../../core/app/serve-target.ts";
 import { RawClient, type Runtime, sleep, start, type TestApi, useServer, waitFor } from "./harness.ts";
 import { createFixtureApp, createHonoApp, fetchHandler, observed } from "./fixture-app.ts";
 import { exchange, header, headers, parseResponses, type RawResponse, readResponses } from "./raw-response.ts";

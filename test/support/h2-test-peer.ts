@@ -8,7 +8,8 @@ import { BlockBuffer, HpackDecoder, HpackEncoder } from "../../core/hpack/mod.ts
 import { FakeTransport } from "./fake-transport.ts";
 import type { ManagedConnection } from "../../core/transport/managed-connection.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
-import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
+import type { ServerCore } from "../../core/server/server-core.ts";
+import { createServerCore, type ServeTarget } from "../../core/app/serve-target.ts";
 import { readUint32, writeFrameHeader } from "../../core/http2/frame-header.ts";
 import {
   CLIENT_PREFACE,
@@ -107,7 +108,7 @@ export class TestPeer {
   #headerBlock: { frame: OutFrame; parts: Uint8Array[] } | null = null;
 
   constructor(target: ServeTarget, options: ServeOptions = {}) {
-    this.server = new ServerCore(target, { onError: (e) => this.errors.push(e), ...options });
+    this.server = createServerCore(target, { onError: (e) => this.errors.push(e), ...options });
     this.server.now = 1_000_000;
     const replace = this.server.replace.bind(this.server);
     this.server.replace = (old, next) => {

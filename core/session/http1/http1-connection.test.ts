@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { App } from "../../app/app.ts";
 import { HttpError } from "../../http/http-error.ts";
 import { FakeTransport } from "../../../test/support/fake-transport.ts";
-import { ServerCore } from "../../server/server-core.ts";
+import type { ServerCore } from "../../server/server-core.ts";
+import { createServerCore } from "../../app/serve-target.ts";
 import type { ServeOptions } from "../../server/options.ts";
 
 function setup(app: App, options: ServeOptions = {}): { core: ServerCore; t: FakeTransport } {
-  const core = new ServerCore(app, { onError: () => {}, ...options });
+  const core = createServerCore(app, { onError: () => {}, ...options });
   const t = new FakeTransport();
   t.handler = core.accept(t);
   return { core, t };
@@ -236,7 +237,7 @@ describe("Http1Connection over a fake transport", () => {
       await gate;
       return c.text("done");
     }).get("/", (c) => c.text("x"));
-    const core = new ServerCore(app, { onError: () => {} });
+    const core = createServerCore(app, { onError: () => {} });
     const idle = new FakeTransport();
     idle.handler = core.accept(idle);
     idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -5,10 +5,9 @@ import { serializeResponseHead } from "../../http1/response-serializer.ts";
 import { type BodySource, RequestBody } from "../../exchange/request-body.ts";
 import type { Transport } from "../../transport/transport.ts";
 import { type ByteSink, sharedSink } from "../../bytes/byte-sink.ts";
-import { Http1Exchange } from "./http1-exchange.ts";
-import { upgradeToHttp2, wantsH2c } from "../../server/h2c-upgrade.ts";
+import { type Http1Channel, Http1Exchange } from "./http1-exchange.ts";
 import type { ManagedConnection } from "../../transport/managed-connection.ts";
-import type { ServerCore } from "../../server/server-core.ts";
+import type { ProtocolSwitch, SessionHost } from "../session-host.ts";
 
 /** Unparsed pipelined bytes kept while a response is pending; past this we stop reading. */
 const PENDING_LIMIT = 64 * 1024;
@@ -19,8 +18,6 @@ const DIRECT_WRITE = 64 * 1024;
 /** How long a half-closed connection may linger before it is cut. */
 const LINGER_MS = 5_000;
 const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
-/** The client connection preface of HTTP/2 (RFC 9113 §3.4). */
-const H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 const CRLF = "\r\n";
 
 /**
@@ -31,9 +28,10 @@ const CRLF = "\r\n";
  * socket is above its high-water mark; the rest of the input waits in `#pending`, and reading
  * pauses when that grows. So a client that pipelines without reading cannot grow our memory.
  */
-export class Http1Connection implements ManagedConnection, RequestParserEvents, BodySource {
+export class Http1Connection implements ManagedConnection, RequestParserEvents, BodySource, Http1Channel {
   readonly transport: Transport;
-  readonly server: ServerCore;
+  readonly host: SessionHost;
+  readonly #switch: ProtocolSwitch;
   readonly #parser: RequestParser;
   exchange: Http1Exchange | null = null;
   #pending: Uint8Array | null = null;
@@ -55,16 +53,15 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   headStartedAt = 0;
   /** Whether a request head was ever parsed on this connection. */
   #servedAny = false;
-  /** The protocol this connection switched to (WebSocket, HTTP/2); it gets every event. */
-  #delegate: ManagedConnection | null = null;
-  /** Leading bytes that may be the start of the HTTP/2 preface; null once decided. */
-  #sniffed: Uint8Array | null = new Uint8Array(0);
+  /** The protocol this connection switched to (WebSocket, HTTP/2), once it did. */
+  #successor: ManagedConnection | null = null;
 
-  constructor(transport: Transport, server: ServerCore) {
+  constructor(transport: Transport, host: SessionHost, owner: ProtocolSwitch) {
     this.transport = transport;
-    this.server = server;
-    this.#parser = new RequestParser(this, server.options);
-    this.lastActive = server.now;
+    this.host = host;
+    this.#switch = owner;
+    this.#parser = new RequestParser(this, host.options);
+    this.lastActive = host.now;
   }
 
   /** True while no request is in progress and no bytes wait: safe to close on shutdown. */
@@ -75,14 +72,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   // ── ConnectionHandler ──────────────────────────────────────────────────────────────────────
 
   data(bytes: Uint8Array): void {
-    if (this.#delegate !== null) return this.#delegate.data(bytes);
     if (this.closing || this.isClosed) return;
-    if (this.#sniffed !== null) {
-      const input = this.#sniffPreface(bytes);
-      if (input === null) return;
-      bytes = input;
-    }
-    this.lastActive = this.server.now;
+    this.lastActive = this.host.now;
     if (this.#halted) {
       this.#stash(bytes);
       return;
@@ -92,7 +83,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       this.#parse(bytes);
     } catch (error) {
       // A bug of ours must cost one connection, never the process.
-      this.server.options.onError(error);
+      this.host.options.onError(error);
       this.destroy();
       return;
     } finally {
@@ -101,48 +92,20 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     this.flush();
   }
 
-  /**
-   * Decide from the first bytes whether the client speaks HTTP/2 with prior knowledge.
-   * Returns the bytes to parse as HTTP/1, or null when they are held or handed to HTTP/2.
-   */
-  #sniffPreface(bytes: Uint8Array): Uint8Array | null {
-    const held = this.#sniffed!;
-    const input = held.length === 0 ? bytes : concat(held, bytes);
-    const n = Math.min(input.length, H2_PREFACE.length);
-    for (let i = 0; i < n; i++) {
-      if (input[i] !== H2_PREFACE.charCodeAt(i)) {
-        this.#sniffed = null;
-        return input;
-      }
-    }
-    if (n < H2_PREFACE.length) {
-      this.#sniffed = input.slice();
-      return null;
-    }
-    this.#sniffed = null;
-    const h2 = this.server.http2Connection(this.transport);
-    if (h2 === null) return input; // answered by the HTTP/1 parser: 505 for version 2.0
-    this.switchProtocol(h2, input);
-    return null;
-  }
-
   /** Hand the socket to another protocol; `rest` is what it gets first. */
-  switchProtocol(next: ManagedConnection, rest: Uint8Array | null): void {
+  #switchProtocol(next: ManagedConnection): void {
     this.flush();
-    this.#delegate = next;
-    this.#sniffed = null;
-    this.server.replace(this, next);
+    this.#successor = next;
     this.#pending = null;
     this.#halted = false;
     if (this.#readPaused) {
       this.#readPaused = false;
       this.transport.resume();
     }
-    if (rest !== null && rest.length > 0) next.data(rest);
+    this.#switch.switchTo(next, null);
   }
 
   drain(): void {
-    if (this.#delegate !== null) return this.#delegate.drain();
     this.writeBlocked = false;
     const waiters = this.#drainWaiters;
     if (waiters.length > 0) {
@@ -154,7 +117,6 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   }
 
   end(): void {
-    if (this.#delegate !== null) return this.#delegate.end();
     this.#peerEnded = true;
     const ex = this.exchange;
     if (ex === null) {
@@ -174,11 +136,10 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   }
 
   closed(error?: unknown): void {
-    if (this.#delegate !== null) return this.#delegate.closed(error);
     if (this.isClosed) return;
     this.isClosed = true;
     this.closing = true;
-    this.server.forget(this);
+    this.host.forget(this);
     const ex = this.exchange;
     if (ex !== null && !ex.responseDone) ex.disconnect(error ?? new Error("Client disconnected"));
     this.exchange = null;
@@ -202,7 +163,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
             this.#stash(data);
             return;
           }
-          if (this.headStartedAt === 0) this.headStartedAt = this.server.now || 1;
+          if (this.headStartedAt === 0) this.headStartedAt = this.host.now || 1;
         }
         const used = this.#parser.execute(data);
         if (used < 0) {
@@ -211,9 +172,9 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
         }
         if (used >= data.length) return;
         data = data.subarray(used);
-        if (this.#delegate !== null) {
+        if (this.#successor !== null) {
           // The request switched protocols: the rest belongs to the new one.
-          this.#delegate.data(data);
+          this.#successor.data(data);
           return;
         }
         // A request is complete. Go on only once its response is done; send what a long burst
@@ -285,13 +246,11 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       ex.body?.fail(error);
       if (ex.responded) {
         // The answer is (being) written; the broken request body ends the connection after it.
-        ex.keepAlive = false;
+        ex.endConnectionAfterResponse();
         if (ex.responseDone) this.#closeAfterFlush();
         return;
       }
-      ex.superseded = false;
-      ex.respond(error.status, ["content-type", "text/plain; charset=utf-8"], error.message);
-      ex.superseded = true;
+      ex.answerInstead(error.status, error.message);
       ex.disconnect(error);
       return;
     }
@@ -319,8 +278,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     this.headStartedAt = 0;
     this.#servedAny = true;
     const hasBody = head.contentLength > 0 || head.chunked;
-    const body = hasBody ? new RequestBody(this, head.contentLength, this.server.options.maxBodySize) : null;
-    const ex = new Http1Exchange(this, head, body, this.server.now);
+    const body = hasBody ? new RequestBody(this, head.contentLength, this.host.options.maxBodySize) : null;
+    const ex = new Http1Exchange(this, head, body, this.host.now);
     this.exchange = ex;
     if (!head.expectContinue && hasExpect(head.headers)) {
       // RFC 9110 §10.1.1: an expectation we do not know gets 417.
@@ -328,9 +287,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       ex.respond(417, ["content-type", "text/plain; charset=utf-8"], "Unsupported expectation");
       return;
     }
-    // `Upgrade: h2c` (RFC 7540 §3.2): the request becomes stream 1 of an HTTP/2 connection.
-    if (head.upgrade !== "" && wantsH2c(head) && upgradeToHttp2(ex)) return;
-    this.server.dispatcher.dispatch(ex);
+    this.host.dispatcher.dispatch(ex);
   }
 
   onBody(chunk: Uint8Array): void {
@@ -343,8 +300,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   onMessageComplete(trailers: string[] | null): void {
     const ex = this.exchange;
     if (ex === null) return;
-    ex.requestDone = true;
-    ex.body?.end(trailers);
+    ex.requestComplete(trailers);
     if (ex.responseDone) this.#finishExchange(ex);
   }
 
@@ -353,17 +309,14 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   wantMore(body: RequestBody): void {
     const ex = this.exchange;
     if (ex === null || ex.body !== body) return;
-    if (ex.expectsContinue && !ex.responded) {
-      ex.continueSent = true;
-      this.writeContinue();
-    }
+    ex.inviteBody();
     this.#updateReading();
   }
 
   discard(body: RequestBody): void {
     const ex = this.exchange;
     if (ex === null || ex.body !== body) return;
-    ex.discarding = true;
+    ex.discardBody();
     this.#updateReading();
   }
 
@@ -380,7 +333,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       // The response is done but much of the body is still to come: not worth reading.
       this.#closeAfterFlush();
     } else {
-      ex.discarding = true;
+      ex.discardBody();
       ex.body?.discardRest();
     }
   }
@@ -388,19 +341,19 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   #finishExchange(ex: Http1Exchange): void {
     if (this.exchange !== ex) return;
     this.exchange = null;
-    this.lastActive = this.server.now;
+    this.lastActive = this.host.now;
     const upgradeTo = ex.upgradeTo;
     if (upgradeTo !== null) {
       // The 101 is out; the socket now speaks the new protocol (RFC 9110 §7.8).
       this.flush();
       const next = upgradeTo(this.transport);
       const pending = this.#pending;
-      this.switchProtocol(next, null);
+      this.#switchProtocol(next);
       next.open?.();
       if (pending !== null) next.data(pending);
       return;
     }
-    if (this.server.draining || (this.#peerEnded && this.#pending === null)) {
+    if (this.host.draining || (this.#peerEnded && this.#pending === null)) {
       this.#closeAfterFlush();
       return;
     }
@@ -411,7 +364,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   #closeAfterFlush(): void {
     if (this.isClosed || this.closingSince !== 0) return;
     this.closing = true;
-    this.closingSince = this.server.now || 1;
+    this.closingSince = this.host.now || 1;
     this.flush();
     this.#updateReading();
     this.transport.end();
@@ -438,7 +391,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       return;
     }
     if (this.closing) return;
-    const { options } = this.server;
+    const { options } = this.host;
     const ex = this.exchange;
     if (ex === null) {
       if (this.headStartedAt !== 0) {
@@ -511,13 +464,6 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     if (!this.writeBlocked || this.isClosed) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 function hasExpect(headers: string[]): boolean {

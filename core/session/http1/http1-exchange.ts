@@ -7,10 +7,10 @@ import {
 } from "../../http1/response-serializer.ts";
 import type { RequestBody } from "../../exchange/request-body.ts";
 import type { TransportInfo } from "../../transport/transport.ts";
-import type { BodyStream, ProtocolSession, UpgradableExchange } from "../../exchange/exchange.ts";
-import type { ServerCore } from "../../server/server-core.ts";
+import type { BodyStream } from "../../exchange/exchange.ts";
+import type { ProtocolSession, UpgradableExchange } from "../upgrade.ts";
+import type { SessionHost } from "../session-host.ts";
 import type { Transport } from "../../transport/transport.ts";
-import type { Http1Connection } from "./http1-connection.ts";
 import { utf8Length } from "../../bytes/utf8-length.ts";
 import { ExchangeAbort } from "../../exchange/exchange-abort.ts";
 import { BodyChunkReader, cancelQuietly } from "../../exchange/body-reader.ts";
@@ -18,27 +18,46 @@ import { BodyChunkReader, cancelQuietly } from "../../exchange/body-reader.ts";
 /** An unread request body up to this size is read and dropped to keep the connection; past it, we close. */
 const DRAIN_LIMIT = 256 * 1024;
 
+/** What an exchange needs of its connection: the write side, and word when a response is done. */
+export interface Http1Channel {
+  readonly host: SessionHost;
+  readonly transport: Transport;
+  /** No more requests are read on this connection. */
+  readonly closing: boolean;
+  /** The transport is above its high-water mark. */
+  readonly writeBlocked: boolean;
+  writeHead(head: string): void;
+  writeBody(body: string | Uint8Array): void;
+  writeChunk(chunk: Uint8Array, chunked: boolean): void;
+  writeLastChunk(): void;
+  writeContinue(): void;
+  /** Send what is batched unless a batch is open. */
+  commit(): void;
+  waitDrain(): Promise<void>;
+  destroy(): void;
+  responseComplete(exchange: Http1Exchange): void;
+}
+
 /** One request/response on an HTTP/1.x connection. */
 export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
   readonly head: RequestHead;
   readonly body: RequestBody | null;
-  readonly #conn: Http1Connection;
+  readonly #conn: Http1Channel;
   /** When the head arrived (server clock). */
   readonly startedAt: number;
-  responded = false;
-  responseDone = false;
-  requestDone = false;
-  /** The handler no longer wants the body: the connection reads and drops it. */
-  discarding = false;
-  continueSent = false;
+  #responded = false;
+  #responseDone = false;
+  #requestDone = false;
+  #discarding = false;
+  #continueSent = false;
   /** The connection answered this exchange itself (a framing error); the app's late answer is dropped. */
-  superseded = false;
-  keepAlive = true;
+  #superseded = false;
+  #keepAlive = true;
   #bodyWillBeRead = false;
   /** After a 101: what takes the socket once the request is complete. */
-  upgradeTo: ((transport: Transport) => ProtocolSession) | null = null;
+  #upgradeTo: ((transport: Transport) => ProtocolSession) | null = null;
 
-  constructor(conn: Http1Connection, head: RequestHead, body: RequestBody | null, now: number) {
+  constructor(conn: Http1Channel, head: RequestHead, body: RequestBody | null, now: number) {
     super();
     this.#conn = conn;
     this.head = head;
@@ -46,18 +65,76 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     this.startedAt = now;
   }
 
-  get server(): ServerCore {
-    return this.#conn.server;
+  get host(): SessionHost {
+    return this.#conn.host;
   }
 
   get info(): TransportInfo {
     return this.#conn.transport.info;
   }
 
+  /** Whether a response has been started. */
+  get responded(): boolean {
+    return this.#responded;
+  }
+  /** The response is fully written. */
+  get responseDone(): boolean {
+    return this.#responseDone;
+  }
+  /** The request (head, body, trailers) is fully read. */
+  get requestDone(): boolean {
+    return this.#requestDone;
+  }
+  /** The handler no longer wants the body: the connection reads and drops it. */
+  get discarding(): boolean {
+    return this.#discarding;
+  }
+  /** The connection may carry another request after this response. */
+  get keepAlive(): boolean {
+    return this.#keepAlive;
+  }
+  /** After a 101: what takes the socket once the request is complete, else null. */
+  get upgradeTo(): ((transport: Transport) => ProtocolSession) | null {
+    return this.#upgradeTo;
+  }
+
+  /** The connection read the whole request. */
+  requestComplete(trailers: string[] | null): void {
+    this.#requestDone = true;
+    this.body?.end(trailers);
+  }
+
+  /** Read and drop the rest of the body (the handler cancelled it, or the response is done). */
+  discardBody(): void {
+    this.#discarding = true;
+  }
+
+  /** The handler asks for body bytes: send the `100 Continue` the client waits for, if owed. */
+  inviteBody(): void {
+    if (this.expectsContinue && !this.#responded) {
+      this.#continueSent = true;
+      this.#conn.writeContinue();
+    }
+  }
+
+  /** A broken request body arrived after the response started: the connection ends after it. */
+  endConnectionAfterResponse(): void {
+    this.#keepAlive = false;
+  }
+
+  /**
+   * The connection answers the exchange itself (a framing error or timeout of the request):
+   * the app's own answer, if it comes later, is dropped.
+   */
+  answerInstead(status: number, message: string): void {
+    this.respond(status, ["content-type", "text/plain; charset=utf-8"], message);
+    this.#superseded = true;
+  }
+
   /** A `100 Continue` is owed: the client waits for it before sending the body (RFC 9110 §10.1.1). */
   get expectsContinue(): boolean {
     // RFC 9110 §10.1.1: ignore the expectation in an HTTP/1.0 request.
-    return this.head.expectContinue && this.head.versionMinor === 1 && !this.continueSent;
+    return this.head.expectContinue && this.head.versionMinor === 1 && !this.#continueSent;
   }
 
   /** Strip the framing fields we own, note `connection: close`, validate the rest. */
@@ -72,12 +149,12 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
         lower === "keep-alive"
       ) {
         if (clean === headers) clean = headers.slice(0, i);
-        if (lower === "connection" && /(?:^|,)\s*close\s*(?:,|$)/i.test(headers[i + 1]!)) this.keepAlive = false;
+        if (lower === "connection" && /(?:^|,)\s*close\s*(?:,|$)/i.test(headers[i + 1]!)) this.#keepAlive = false;
       } else if (clean !== headers) {
         clean.push(name, headers[i + 1]!);
       }
     }
-    this.keepAlive = this.keepAlive && this.#canKeepAlive();
+    this.#keepAlive = this.#keepAlive && this.#canKeepAlive();
     return clean;
   }
 
@@ -90,7 +167,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
 
   /** Whether the connection can carry the next request after this response. */
   #canKeepAlive(): boolean {
-    if (!this.head.keepAlive || this.#conn.closing || this.#conn.server.draining) return false;
+    if (!this.head.keepAlive || this.#conn.closing || this.#conn.host.draining) return false;
     const body = this.body;
     if (body === null || body.ended || this.#bodyWillBeRead) return true;
     // The client may never send a body it was not invited to (RFC 9110 §10.1.1).
@@ -100,27 +177,27 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
   }
 
   respond(status: number, headers: string[], body: string | Uint8Array | null): void {
-    if (this.superseded) return;
-    if (this.responded) throw new Error("A response was already sent for this request");
+    if (this.#superseded) return;
+    if (this.#responded) throw new Error("A response was already sent for this request");
     const clean = this.#prepare(headers);
-    this.responded = true;
+    this.#responded = true;
     const bodyless = isBodylessResponse(status, this.head.method);
     let framing: BodyFraming = "length";
     let length = 0;
     if (status < 200 || status === 204 || status === 304) framing = "none";
     else if (body !== null) length = typeof body === "string" ? utf8Length(body) : body.length;
     const conn = this.#conn;
-    conn.writeHead(serializeResponseHead(status, clean, framing, length, this.keepAlive, this.head.versionMinor));
+    conn.writeHead(serializeResponseHead(status, clean, framing, length, this.#keepAlive, this.head.versionMinor));
     if (!bodyless && length > 0) conn.writeBody(body!);
     conn.commit();
     this.#complete();
   }
 
   upgrade(head: string, next: (transport: Transport) => ProtocolSession): void {
-    if (this.superseded) return;
-    if (this.responded) throw new Error("A response was already sent for this request");
-    this.responded = true;
-    this.upgradeTo = next;
+    if (this.#superseded) return;
+    if (this.#responded) throw new Error("A response was already sent for this request");
+    this.#responded = true;
+    this.#upgradeTo = next;
     const conn = this.#conn;
     conn.writeHead(head);
     conn.commit();
@@ -128,20 +205,17 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
   }
 
   async respondStream(status: number, headers: string[], source: BodyStream, contentLength: number): Promise<void> {
-    if (this.superseded) return cancelQuietly(source);
-    if (this.responded) throw new Error("A response was already sent for this request");
+    if (this.#superseded) return cancelQuietly(source);
+    if (this.#responded) throw new Error("A response was already sent for this request");
     if (this.body !== null && source === this.body.existingStream) {
       // The response streams the request body (an echo): it will be read to the end, so the
       // connection can stay; and it must be invited before the final head, or the client waits
       // for a 100 that would never come (RFC 9110 §10.1.1).
       this.#bodyWillBeRead = true;
-      if (this.expectsContinue) {
-        this.continueSent = true;
-        this.#conn.writeContinue();
-      }
+      this.inviteBody();
     }
     const clean = this.#prepare(headers);
-    this.responded = true;
+    this.#responded = true;
     const bodyless = isBodylessResponse(status, this.head.method);
     let framing: BodyFraming;
     if (status < 200 || status === 204 || status === 304) framing = "none";
@@ -150,11 +224,11 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     else {
       // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
       framing = "close";
-      this.keepAlive = false;
+      this.#keepAlive = false;
     }
     const conn = this.#conn;
     conn.writeHead(
-      serializeResponseHead(status, clean, framing, contentLength, this.keepAlive, this.head.versionMinor),
+      serializeResponseHead(status, clean, framing, contentLength, this.#keepAlive, this.head.versionMinor),
     );
     if (bodyless || framing === "none") {
       conn.commit();
@@ -197,7 +271,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
   }
 
   #complete(): void {
-    this.responseDone = true;
+    this.#responseDone = true;
     this.#conn.responseComplete(this);
   }
 

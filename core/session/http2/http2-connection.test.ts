@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { App } from "../../app/app.ts";
 import { FakeTransport } from "../../../test/support/fake-transport.ts";
-import { ServerCore } from "../../server/server-core.ts";
+import { createServerCore } from "../../app/serve-target.ts";
 import { ErrorCode, errorCodeName } from "../../http2/errors.ts";
 import {
   CLIENT_PREFACE,
@@ -86,7 +86,7 @@ describe("connection preface and SETTINGS (RFC 9113 §3.4, §6.5)", () => {
 
   it("refuses an invalid preface with GOAWAY PROTOCOL_ERROR (§3.4)", () => {
     const transport = new FakeTransport();
-    const server = new ServerCore(testApp());
+    const server = createServerCore(testApp());
     const conn = new Http2Connection(transport, server);
     transport.handler = conn;
     conn.data(enc.encode("PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n"));

@@ -20,7 +20,7 @@ import type { RequestHead } from "../../http/request-head.ts";
 import { RequestBody } from "../../exchange/request-body.ts";
 import { type ByteSink, sharedSink } from "../../bytes/byte-sink.ts";
 import type { ManagedConnection } from "../../transport/managed-connection.ts";
-import type { ServerCore } from "../../server/server-core.ts";
+import type { SessionHost } from "../session-host.ts";
 import type { Transport } from "../../transport/transport.ts";
 import { Defences } from "./defences.ts";
 import { ConnectionError, ErrorCode, errorCodeName, StreamError } from "../../http2/errors.ts";
@@ -103,10 +103,10 @@ export interface Http2Upgrade {
   settings: Uint8Array;
 }
 
-/** One HTTP/2 connection; made by `ServerCore.http2Connection` or an h2c upgrade. */
+/** One HTTP/2 connection; made by the server's protocol sniffer or an h2c upgrade. */
 export class Http2Connection implements ManagedConnection, StreamHost {
   readonly transport: Transport;
-  readonly server: ServerCore;
+  readonly #host: SessionHost;
   readonly limits: Http2Limits;
   /** The client's settings (§6.5.2). */
   readonly peer: PeerSettings = new PeerSettings();
@@ -170,12 +170,12 @@ export class Http2Connection implements ManagedConnection, StreamHost {
   closingSince = 0;
   lastActive: number;
 
-  constructor(transport: Transport, server: ServerCore, upgrade: Http2Upgrade | null = null) {
+  constructor(transport: Transport, host: SessionHost, upgrade: Http2Upgrade | null = null) {
     this.transport = transport;
-    this.server = server;
+    this.#host = host;
     // Options resolved by resolveOptions always carry limits; a hand-made options object may not.
-    this.limits = server.options.http2 ?? resolveHttp2Limits();
-    const now = server.now;
+    this.limits = host.options.http2 ?? resolveHttp2Limits();
+    const now = host.now;
     this.lastActive = this.#createdAt = this.#settingsSentAt = now;
     this.#decoder = new HpackDecoder({ maxTableSize: 4096, maxHeaderListSize: this.limits.maxHeaderListSize });
     this.#recv = new InboundWindow(DEFAULT_WINDOW);
@@ -239,14 +239,14 @@ export class Http2Connection implements ManagedConnection, StreamHost {
 
   data(bytes: Uint8Array): void {
     if (this.isClosed || this.#phase === PHASE_DONE) return;
-    this.lastActive = this.server.now;
+    this.lastActive = this.#host.now;
     this.#corked++;
     try {
       this.#read(bytes);
     } catch (error) {
       // A bug of ours must cost one connection, never the process.
       this.#corked--;
-      this.server.options.onError(error);
+      this.#host.options.onError(error);
       this.destroy();
       return;
     }
@@ -292,7 +292,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     this.isClosed = true;
     this.closing = true;
     this.#phase = PHASE_DONE;
-    this.server.forget(this);
+    this.#host.forget(this);
     const reason = error ?? new Error("Client disconnected");
     for (const stream of this.#streams.values()) {
       stream.state = STATE_CLOSED;
@@ -335,7 +335,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       return;
     }
     const limits = this.limits;
-    const options = this.server.options;
+    const options = this.#host.options;
     // A peer that does not read: nothing we write can reach it (CVE-2019-9517).
     if (this.writeBlocked && this.#blockedSince !== 0 && now - this.#blockedSince > limits.stallTimeout) {
       this.destroy();
@@ -556,7 +556,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
 
   /** Spend a reset from the budget; GOAWAY ENHANCE_YOUR_CALM when it is exhausted. */
   #spendReset(): boolean {
-    if (this.#defences.resets.spend(this.server.now)) return true;
+    if (this.#defences.resets.spend(this.#host.now)) return true;
     this.#fail(
       new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, "Too many streams reset (CVE-2023-44487, CVE-2025-8671)"),
     );
@@ -565,7 +565,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
 
   /** Spend a control frame from the budget; GOAWAY ENHANCE_YOUR_CALM when it is exhausted. */
   #spendControl(): boolean {
-    if (this.#defences.control.spend(this.server.now)) return true;
+    if (this.#defences.control.spend(this.#host.now)) return true;
     this.#fail(new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, "Too many control frames (CVE-2019-9512, 9515, 9518)"));
     return false;
   }
@@ -682,7 +682,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     this.#blockDeferred = f.deferred;
     this.#blockFrames = 1;
     this.#blockLength = 0;
-    this.#blockStartedAt = this.server.now;
+    this.#blockStartedAt = this.#host.now;
     this.#appendFragment(b, f.start, f.end);
   }
 
@@ -773,7 +773,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     if (fields === null) return this.#reject(id, endStream, 431, "Request header fields too large");
     let head: RequestHead;
     try {
-      head = buildRequestHead(id, fields, this.server.options.maxHeaders);
+      head = buildRequestHead(id, fields, this.#host.options.maxHeaders);
     } catch (error) {
       if (error instanceof HttpError) return this.#reject(id, endStream, error.status, error.message);
       throw error;
@@ -786,7 +786,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
         "content-length on a request without content (RFC 9113 §8.1.1)",
       );
     }
-    if (head.contentLength > this.server.options.maxBodySize) {
+    if (head.contentLength > this.#host.options.maxBodySize) {
       return this.#reject(id, endStream, 413, "Request body is larger than the limit");
     }
     this.#openStream(id, head, endStream);
@@ -795,20 +795,20 @@ export class Http2Connection implements ManagedConnection, StreamHost {
   /** A new request stream, served by the dispatcher. */
   #openStream(id: number, head: RequestHead, endStream: boolean): void {
     this.#lastProcessed = id;
-    const stream = new Http2Stream(id, this, this.peer.initialWindowSize, this.#recvInitial, this.server.now);
+    const stream = new Http2Stream(id, this, this.peer.initialWindowSize, this.#recvInitial, this.#host.now);
     stream.receiveHeaders(endStream);
     stream.declaredLength = head.contentLength;
     this.#streams.set(id, stream);
-    const body = endStream ? null : new RequestBody(stream, head.contentLength, this.server.options.maxBodySize);
+    const body = endStream ? null : new RequestBody(stream, head.contentLength, this.#host.options.maxBodySize);
     const ex = new Http2Exchange(this, stream, head, body);
     stream.exchange = ex;
-    this.server.dispatcher.dispatch(ex);
+    this.#host.dispatcher.dispatch(ex);
   }
 
   /** Answer a request the app never sees (431, 413, 417) on a stream of its own. */
   #reject(id: number, endStream: boolean, status: number, message: string): void {
     this.#lastProcessed = id;
-    const stream = new Http2Stream(id, this, this.peer.initialWindowSize, this.#recvInitial, this.server.now);
+    const stream = new Http2Stream(id, this, this.peer.initialWindowSize, this.#recvInitial, this.#host.now);
     stream.receiveHeaders(endStream);
     stream.discarding = true;
     this.#streams.set(id, stream);
@@ -1056,7 +1056,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     if (bytes.length === 0 || this.isClosed) return;
     if (!this.transport.write(bytes) && !this.writeBlocked) {
       this.writeBlocked = true;
-      this.#blockedSince = this.server.now || 1;
+      this.#blockedSince = this.#host.now || 1;
     }
   }
 
@@ -1160,7 +1160,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       if (avail <= 0) {
         // §6.9.2: a window may even be negative; wait for WINDOW_UPDATE or SETTINGS.
         this.#waiting.add(stream);
-        if (stream.stalledSince === 0) stream.stalledSince = this.server.now || 1;
+        if (stream.stalledSince === 0) stream.stalledSince = this.#host.now || 1;
         return frames > 0;
       }
       if (frames >= maxFrames) {
@@ -1248,7 +1248,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     if (body !== null && !stream.discarding) body.discardRest();
     stream.discarding = true;
     stream.drainUntil = stream.received + DRAIN_LIMIT;
-    stream.drainSince = this.server.now || 1;
+    stream.drainSince = this.#host.now || 1;
     if (stream.declaredLength > stream.drainUntil) this.resetStream(stream, ErrorCode.NO_ERROR);
   }
 
@@ -1292,7 +1292,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
       }
     }
     stream.wakeWriter();
-    this.lastActive = this.server.now;
+    this.lastActive = this.#host.now;
     this.#maybeFinish();
   }
 
@@ -1323,7 +1323,7 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     if (this.isClosed || this.closingSince !== 0) return;
     this.closing = true;
     this.#phase = PHASE_DONE;
-    this.closingSince = this.server.now || 1;
+    this.closingSince = this.#host.now || 1;
     this.flush();
     this.transport.end();
   }

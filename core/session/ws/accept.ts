@@ -1,4 +1,4 @@
-import type { UpgradableExchange } from "../../exchange/exchange.ts";
+import type { UpgradableExchange } from "../upgrade.ts";
 import { checkHandshake, handshakeResponse } from "../../ws/handshake.ts";
 import { PerMessageCodec } from "../../ws/permessage-codec.ts";
 import { negotiatePerMessageDeflate } from "../../ws/permessage-deflate.ts";
@@ -27,8 +27,8 @@ export function acceptWebSocket(exchange: UpgradableExchange, options: UpgradeOp
     exchange.respond(result.status, [...result.headers, "content-type", "text/plain; charset=utf-8"], result.reason);
     return;
   }
-  const server = exchange.server;
-  const settings = server.websocket;
+  const host = exchange.host;
+  const settings = host.websocket;
   const protocol = options.protocol ?? "";
   if (protocol !== "" && !result.protocols.includes(protocol)) {
     throw new TypeError(`Subprotocol ${JSON.stringify(protocol)} was not offered by the client (RFC 6455 §4.2.2)`);
@@ -51,7 +51,7 @@ export function acceptWebSocket(exchange: UpgradableExchange, options: UpgradeOp
   exchange.upgrade(head, (transport) => {
     const session = new WebSocketSession(
       transport,
-      server,
+      host,
       settings,
       handlers,
       codec,
