@@ -7,6 +7,7 @@ import { http1Cases } from "./http1-cases.ts";
 import { stressCases } from "./stress-cases.ts";
 import { wsCases } from "./ws-cases.ts";
 import { tlsCases } from "./tls-cases.ts";
+import { semanticsCases } from "./semantics-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -14,4 +15,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   stressCases(t, runtime);
   wsCases(t, runtime);
   tlsCases(t, runtime);
+  semanticsCases(t, runtime);
 }

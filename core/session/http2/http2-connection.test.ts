@@ -558,6 +558,21 @@ describe("connection lifecycle", () => {
     expect(p.transport.ended).toBe(true);
   });
 
+  it("aborts complete requests still being answered when the client half-closes TCP, then ends", async () => {
+    const gate = new Gate();
+    const p = peer(gate);
+    p.handshake();
+    p.send(p.get(1, "/slow"), p.get(3, "/slow"));
+    await settle();
+    expect(gate.signals.length).toBe(2);
+    p.transport.handler!.end();
+    expect(gate.signals.map((s) => s.aborted)).toEqual([true, true]);
+    expect(p.transport.ended).toBe(true);
+    gate.release();
+    await settle();
+    expect(t(p.frames())).toEqual([]);
+  });
+
   it("aborts every exchange when the socket closes", async () => {
     const gate = new Gate();
     const p = peer(gate);

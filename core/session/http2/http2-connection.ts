@@ -268,19 +268,27 @@ export class Http2Connection implements ManagedConnection, StreamHost {
     this.flush();
   }
 
-  /** The peer half-closed TCP: requests still incomplete can never complete. */
+  /**
+   * The peer half-closed TCP: it has gone away. Requests still incomplete can never complete; a
+   * complete request still being answered is given up too: RFC 9113 gives a half-closed
+   * connection no meaning, the peer can no longer send the WINDOW_UPDATE a response may need,
+   * and HTTP/1.1 (`Http1Connection.end`) and the runtimes' own servers treat it as gone. So every
+   * open stream closes here, aborting its request signal and cancelling a streamed body; then
+   * the connection ends. (Without this, a client that closes its socket — Bun's `node:http2`
+   * does exactly that — left the handler's signal unaborted and the connection open.)
+   */
   end(): void {
     this.#peerEnded = true;
     if (this.isClosed) return;
     this.#corked++;
     for (const stream of [...this.#streams.values()]) {
-      if (!stream.remoteClosed) {
-        this.#closeStream(
-          stream,
-          CLOSED_RESET_SENT,
-          new HttpError(400, "Connection closed before the request was complete", "INCOMPLETE_BODY"),
-        );
-      }
+      this.#closeStream(
+        stream,
+        CLOSED_RESET_SENT,
+        stream.remoteClosed
+          ? new Error("Client closed the connection")
+          : new HttpError(400, "Connection closed before the request was complete", "INCOMPLETE_BODY"),
+      );
     }
     this.#corked--;
     this.#maybeFinish();
