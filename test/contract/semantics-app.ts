@@ -3,7 +3,7 @@
  * routes under `/sem/` that report what the handler saw, so a case can check a request's
  * semantics whatever protocol carried it. Runtime-free, like the core.
  */
-import type { App } from "../../core/mod.ts";
+import type { App } from "../../mod.ts";
 import { createFixtureApp } from "./fixture-app.ts";
 
 /** The HTTP/2-only parts of an exchange, seen structurally (no import of a protocol class). */

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Server } from "../../core/server/server.ts";
-import type { ServeTarget } from "../../core/server/server-core.ts";
+import type { ServeTarget } from "../../core/app/serve-target.ts";
 import { type Runtime, start, type TestApi } from "./harness.ts";
 import type { HttpClient, Protocol } from "./http-client.ts";
 import { Http1Client } from "./http1-client.ts";
