@@ -4,7 +4,7 @@
  * against a malformed request.
  */
 import { RequestParser } from "../../core/http1/request-parser.ts";
-import { isValidFieldName, isValidFieldValue } from "../../core/http1/response-serializer.ts";
+import { isValidFieldName, isValidFieldValue } from "../../core/http/field-validation.ts";
 
 /** What to send. */
 export interface RequestSpec {

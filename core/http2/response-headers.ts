@@ -17,7 +17,7 @@
 import { HttpError } from "../http/http-error.ts";
 import type { BlockBuffer, HpackEncoder } from "../hpack/mod.ts";
 import { httpDate } from "../http/date-cache.ts";
-import { assertValidHeaders } from "../http1/response-serializer.ts";
+import { assertValidHeaders } from "../http/field-validation.ts";
 
 /** RFC 7541 Appendix A: the static table indexes of `:status` values. */
 const STATIC_STATUS: Readonly<Record<number, number>> = { 200: 8, 204: 9, 206: 10, 304: 11, 400: 12, 404: 13, 500: 14 };

@@ -1,10 +1,6 @@
 import type { RequestHead } from "../../http/request-head.ts";
-import {
-  assertValidHeaders,
-  type BodyFraming,
-  isBodylessResponse,
-  serializeResponseHead,
-} from "../../http1/response-serializer.ts";
+import { type BodyFraming, isBodylessResponse, serializeResponseHead } from "../../http1/response-serializer.ts";
+import { assertValidHeaders } from "../../http/field-validation.ts";
 import type { RequestBody } from "../../exchange/request-body.ts";
 import type { TransportInfo } from "../../transport/transport.ts";
 import type { BodyStream } from "../../exchange/exchange.ts";
