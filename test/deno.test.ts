@@ -1,6 +1,6 @@
 /**
  * The contract suite on Deno, run by `deno test` against the deno adapter (DESIGN.md §4).
- * `deno test -A --no-check test/deno.test.ts`
+ * `deno test -A test/deno.test.ts`
  *
  * Deno runs `node:test`'s describe/it/before/after natively (nested suites and hooks included),
  * so the runner-neutral cases need no Deno.test adaptation.
