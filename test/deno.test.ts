@@ -1,23 +1,26 @@
 /**
  * The contract suite on Deno, run by `deno test` against the deno adapter (DESIGN.md §4).
- * `deno test -A --no-check test/deno.test.ts`
+ * `deno test -A test/deno.test.ts`
  *
  * Deno runs `node:test`'s describe/it/before/after natively (nested suites and hooks included),
- * so the runner-neutral cases need no Deno.test adaptation.
+ * so the runner-neutral cases need no Deno.test adaptation. One gap is closed here: node:test on
+ * Deno drops errors that escape a test, so each test runs guarded (support/escaped-errors.ts).
  */
 import { after, before, describe, it } from "node:test";
 import { serve } from "../adapters/deno/mod.ts";
 import type { Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
+import { checkNothingEscaped, guarded, watchEscapedErrors } from "./support/escaped-errors.ts";
 
 const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
 if (deno === undefined) throw new Error("test/deno.test.ts must run on Deno (`deno test -A test/deno.test.ts`)");
 console.log(`wirecore contract suite: RUNTIME = deno ${deno.version.deno} (deno test + node:test, adapters/deno)`);
 
+watchEscapedErrors();
 const api: TestApi = {
   describe: (name, body) => void describe(name, body),
   it: (name, body, timeoutMs) =>
-    void it(name, timeoutMs === undefined ? {} : { timeout: timeoutMs }, async () => await body()),
+    void it(name, timeoutMs === undefined ? {} : { timeout: timeoutMs }, () => guarded(name, body)),
   beforeAll: (body) => void before(async () => await body()),
   afterAll: (body) => void after(async () => await body()),
 };
@@ -26,3 +29,4 @@ const runtime: Runtime = { name: "deno", serve };
 describe(`contract suite on deno ${deno.version.deno}`, () => {
   contractSuite(api, runtime);
 });
+checkNothingEscaped();

@@ -14,7 +14,8 @@ export interface DenoConn {
   write(data: Uint8Array): Promise<number>;
   closeWrite(): Promise<void>;
   close(): void;
-  setNoDelay(noDelay?: boolean): void;
+  /** Absent on a TLS connection (https://github.com/denoland/deno/issues/13617). */
+  setNoDelay?(noDelay?: boolean): void;
 }
 
 export interface DenoListener extends AsyncIterable<DenoConn> {

@@ -198,10 +198,11 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
         continue;
       }
       try {
-        conn.setNoDelay(true);
-      } catch {
         // A TLS connection has no setNoDelay (https://github.com/denoland/deno/issues/13617):
         // there Nagle stays on, and small request/answer exchanges can wait for a delayed ACK.
+        conn.setNoDelay?.(true);
+      } catch {
+        // The socket may be gone already: its read loop finds out and closes it.
       }
       void start(conn);
     }
