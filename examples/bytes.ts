@@ -1,5 +1,6 @@
 // wirecore/core without a socket: bytes of a connection in, bytes of the response out.
-// `node examples/bytes.ts` (or bun, or deno run) prints the raw HTTP/1.1 response.
+// `node examples/bytes.ts` (or bun, or deno run) prints the raw HTTP/1.1 response (import.meta.main:
+// Node 24, Bun and Deno all set it; the cast is for type checkers that do not know it yet).
 import { App } from "../mod.ts";
 import { createServerCore, type Transport } from "../core/mod.ts";
 
@@ -32,7 +33,7 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return all;
 }
 
-if (import.meta.main) {
+if ((import.meta as { main?: boolean }).main) {
   const app = new App().get("/hello/:name", (c) => c.text(`Hello, ${c.params.name}!`));
   const request = new TextEncoder().encode("GET /hello/bytes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   console.log(new TextDecoder().decode(await serveBytes(app, request)));
