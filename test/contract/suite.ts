@@ -4,7 +4,7 @@
  */
 import type { Runtime, TestApi } from "./harness.ts";
 import { http1Cases } from "./http1-cases.ts";
-import { stressCases } from "./stress-cases.ts";
+import { stressCases } from "./stress/stress-cases.ts";
 import { wsCases } from "./ws/ws-cases.ts";
 import { tlsCases } from "./tls-cases.ts";
 
