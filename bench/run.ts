@@ -7,8 +7,8 @@
  *
  * Writes bench/results/latest.json and bench/results/latest.svg. Method: bench/README.md. The
  * steps live in bench/matrix/: the options (settings.ts), what runs where (run-plan.ts), a
- * scenario on a runtime (run-*-scenario.ts, measuring through measure.ts), the tables
- * (report.ts) and the files (results-files.ts).
+ * scenario on a runtime (run-*-scenario.ts, measuring through measure.ts, every generator run
+ * under a watchdog: watchdog.ts), the tables (report.ts) and the files (results-files.ts).
  */
 import process from "node:process";
 import { log } from "./matrix/log.ts";

@@ -4,14 +4,19 @@
  */
 import { openIdle, runBuiltin } from "./generators.ts";
 import { log } from "./log.ts";
+import { watched } from "./measure.ts";
 import { placement, type RunPlan } from "./run-plan.ts";
 import { median, spreadPercent, sumErrors } from "./stats.ts";
 import { emptyRow, type IdleRun, noteFailure, type Row, type ServerKind } from "./rows.ts";
 import type { IdleScenario, LoadSpec } from "./scenarios.ts";
 import { PEERS, type RunningServer, serverCommand, startServer } from "./servers.ts";
 import { rssKb, type RuntimeInfo } from "./system.ts";
+import { watchdogLimit } from "./watchdog.ts";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Opening the idle connections may take this long before the watchdog retries (10 000 take ~1 s). */
+const IDLE_OPEN_LIMIT_MS = 60_000;
 
 /** The rows of the idle-memory scenario on `rt`: wirecore and the native server. */
 export async function runIdleScenario(plan: RunPlan, scenario: IdleScenario, rt: RuntimeInfo): Promise<Row[]> {
@@ -65,16 +70,29 @@ async function idleRun(
     const port = server.port;
     const warmSpec: LoadSpec = { method: "GET", path, variants: 1, bodySize: 0, connections: 16, pipeline: 1 };
     const durationMs = Math.min(500, Math.max(200, plan.settings.warmupMs));
-    const warm = await runBuiltin(
-      plan.loadRuntime.command,
-      { port, spec: warmSpec, durationMs },
-      placement(plan, "generator", 16),
+    const warm = await watched(
+      row,
+      `run ${run} warm-up`,
+      plan.builtinName,
+      watchdogLimit(durationMs),
+      (signal) =>
+        runBuiltin(
+          plan.loadRuntime.command,
+          { port, spec: warmSpec, durationMs, signal },
+          placement(plan, "generator", 16),
+        ),
     );
     row.warmupErrors = sumErrors([row.warmupErrors, warm.errors]);
     const settle = plan.settings.quick ? 300 : 1000;
     await sleep(settle);
     const before = rssKb(server.child.pid);
-    const idle = await openIdle(plan.loadRuntime.command, port, path, count, placement(plan, "generator", count));
+    const idle = await watched(
+      row,
+      `run ${run}`,
+      `${plan.builtinName} opening ${count} idle connections`,
+      IDLE_OPEN_LIMIT_MS,
+      (signal) => openIdle(plan.loadRuntime.command, port, path, count, placement(plan, "generator", count), signal),
+    );
     await sleep(settle + 200);
     const after = rssKb(server.child.pid);
     const report = await idle.report();

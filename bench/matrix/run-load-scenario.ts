@@ -148,7 +148,7 @@ async function measureAlternating(
       const row = rows[i]!;
       if (!server) continue;
       try {
-        const r = await measure(plan, server.port, scenario.spec, durationFor(plan, scenario));
+        const r = await measure(plan, server.port, scenario.spec, durationFor(plan, scenario), row, run + 1);
         row.runs.push(r);
         row.generator = generatorFor(plan, scenario.spec);
         const errs = Object.values(r.errors).reduce((a, b) => a + b, 0);

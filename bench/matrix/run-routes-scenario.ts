@@ -30,7 +30,7 @@ export async function runRoutesScenario(plan: RunPlan, scenario: RoutesScenario,
       await warmUp(plan, server.port, spec, row);
       const runs = runsFor(plan, scenario);
       for (let run = 0; run < runs; run++) {
-        const r = await measure(plan, server.port, spec, durationFor(plan, scenario));
+        const r = await measure(plan, server.port, spec, durationFor(plan, scenario), row, run + 1);
         row.runs.push(r);
         row.generator = generatorFor(plan, spec);
         log(
