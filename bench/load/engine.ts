@@ -10,7 +10,7 @@
  */
 import { connect, type Socket } from "node:net";
 import { ResponseParser } from "../../core/http1/response-parser.ts";
-import { Histogram } from "./histogram.ts";
+import { Histogram, type LatencySummary, latencySummary } from "./histogram.ts";
 import { ERROR_CLOSED, ERROR_CONNECT, ERROR_TIMEOUT, ResponseVerifier } from "./verify.ts";
 import { concat } from "./request.ts";
 
@@ -34,17 +34,6 @@ export interface LoadOptions {
   timeoutMs: number;
   /** Connections opened at once while connecting. Default 256. */
   connectConcurrency?: number;
-}
-
-/** Latency summary in milliseconds. */
-export interface LatencySummary {
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
 }
 
 /** What a run measured. Only verified responses inside the measured window count. */
@@ -298,19 +287,6 @@ async function openAll(run: Run, count: number, concurrency: number): Promise<Co
   return all.filter((c) => c.connected);
 }
 
-function summarize(h: Histogram): LatencySummary {
-  const ms = (ns: number): number => ns / 1e6;
-  return {
-    min: ms(h.min),
-    mean: ms(h.mean),
-    p50: ms(h.percentile(50)),
-    p90: ms(h.percentile(90)),
-    p99: ms(h.percentile(99)),
-    p999: ms(h.percentile(99.9)),
-    max: ms(h.max),
-  };
-}
-
 /** Run the load and report. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const run = new Run(options);
@@ -357,7 +333,7 @@ function result(run: Run, durationMs: number, connectMs: number, connections: nu
     bytesRead: run.bytesRead,
     bytesWritten: run.bytesWritten,
     bodyBytes: run.bodyBytes,
-    latency: summarize(run.latency),
+    latency: latencySummary(run.latency),
     errors: run.verifier.toJSON(),
     errorExamples: Object.fromEntries(run.verifier.examples),
     connections,

@@ -121,3 +121,28 @@ export class Histogram {
     this.sum = 0;
   }
 }
+
+/** Latency summary in milliseconds. */
+export interface LatencySummary {
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** The summary of a histogram of nanoseconds, in milliseconds. */
+export function latencySummary(h: Histogram): LatencySummary {
+  const ms = (ns: number): number => ns / 1e6;
+  return {
+    min: ms(h.min),
+    mean: ms(h.mean),
+    p50: ms(h.percentile(50)),
+    p90: ms(h.percentile(90)),
+    p99: ms(h.percentile(99)),
+    p999: ms(h.percentile(99.9)),
+    max: ms(h.max),
+  };
+}

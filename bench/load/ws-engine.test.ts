@@ -10,7 +10,8 @@ import { serve } from "../../adapters/node/mod.ts";
 import { createApp } from "../../examples/app.ts";
 import { PerMessageCodec } from "../../core/ws/permessage-codec.ts";
 import { zlibDeflateProvider } from "../../adapters/zlib-deflate.ts";
-import { messagePayload, runWsLoad, type WsLoadOptions } from "./ws-engine.ts";
+import { runWsLoad } from "./ws-engine.ts";
+import { messagePayload, type WsLoadOptions } from "./ws-run.ts";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -34,6 +34,8 @@ export interface GeneratorTarget {
   port: number;
   spec: LoadSpec;
   durationMs: number;
+  /** Aborting it kills the generator's process (the watchdog's deadline, watchdog.ts). */
+  signal?: AbortSignal;
 }
 
 /** What `bench/load/cli.ts --json` prints, in both modes (HTTP and WebSocket). */
@@ -51,7 +53,7 @@ async function runCli<T extends CliSummary>(
   placement: Placement,
   label: string,
 ): Promise<T> {
-  const child = new Child(args, placement);
+  const child = new Child(args, placement).killOnAbort(target.signal);
   const line = await child.waitLine((l) => l.startsWith("{"), target.durationMs + 60_000, label);
   await child.exited;
   return JSON.parse(line) as T;
@@ -214,7 +216,7 @@ export async function runWrk(wrk: string, target: GeneratorTarget, placement: Pl
         `http://127.0.0.1:${target.port}${path}`,
       ],
       placement,
-    );
+    ).killOnAbort(target.signal);
     const line = await child.waitLine((l) => l.startsWith("WRK_JSON "), seconds * 1000 + 60_000, "wrk");
     await child.exited;
     const r = JSON.parse(line.slice("WRK_JSON ".length)) as Record<string, number>;
@@ -259,6 +261,7 @@ export async function openIdle(
   path: string,
   count: number,
   placement: Placement,
+  signal?: AbortSignal,
 ): Promise<IdleHandle> {
   const child = new Child(
     [
@@ -273,7 +276,7 @@ export async function openIdle(
     ],
     placement,
     "pipe",
-  );
+  ).killOnAbort(signal);
   const isEvent = (event: string) => (l: string) => l.startsWith(`{"event":"${event}"`);
   const ready = JSON.parse(await child.waitLine(isEvent("ready"), 120_000, "idle connections"));
   return {

@@ -130,7 +130,7 @@ export async function runH2load(
   placement: Placement,
   warmUpMs = 0,
 ): Promise<RunResult> {
-  const child = new Child(h2loadArgs(h2load, target, warmUpMs), placement);
+  const child = new Child(h2loadArgs(h2load, target, warmUpMs), placement).killOnAbort(target.signal);
   await child.waitLine((l) => l.startsWith("time for request:"), target.durationMs + warmUpMs + 60_000, "h2load");
   const code = await child.exited;
   const s = parseH2load(child.stdout);

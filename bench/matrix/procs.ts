@@ -173,6 +173,14 @@ export class Child {
     return `  $ ${this.argv.join(" ")}\n${text.replace(/^/gm, "  | ")}`;
   }
 
+  /** Kill the group when `signal` aborts (a watchdog's deadline); no-op without a signal. */
+  killOnAbort(signal: AbortSignal | undefined): this {
+    if (signal === undefined) return this;
+    if (signal.aborted) killGroup(this.process);
+    else signal.addEventListener("abort", () => killGroup(this.process), { once: true });
+    return this;
+  }
+
   /** Kill the group and wait for the exit. */
   async kill(): Promise<void> {
     killGroup(this.process);

@@ -3,9 +3,9 @@
  * runner's API and its adapter's `serve` (DESIGN.md §4).
  */
 import type { Runtime, TestApi } from "./harness.ts";
-import { http1Cases } from "./http1-cases.ts";
-import { stressCases } from "./stress-cases.ts";
-import { wsCases } from "./ws-cases.ts";
+import { http1Cases } from "./http1/http1-cases.ts";
+import { stressCases } from "./stress/stress-cases.ts";
+import { wsCases } from "./ws/ws-cases.ts";
 import { tlsCases } from "./tls-cases.ts";
 import { semanticsCases } from "./semantics-cases.ts";
 

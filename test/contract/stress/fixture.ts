@@ -1,0 +1,91 @@
+/**
+ * The stress fixture: the reference app plus the stress routes, and the one server every stress
+ * case file shares (with the memory probes and sockets to clean up after the block).
+ */
+import type { App } from "../../../core/app/app.ts";
+import type { Server } from "../../../core/server/server.ts";
+import { createApp } from "../../../examples/app.ts";
+import { type Runtime, start, type TestApi } from "../harness.ts";
+import { patternChunk } from "./byte-pattern.ts";
+import type { MemoryProbe } from "./memory-probe.ts";
+
+export interface StressCounters {
+  /** Bytes the download route has handed to the server so far. */
+  produced: number;
+  /** Requests the sequence route has answered so far. */
+  served: number;
+}
+
+/** The reference app (`/`, `/json`, `/users/:id`, `POST /echo`) plus the routes these cases need. */
+function createStressApp(counters: StressCounters): App {
+  const app = createApp();
+  // Streams `bytes` bytes of the pattern, pulled: a chunk is made only when the server asks.
+  app.get("/stress/download", (c) => {
+    const total = Number(c.req.query.get("bytes") ?? "0");
+    let offset = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= total) {
+          controller.close();
+          return;
+        }
+        const n = Math.min(64 * 1024, total - offset);
+        controller.enqueue(patternChunk(offset, n));
+        offset += n;
+        counters.produced += n;
+      },
+    }, { highWaterMark: 0 });
+    c.header("content-length", String(total));
+    return c.body(stream);
+  });
+  // Answers without touching the request body.
+  app.post("/stress/ignore", (c) => c.text("ignored"));
+  // Answers its sequence number, and counts: the flood checks order and how far the server got.
+  app.get("/stress/seq/:n", (c) => {
+    counters.served++;
+    return c.text(c.params.n!);
+  });
+  return app;
+}
+
+/** What the stress case files share, for one runtime. */
+export interface StressSuite {
+  readonly runtime: Runtime;
+  readonly counters: StressCounters;
+  /** The port of the shared server, once its beforeAll has run. */
+  readonly port: number;
+  /** Probes to stop should a case fail midway. */
+  readonly probes: MemoryProbe[];
+  /** Sockets to cut should a case fail midway. */
+  readonly sockets: { close(): void }[];
+}
+
+/** Start the shared stress server for the enclosing describe block and clean up after it. */
+export function useStressServer(t: TestApi, runtime: Runtime): StressSuite {
+  const counters: StressCounters = { produced: 0, served: 0 };
+  let server: Server;
+  let port = 0;
+  const probes: MemoryProbe[] = [];
+  /** Sockets to cut should a case fail midway. */
+  const sockets: { close(): void }[] = [];
+
+  t.beforeAll(async () => {
+    server = await start(runtime, createStressApp(counters));
+    port = server.address.port;
+  });
+
+  t.afterAll(async () => {
+    for (const probe of probes) probe.stop();
+    for (const socket of sockets) socket.close();
+    await server?.close();
+  });
+  return {
+    runtime,
+    counters,
+    get port(): number {
+      return port;
+    },
+    probes,
+    sockets,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The idle (keep-alive) and head timeouts, on a server of their own with 1 s limits.
+ */
+import assert from "node:assert/strict";
+import type { Server } from "../../../core/server/server.ts";
+import { createApp } from "../../../examples/app.ts";
+import { RawClient, sleep, start, type TestApi } from "../harness.ts";
+import type { StressSuite } from "./fixture.ts";
+
+export function timeoutCases(t: TestApi, s: StressSuite): void {
+  const { runtime, sockets } = s;
+  t.describe("timeouts (keepAliveTimeout 1000, headersTimeout 1000)", () => {
+    let timed: Server;
+    let timedPort = 0;
+    t.beforeAll(async () => {
+      timed = await start(runtime, createApp(), { keepAliveTimeout: 1000, headersTimeout: 1000 });
+      timedPort = timed.address.port;
+    });
+    t.afterAll(async () => {
+      await timed?.close();
+    });
+
+    // The server clock ticks once a second, so a 1 s timeout fires 1–2 s after the fact.
+    t.it("closes an idle keep-alive connection within ~3 s", async () => {
+      const client = await RawClient.open(timedPort);
+      sockets.push(client);
+      await client.write("GET / HTTP/1.1\r\nHost: s\r\n\r\n");
+      await client.until((s) => s.endsWith("Hello, World!"));
+      const idleSince = Date.now();
+      const text = await client.untilClosed(4000);
+      const idle = Date.now() - idleSince;
+      assert.ok(idle <= 3500, `closed after ${idle} ms`);
+      assert.equal(text.split("HTTP/1.1 ").length, 2, `nothing more was sent: ${text}`);
+    }, 10_000);
+
+    t.it("closes a connection that never sends a byte within ~3 s", async () => {
+      const client = await RawClient.open(timedPort);
+      sockets.push(client);
+      const openedAt = Date.now();
+      const text = await client.untilClosed(4000);
+      assert.ok(Date.now() - openedAt <= 3500, `closed after ${Date.now() - openedAt} ms`);
+      assert.equal(text, "");
+    }, 10_000);
+
+    t.it("answers 408 and closes when a request head is not complete in time", async () => {
+      const client = await RawClient.open(timedPort);
+      sockets.push(client);
+      await client.write("GET / HTTP/1.1\r\nHost: s\r\n");
+      const sentAt = Date.now();
+      const text = await client.untilClosed(4000);
+      assert.ok(Date.now() - sentAt <= 3500, `closed after ${Date.now() - sentAt} ms`);
+      assert.match(text, /^HTTP\/1\.1 408 /);
+      assert.match(text, /\r\nconnection: close\r\n/i);
+    }, 10_000);
+
+    t.it("answers 408 to a head dripped a byte at a time (activity does not extend headersTimeout)", async () => {
+      const client = await RawClient.open(timedPort);
+      sockets.push(client);
+      const head = "GET / HTTP/1.1\r\nHost: s\r\nX-Slow: " + "z".repeat(100);
+      const sentAt = Date.now();
+      for (let i = 0; i < head.length && !client.closed && Date.now() - sentAt < 4000; i++) {
+        await client.write(head[i]!).catch(() => {});
+        await sleep(100);
+      }
+      const text = await client.untilClosed(1000);
+      assert.ok(Date.now() - sentAt <= 3700, `closed after ${Date.now() - sentAt} ms`);
+      assert.match(text, /^HTTP\/1\.1 408 /);
+    }, 10_000);
+  });
+}
