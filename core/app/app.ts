@@ -7,6 +7,8 @@ import { Context, type Reply } from "./context.ts";
 import { isUpgradable } from "../session/upgrade.ts";
 import { acceptWebSocket } from "../session/ws/accept.ts";
 import type { WebSocketHandlers } from "../session/ws/websocket-options.ts";
+import { FetchExchange } from "./fetch-exchange.ts";
+import { type FetchInfo, peerInfo } from "./fetch-info.ts";
 
 /** What a handler may return: a reply made by `c.text()`/`c.json()`/`c.body()`, or a web `Response`. */
 export type HandlerResult = Reply | Response | void;
@@ -124,6 +126,45 @@ export class App implements Dispatcher {
   onError(handler: (error: unknown, c: Context) => HandlerResult | Promise<HandlerResult>): this {
     this.#onError = handler;
     return this;
+  }
+
+  /**
+   * Answer a web `Request` with a web `Response`: the App as a fetch handler, for any fetch host —
+   * `Bun.serve({ fetch: app.fetch })`, `Deno.serve(app.fetch)`, a worker's `export default app` —
+   * with the same routing, middleware and errors as over `serve()`. `info` is what the host passes
+   * beside the request ({@link FetchInfo}): the peer's address is read from it.
+   *
+   * @example
+   * ```ts
+   * const app = new App().get("/", (c) => c.text("hi"));
+   * Deno.serve(app.fetch);
+   * ```
+   */
+  readonly fetch: (request: Request, info?: FetchInfo) => Promise<Response> = (request, info) => {
+    const exchange = new FetchExchange(request, peerInfo(request, info, request.url.startsWith("https:")));
+    this.dispatch(exchange);
+    return exchange.response;
+  };
+
+  /**
+   * Send a request to the app with no socket and no server: for tests. `input` is a path
+   * (`"/users/7?x=1"`, served as `http://localhost/users/7?x=1`), a URL, or a `Request`.
+   *
+   * @example
+   * ```ts
+   * const response = await app.request("/users/7");
+   * console.log(response.status, await response.json());
+   * ```
+   */
+  request(input: string | URL | Request, init?: RequestInit, info?: FetchInfo): Promise<Response> {
+    // A streamed body needs `duplex: "half"` in `new Request()` (Fetch spec §5.4; Node insists).
+    const options = init === undefined ? undefined : { duplex: "half", ...init } as RequestInit;
+    let request: Request;
+    if (input instanceof Request) request = options === undefined ? input : new Request(input, options);
+    else if (typeof input === "string" && input.startsWith("/")) {
+      request = new Request("http://localhost" + input, options);
+    } else request = new Request(input, options);
+    return this.fetch(request, info);
   }
 
   /** @internal Called by the server with its options. */
