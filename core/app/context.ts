@@ -34,6 +34,13 @@ export class Context {
   finalized = false;
   /** @internal a WebSocket upgrade to perform instead of a response. */
   resUpgrade: UpgradeOptions<unknown> | null = null;
+  /** @internal the matched route as `METHOD /pattern` (`notFound` when none), for error messages. */
+  route = "";
+  /**
+   * The error a handler (or an inner middleware) threw, once it has been turned into the
+   * response; `undefined` when none. Middleware read it after `await next()`, e.g. to log.
+   */
+  error: unknown = undefined;
 
   constructor(exchange: Exchange, bodyLimit: number, params: Record<string, string> = EMPTY_PARAMS) {
     this.exchange = exchange;

@@ -12,6 +12,7 @@ import type { ProtocolSession, UpgradableExchange } from "../upgrade.ts";
 import type { SessionHost } from "../session-host.ts";
 import type { Transport } from "../../transport/transport.ts";
 import { utf8Length } from "../../bytes/utf8-length.ts";
+import { assertFinalStatus } from "../../http/final-status.ts";
 import { ExchangeAbort } from "../../exchange/exchange-abort.ts";
 import { BodyChunkReader, cancelQuietly } from "../../exchange/body-reader.ts";
 
@@ -179,6 +180,8 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
   respond(status: number, headers: string[], body: string | Uint8Array | null): void {
     if (this.#superseded) return;
     if (this.#responded) throw new Error("A response was already sent for this request");
+    // Before anything is marked sent: a bad status must leave the exchange able to answer 500.
+    assertFinalStatus(status);
     const clean = this.#prepare(headers);
     this.#responded = true;
     const bodyless = isBodylessResponse(status, this.head.method);
@@ -214,6 +217,8 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
       this.#bodyWillBeRead = true;
       this.inviteBody();
     }
+    // Before anything is marked sent: a bad status must leave the exchange able to answer 500.
+    assertFinalStatus(status);
     const clean = this.#prepare(headers);
     this.#responded = true;
     const bodyless = isBodylessResponse(status, this.head.method);
