@@ -163,6 +163,13 @@ describe("app.request() with no socket", () => {
     expect((await app.request("/header")).status).toBe(500);
   });
 
+  it("drops trailers: a web Response cannot carry them", async () => {
+    const app = new App().get("/", (c) => c.setTrailers(["x-sum", "1"]).text("body"));
+    const response = await app.request("/");
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("body");
+  });
+
   it("answers a WebSocket upgrade with 501: a fetch host owns its sockets", async () => {
     const app = quiet(new App()).ws("/ws", {});
     const response = await app.request("/ws", { headers: { upgrade: "websocket", connection: "upgrade" } });

@@ -9,6 +9,7 @@ import { wsCases } from "./ws-cases.ts";
 import { tlsCases } from "./tls-cases.ts";
 import { semanticsCases } from "./semantics-cases.ts";
 import { appErrorCases } from "./app-error-cases.ts";
+import { http1TrailerCases } from "./http1-trailer-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -18,4 +19,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   tlsCases(t, runtime);
   semanticsCases(t, runtime);
   appErrorCases(t, runtime);
+  http1TrailerCases(t, runtime);
 }
