@@ -10,6 +10,7 @@ import { tlsCases } from "./tls-cases.ts";
 import { semanticsCases } from "./semantics-cases.ts";
 import { appErrorCases } from "./app-error-cases.ts";
 import { http1TrailerCases } from "./http1-trailer-cases.ts";
+import { serveErrorCases } from "./serve-error-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -20,4 +21,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   semanticsCases(t, runtime);
   appErrorCases(t, runtime);
   http1TrailerCases(t, runtime);
+  serveErrorCases(t, runtime);
 }
