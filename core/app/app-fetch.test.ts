@@ -138,13 +138,17 @@ describe("app.request() with no socket", () => {
     expect(seen!.aborted).toBe(true);
   });
 
-  it("reads the peer's address from what Deno.serve, Bun.serve and plain callers pass", async () => {
+  it("reads the peer's address from what Deno.serve, Bun.serve, @hono/node-server and plain callers pass", async () => {
     const app = new App().get("/", (c) => c.text(`${c.req.remoteAddress}:${c.exchange.info.remotePort}`));
     const deno = await app.fetch(new Request("http://x/"), { remoteAddr: { hostname: "10.0.0.1", port: 1 } });
     expect(await deno.text()).toBe("10.0.0.1:1");
     const bunServer = { requestIP: (_request: Request) => ({ address: "10.0.0.2", port: 2 }) };
     const bun = await app.fetch(new Request("http://x/"), bunServer);
     expect(await bun.text()).toBe("10.0.0.2:2");
+    const node = await app.fetch(new Request("http://x/"), {
+      incoming: { socket: { remoteAddress: "10.0.0.4", remotePort: 4 } },
+    });
+    expect(await node.text()).toBe("10.0.0.4:4");
     const plain = await app.request("/", undefined, { remoteAddress: "10.0.0.3", remotePort: 3 });
     expect(await plain.text()).toBe("10.0.0.3:3");
     expect(await (await app.request("/")).text()).toBe(":0");

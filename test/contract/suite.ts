@@ -11,6 +11,7 @@ import { semanticsCases } from "./semantics-cases.ts";
 import { appErrorCases } from "./app-error-cases.ts";
 import { http1TrailerCases } from "./http1-trailer-cases.ts";
 import { serveErrorCases } from "./serve-error-cases.ts";
+import { appFetchHostCases } from "./app-fetch-host-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -22,4 +23,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   appErrorCases(t, runtime);
   http1TrailerCases(t, runtime);
   serveErrorCases(t, runtime);
+  appFetchHostCases(t, runtime);
 }
