@@ -17,7 +17,15 @@
  * ```
  * @module
  */
-export { App, type Handler, type HandlerResult, type Middleware, type RouteOptions } from "./core/app/app.ts";
+export {
+  App,
+  type ErrorHandler,
+  type Handler,
+  type HandlerResult,
+  type Middleware,
+  type RouteOptions,
+} from "./core/app/app.ts";
+export type { FetchInfo } from "./core/app/fetch-info.ts";
 export { Context, type Reply, type ResponseBody } from "./core/app/context.ts";
 export { WireRequest } from "./core/app/request.ts";
 export type { ServeTarget } from "./core/app/serve-target.ts";
@@ -26,7 +34,8 @@ export type { FetchHandler } from "./core/fetch/fetch-dispatcher.ts";
 export { upgradeWebSocket } from "./core/fetch/upgrade-websocket.ts";
 export type { ServeOptions, TlsOptions } from "./core/server/options.ts";
 export type { Server, ServerAddress } from "./core/server/server.ts";
-export type { BodyStream } from "./core/exchange/exchange.ts";
+export { ServeError, type ServeErrorCode } from "./core/server/serve-error.ts";
+export type { BodyStream, TrailerSource } from "./core/exchange/exchange.ts";
 export type { Http2Limits } from "./core/session/http2/limits.ts";
 export { ServerWebSocket } from "./core/session/ws/server-websocket.ts";
 export type { WebSocketHandlers, WebSocketOptions } from "./core/session/ws/websocket-options.ts";

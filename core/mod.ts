@@ -26,6 +26,13 @@
 export { createServerCore, type ServeTarget, toDispatcher } from "./app/serve-target.ts";
 export { ServerCore } from "./server/server-core.ts";
 export { type Listener, Server, type ServerAddress } from "./server/server.ts";
+export {
+  checkListenTarget,
+  errnoCode,
+  type ListenTarget,
+  ServeError,
+  type ServeErrorCode,
+} from "./server/serve-error.ts";
 export type { ResolvedOptions, ServeOptions, TlsOptions } from "./server/options.ts";
 export type { ConnectionHandler, Transport, TransportInfo } from "./transport/transport.ts";
 export type { Dispatcher, Exchange } from "./exchange/exchange.ts";

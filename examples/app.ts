@@ -42,10 +42,19 @@ const WS_DEMO_PAGE = `<!doctype html>
 </script>
 `;
 
+/** A command line the reference servers cannot use. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
 /** `--port N` from the command line, else the default. */
 export function portFromArgs(args: readonly string[], fallback = 3000): number {
   const at = args.indexOf("--port");
-  const value = at >= 0 ? Number(args[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`Invalid --port ${args[at + 1]}`);
+  if (at < 0) return fallback;
+  const text = args[at + 1];
+  const value = text === undefined || !/^\d+$/.test(text) ? Number.NaN : Number(text);
+  if (!Number.isInteger(value) || value > 65535) {
+    throw new UsageError(`invalid --port ${JSON.stringify(text ?? "")}: expected an integer from 0 to 65535`);
+  }
   return value;
 }

@@ -1,13 +1,27 @@
 import process from "node:process";
 import type { Server } from "../core/server/server.ts";
 import type { ServeOptions } from "../core/server/options.ts";
+import { ServeError } from "../core/server/serve-error.ts";
 import type { App } from "../core/app/app.ts";
-import { createApp, portFromArgs } from "./app.ts";
+import { createApp, portFromArgs, UsageError } from "./app.ts";
 
-/** Start the reference app with a runtime's `serve`, print where, shut down on SIGINT/SIGTERM. */
+/**
+ * Start the reference app with a runtime's `serve`, print where, shut down on SIGINT/SIGTERM.
+ * A server that cannot start (bad `--port`, address in use, …) prints one line and exits 1:
+ * the same words on every runtime, and no stack trace for what is not a bug.
+ */
 export async function runExample(serve: (app: App, options: ServeOptions) => Server): Promise<Server> {
-  const server = serve(createApp(), { port: portFromArgs(process.argv), hostname: "127.0.0.1" });
-  await server.ready;
+  let server: Server;
+  try {
+    server = serve(createApp(), { port: portFromArgs(process.argv), hostname: "127.0.0.1" });
+    await server.ready;
+  } catch (error) {
+    if (error instanceof ServeError || error instanceof UsageError) {
+      console.error(`wirecore: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
   console.log(`listening on ${server.url}`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void server.shutdown().then(() => process.exit(0)));

@@ -8,11 +8,19 @@
  */
 import { after, before, describe, it } from "node:test";
 import { serve } from "../adapters/deno/mod.ts";
-import type { Runtime, TestApi } from "./contract/harness.ts";
+import type { FetchHost, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 import { checkNothingEscaped, guarded, watchEscapedErrors } from "./support/escaped-errors.ts";
 
-const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
+/** The part of Deno.serve (https://docs.deno.com/api/deno/~/Deno.serve) the fetch-host cases use. */
+interface DenoServe {
+  version: { deno: string };
+  serve(
+    options: { port: number; hostname: string; signal: AbortSignal; onListen(addr: { port: number }): void },
+    handler: (request: Request, info: unknown) => Promise<Response>,
+  ): { finished: Promise<void> };
+}
+const deno = (globalThis as { Deno?: DenoServe }).Deno;
 if (deno === undefined) throw new Error("test/deno.test.ts must run on Deno (`deno test -A test/deno.test.ts`)");
 console.log(`wirecore contract suite: RUNTIME = deno ${deno.version.deno} (deno test + node:test, adapters/deno)`);
 
@@ -24,7 +32,28 @@ const api: TestApi = {
   beforeAll: (body) => void before(async () => await body()),
   afterAll: (body) => void after(async () => await body()),
 };
-const runtime: Runtime = { name: "deno", serve };
+/** Deno.serve, which passes its `ServeHandlerInfo` (`remoteAddr`) beside the request. */
+const fetchHost: FetchHost = {
+  name: "Deno.serve",
+  serve: (fetch) =>
+    new Promise((resolve) => {
+      const stop = new AbortController();
+      const server = deno.serve({
+        port: 0,
+        hostname: "127.0.0.1",
+        signal: stop.signal,
+        onListen: ({ port }) =>
+          resolve({
+            port,
+            close: () => {
+              stop.abort();
+              return server.finished;
+            },
+          }),
+      }, (request, info) => fetch(request, info as never));
+    }),
+};
+const runtime: Runtime = { name: "deno", serve, fetchHost };
 
 describe(`contract suite on deno ${deno.version.deno}`, () => {
   contractSuite(api, runtime);

@@ -4,8 +4,10 @@
  */
 import process from "node:process";
 import { afterAll, beforeAll, describe, it } from "vitest";
+import type { AddressInfo, Server as NetServer } from "node:net";
+import { serve as honoNodeServe } from "@hono/node-server";
 import { serve } from "../adapters/node/mod.ts";
-import type { Runtime, TestApi } from "./contract/harness.ts";
+import type { FetchHost, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 
 // Refuse to run anywhere else: a wrong runtime would test the wrong adapter and pass silently.
@@ -26,7 +28,28 @@ const api: TestApi = {
   beforeAll: (body) => beforeAll(body),
   afterAll: (body) => afterAll(body),
 };
-const runtime: Runtime = { name: "node", serve };
+/** Node has no fetch server of its own: `@hono/node-server` is the usual one (it passes `{ incoming, outgoing }`). */
+const fetchHost: FetchHost = {
+  name: "@hono/node-server",
+  serve: (fetch) =>
+    new Promise((resolve) => {
+      const server = honoNodeServe({
+        fetch: (request, env) => fetch(request, env as never),
+        port: 0,
+        hostname: "127.0.0.1",
+      }, (info: AddressInfo) =>
+        resolve({
+          port: info.port,
+          close: () =>
+            new Promise<void>((done) => {
+              const net = server as unknown as NetServer & { closeAllConnections(): void };
+              net.close(() => done());
+              net.closeAllConnections();
+            }),
+        }));
+    }),
+};
+const runtime: Runtime = { name: "node", serve, fetchHost };
 
 describe(`contract suite on node ${process.version}`, () => {
   contractSuite(api, runtime);

@@ -6,8 +6,12 @@
  * @module
  */
 import {
+  checkListenTarget,
   type ConnectionHandler,
   createServerCore,
+  errnoCode,
+  type ListenTarget,
+  ServeError,
   type ServeOptions,
   Server,
   type ServerAddress,
@@ -16,7 +20,7 @@ import {
   type TransportInfo,
 } from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
-import type { BunRuntime, BunSocket } from "./bun-types.ts";
+import type { BunListener, BunRuntime, BunSocket } from "./bun-types.ts";
 
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
@@ -97,47 +101,79 @@ function bunRuntime(): BunRuntime {
   return bun;
 }
 
+/**
+ * Bun.listen throws "Failed to listen at …", with an errno `code` for socket errors, an
+ * `ERR_OSSL_*` code for a bad certificate, and no code at all when the hostname does not resolve.
+ */
+function toServeError(error: unknown, where: ListenTarget, tls: boolean): ServeError {
+  const errno = errnoCode(error);
+  if (errno !== undefined) return new ServeError(errno, where, error);
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (tls && (String(code).startsWith("ERR_OSSL") || /certificate|private key|PEM/i.test(String(message)))) {
+    return new ServeError("ETLS", where, error);
+  }
+  if (code === undefined && /^Failed to listen/.test(String(message)) && !isIpLiteral(where.hostname)) {
+    return new ServeError("ENOTFOUND", where, error);
+  }
+  return new ServeError("ELISTEN", where, error);
+}
+
+function isIpLiteral(hostname: string): boolean {
+  return hostname.includes(":") || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
+}
+
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Bun. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const tls = options.tls;
-  const listener = bunRuntime().listen<BunTransport>({
-    hostname: core.options.hostname,
-    port: core.options.port,
-    // Bun takes ALPN in wire format; a comma list would be one protocol name.
-    tls: tls === undefined
-      ? undefined
-      : { cert: tls.cert, key: tls.key, ALPNProtocols: alpnWireFormat(core.alpnProtocols) },
-    // Keep our side open when the client half-closes after its request.
-    allowHalfOpen: true,
-    socket: {
-      open(socket) {
-        socket.setNoDelay(true);
-        const transport = new BunTransport(socket, tls !== undefined);
-        socket.data = transport;
-        transport.handler = core.accept(transport);
-      },
-      data(socket, chunk) {
-        socket.data.handler?.data(chunk);
-      },
-      drain(socket) {
-        socket.data.flushQueue();
-      },
-      end(socket) {
-        socket.data.handler?.end();
-      },
-      close(socket, error) {
-        socket.data?.handler?.closed(error);
-      },
-      error(socket, error) {
-        socket.data?.handler?.closed(error);
-      },
-    },
-  });
-  const address: ServerAddress = { hostname: listener.hostname, port: listener.port };
+  const where: ListenTarget = { hostname: core.options.hostname, port: core.options.port };
+  let listener: BunListener | null = null;
+  let listening: Promise<ServerAddress>;
+  const invalid = checkListenTarget(where);
+  if (invalid !== null) listening = Promise.reject(invalid);
+  else {
+    try {
+      listener = bunRuntime().listen<BunTransport>({
+        hostname: core.options.hostname,
+        port: core.options.port,
+        // Bun takes ALPN in wire format; a comma list would be one protocol name.
+        tls: tls === undefined
+          ? undefined
+          : { cert: tls.cert, key: tls.key, ALPNProtocols: alpnWireFormat(core.alpnProtocols) },
+        // Keep our side open when the client half-closes after its request.
+        allowHalfOpen: true,
+        socket: {
+          open(socket) {
+            socket.setNoDelay(true);
+            const transport = new BunTransport(socket, tls !== undefined);
+            socket.data = transport;
+            transport.handler = core.accept(transport);
+          },
+          data(socket, chunk) {
+            socket.data.handler?.data(chunk);
+          },
+          drain(socket) {
+            socket.data.flushQueue();
+          },
+          end(socket) {
+            socket.data.handler?.end();
+          },
+          close(socket, error) {
+            socket.data?.handler?.closed(error);
+          },
+          error(socket, error) {
+            socket.data?.handler?.closed(error);
+          },
+        },
+      });
+      listening = Promise.resolve({ hostname: listener.hostname, port: listener.port });
+    } catch (error) {
+      listening = Promise.reject(toServeError(error, where, tls !== undefined));
+    }
+  }
   return new Server(core, {
-    listening: Promise.resolve(address),
-    stop: () => listener.stop(false),
+    listening,
+    stop: () => listener?.stop(false),
     tls: tls !== undefined,
   }, options.signal);
 }

@@ -6,8 +6,12 @@
  * @module
  */
 import {
+  checkListenTarget,
   type ConnectionHandler,
   createServerCore,
+  errnoCode,
+  type ListenTarget,
+  ServeError,
   type ServeOptions,
   Server,
   type ServerAddress,
@@ -16,7 +20,7 @@ import {
   type TransportInfo,
 } from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
-import type { DenoConn, DenoRuntime, DenoTlsConn } from "./deno-types.ts";
+import type { DenoConn, DenoListener, DenoRuntime, DenoTlsConn } from "./deno-types.ts";
 
 /** A connection's read buffer starts small (most requests are small, and idle keep-alive
  *  connections keep theirs) and grows while reads fill it. */
@@ -158,15 +162,47 @@ function denoRuntime(): DenoRuntime {
   return deno;
 }
 
+/**
+ * Deno.listen throws classes of `Deno.errors` (AddrInUse, …) carrying an errno `code`; a bad
+ * certificate is InvalidData or a rustls message naming the certificate or key; a hostname that
+ * does not resolve is a plain Error "failed to lookup address information"; a missing
+ * `--allow-net` is NotCapable.
+ */
+function toServeError(error: unknown, where: ListenTarget, tls: boolean): ServeError {
+  const errno = errnoCode(error);
+  if (errno !== undefined) return new ServeError(errno, where, error);
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  const text = String(message);
+  if (name === "NotCapable" || name === "PermissionDenied") return new ServeError("EACCES", where, error);
+  if (tls && (name === "InvalidData" || /certificate|key|PEM/i.test(text))) return new ServeError("ETLS", where, error);
+  if (/failed to lookup address|name or service not known/i.test(text)) {
+    return new ServeError("ENOTFOUND", where, error);
+  }
+  return new ServeError("ELISTEN", where, error);
+}
+
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Deno. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const { hostname, port } = core.options;
+  const where: ListenTarget = { hostname, port };
   const tls = options.tls;
   const deno = denoRuntime();
-  const listener = tls === undefined
-    ? deno.listen({ hostname, port, transport: "tcp" })
-    : deno.listenTls({ hostname, port, cert: tls.cert, key: tls.key, alpnProtocols: core.alpnProtocols });
+  let listener: DenoListener;
+  const invalid = checkListenTarget(where);
+  try {
+    if (invalid !== null) throw invalid;
+    listener = tls === undefined
+      ? deno.listen({ hostname, port, transport: "tcp" })
+      : deno.listenTls({ hostname, port, cert: tls.cert, key: tls.key, alpnProtocols: core.alpnProtocols });
+  } catch (error) {
+    const failure = error instanceof ServeError ? error : toServeError(error, where, tls !== undefined);
+    return new Server(
+      core,
+      { listening: Promise.reject(failure), stop: () => {}, tls: tls !== undefined },
+      options.signal,
+    );
+  }
   const start = async (conn: DenoConn): Promise<void> => {
     let alpn: string | undefined;
     if (tls !== undefined) {

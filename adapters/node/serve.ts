@@ -14,7 +14,11 @@
 import { createServer, type Server as NetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import {
+  checkListenTarget,
   createServerCore,
+  errnoCode,
+  type ListenTarget,
+  ServeError,
   type ServeOptions,
   Server,
   type ServerAddress,
@@ -67,29 +71,45 @@ function bind(core: ServerCore, socket: Socket, tls: boolean): void {
   socket.on("close", (hadError) => conn.closed(hadError ? new Error("Socket error") : undefined));
 }
 
+/** Node reports a failed listen as an `error` event with an errno `code`. */
+function toServeError(error: unknown, where: ListenTarget): ServeError {
+  return new ServeError(errnoCode(error) ?? "ELISTEN", where, error);
+}
+
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Node. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const { port, hostname } = core.options;
+  const where: ListenTarget = { hostname, port };
   const tls = options.tls;
-  // allowHalfOpen: a client that half-closes after its request still gets the response.
-  let listener: NetServer;
-  if (tls !== undefined) {
-    listener = createTlsServer(
-      { cert: tls.cert, key: tls.key, ALPNProtocols: core.alpnProtocols, allowHalfOpen: true },
-      (socket) => bind(core, socket, true),
-    );
-    // A failed TLS handshake is that client's problem, not the server's.
-    listener.on("tlsClientError", () => {});
-  } else {
-    listener = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => bind(core, socket, false));
-  }
+  let listener: NetServer | null = null;
   const listening = new Promise<ServerAddress>((resolve, reject) => {
-    listener.once("error", reject);
-    listener.listen(port, hostname, () => {
-      listener.off("error", reject);
-      listener.on("error", (error) => core.options.onError(error));
-      const address = listener.address();
+    const invalid = checkListenTarget(where);
+    if (invalid !== null) return reject(invalid);
+    // allowHalfOpen: a client that half-closes after its request still gets the response.
+    let server: NetServer;
+    if (tls !== undefined) {
+      try {
+        server = createTlsServer(
+          { cert: tls.cert, key: tls.key, ALPNProtocols: core.alpnProtocols, allowHalfOpen: true },
+          (socket) => bind(core, socket, true),
+        );
+      } catch (error) {
+        // node:tls checks the certificate and key when the server is made (ERR_OSSL_*).
+        return reject(new ServeError("ETLS", where, error));
+      }
+      // A failed TLS handshake is that client's problem, not the server's.
+      server.on("tlsClientError", () => {});
+    } else {
+      server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => bind(core, socket, false));
+    }
+    listener = server;
+    const failed = (error: unknown): void => reject(toServeError(error, where));
+    server.once("error", failed);
+    server.listen(port, hostname, () => {
+      server.off("error", failed);
+      server.on("error", (error) => core.options.onError(error));
+      const address = server.address();
       resolve(
         typeof address === "object" && address !== null
           ? { hostname: address.address, port: address.port }
@@ -97,5 +117,9 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
       );
     });
   });
-  return new Server(core, { listening, stop: () => void listener.close(), tls: tls !== undefined }, options.signal);
+  return new Server(core, {
+    listening,
+    stop: () => void listener?.close(),
+    tls: tls !== undefined,
+  }, options.signal);
 }

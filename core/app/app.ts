@@ -1,19 +1,21 @@
 import { HttpError } from "../http/http-error.ts";
+import { assertFinalStatus } from "../http/final-status.ts";
 import { Router } from "../router/router.ts";
 import type { Dispatcher, Exchange } from "../exchange/exchange.ts";
 import { sendErrorResponse } from "../exchange/error-response.ts";
 import { sendWebResponse } from "../fetch/send-response.ts";
-import { Context, type Reply } from "./context.ts";
+import { Context } from "./context.ts";
 import { isUpgradable } from "../session/upgrade.ts";
 import { acceptWebSocket } from "../session/ws/accept.ts";
 import type { WebSocketHandlers } from "../session/ws/websocket-options.ts";
+import type { ErrorHandler, Handler, HandlerResult, Middleware } from "./handler.ts";
+import { compose } from "./compose.ts";
+import { errorResponse, noResponse, resetResponse } from "./response-state.ts";
+import { FetchExchange } from "./fetch-exchange.ts";
+import { type FetchInfo, peerInfo } from "./fetch-info.ts";
 
-/** What a handler may return: a reply made by `c.text()`/`c.json()`/`c.body()`, or a web `Response`. */
-export type HandlerResult = Reply | Response | void;
-/** A route handler of the native API. */
-export type Handler = (c: Context) => HandlerResult | Promise<HandlerResult>;
-/** Middleware: runs around the handlers after it, in onion order (`await next()`). */
-export type Middleware = (c: Context, next: () => Promise<void>) => HandlerResult | Promise<HandlerResult>;
+export type { ErrorHandler, Handler, HandlerResult, Middleware } from "./handler.ts";
+
 /** Per-route options. */
 export interface RouteOptions {
   /** Largest request body this route accepts, in bytes: a larger declared body gets 413 before
@@ -33,6 +35,8 @@ interface RouteDef {
 interface CompiledRoute {
   run: Handler;
   bodyLimit: number | undefined;
+  /** `GET /users/:id`: names the route in errors. */
+  label: string;
 }
 
 const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"] as const;
@@ -51,7 +55,9 @@ export class App implements Dispatcher {
   #middleware: Middleware[] = [];
   #router: Router<CompiledRoute> | null = null;
   #notFound: Handler = (c) => c.text("Not Found", 404);
-  #onError: ((error: unknown, c: Context) => HandlerResult | Promise<HandlerResult>) | null = null;
+  /** The not-found handler wrapped in this app's middleware (made with the router). */
+  #notFoundRun: Handler = this.#notFound;
+  #onError: ErrorHandler | null = null;
   #bodyLimit = 1024 * 1024;
   #logError: (error: unknown) => void = (error) => console.error("wirecore: handler error:", error);
 
@@ -117,13 +123,57 @@ export class App implements Dispatcher {
   /** Handler for requests no route matches (default: 404 text). */
   notFound(handler: Handler): this {
     this.#notFound = handler;
+    this.#router = null;
     return this;
   }
 
-  /** Turn thrown errors into responses yourself (default: HttpError → its status, others → 500). */
-  onError(handler: (error: unknown, c: Context) => HandlerResult | Promise<HandlerResult>): this {
+  /**
+   * Turn thrown errors into responses yourself (default: HttpError → its status, others → 500).
+   * It runs where the error was thrown, inside the middleware around it: their code after
+   * `await next()` still runs, and sees the answer it made.
+   */
+  onError(handler: ErrorHandler): this {
     this.#onError = handler;
     return this;
+  }
+
+  /**
+   * Answer a web `Request` with a web `Response`: the App as a fetch handler, for any fetch host —
+   * `Bun.serve({ fetch: app.fetch })`, `Deno.serve(app.fetch)`, a worker's `export default app` —
+   * with the same routing, middleware and errors as over `serve()`. `info` is what the host passes
+   * beside the request ({@link FetchInfo}): the peer's address is read from it.
+   *
+   * @example
+   * ```ts
+   * const app = new App().get("/", (c) => c.text("hi"));
+   * Deno.serve(app.fetch);
+   * ```
+   */
+  readonly fetch: (request: Request, info?: FetchInfo) => Promise<Response> = (request, info) => {
+    const exchange = new FetchExchange(request, peerInfo(request, info, request.url.startsWith("https:")));
+    this.dispatch(exchange);
+    return exchange.response;
+  };
+
+  /**
+   * Send a request to the app with no socket and no server: for tests. `input` is a path
+   * (`"/users/7?x=1"`, served as `http://localhost/users/7?x=1`), a URL, or a `Request`.
+   *
+   * @example
+   * ```ts
+   * const response = await app.request("/users/7");
+   * console.log(response.status, await response.json());
+   * ```
+   */
+  request(input: string | URL | Request, init?: RequestInit, info?: FetchInfo): Promise<Response> {
+    // A streamed body needs `duplex: "half"` in `new Request()` (Fetch spec §5.4; Node insists).
+    const options = init === undefined ? undefined : { duplex: "half", ...init } as RequestInit;
+    let request: Request;
+    if (input instanceof Request) request = options === undefined ? input : new Request(input, options);
+    else if (typeof input === "string" && input.startsWith("/")) {
+      request = new Request("http://localhost" + input, options);
+    } else request = new Request(input, options);
+    return this.fetch(request, info);
   }
 
   /** @internal Called by the server with its options. */
@@ -134,11 +184,16 @@ export class App implements Dispatcher {
 
   #compile(): Router<CompiledRoute> {
     const router = new Router<CompiledRoute>();
+    const recover = this.#recover;
     for (const def of this.#routes) {
       const chain: Middleware[] = [];
       for (const owner of def.owners) chain.push(...owner.#middleware);
-      router.add(def.method, def.path, { run: withMiddleware(chain, def.handler), bodyLimit: def.options.bodyLimit });
+      const limit = def.options.bodyLimit;
+      const handler = limit === undefined ? def.handler : limitBody(limit, def.handler);
+      const label = `${def.method === "*" ? "ALL" : def.method} ${def.path}`;
+      router.add(def.method, def.path, { run: compose(chain, handler, recover), bodyLimit: limit, label });
     }
+    this.#notFoundRun = compose(this.#middleware, this.#notFound, recover);
     this.#router = router;
     return router;
   }
@@ -149,33 +204,28 @@ export class App implements Dispatcher {
     const { method, path } = exchange.head;
     const match = router.find(method, path);
     let run: Handler;
-    let bodyLimit = this.#bodyLimit;
     let c: Context;
     if (match !== null) {
       const route = match.value;
+      let bodyLimit = this.#bodyLimit;
       if (route.bodyLimit !== undefined) {
         bodyLimit = route.bodyLimit;
         const body = exchange.body;
-        if (body !== null) {
-          body.limit = Math.min(body.limit, route.bodyLimit);
-          // RFC 9110 §10.1.1: answer a too-large declared body at once, without 100 Continue.
-          if (body.contentLength > route.bodyLimit) {
-            sendErrorResponse(
-              exchange,
-              new HttpError(413, "Request body is larger than the limit", "BODY_TOO_LARGE"),
-              this.#logError,
-            );
-            return;
-          }
-        }
+        if (body !== null) body.limit = Math.min(body.limit, route.bodyLimit);
       }
       c = new Context(exchange, bodyLimit, match.params);
+      c.route = route.label;
       run = route.run;
     } else {
-      c = new Context(exchange, bodyLimit);
+      c = new Context(exchange, this.#bodyLimit);
       const allowed = router.allowed(path);
-      run = allowed.length === 0 ? this.#notFound : methodNotAllowed(allowed);
-      if (this.#middleware.length > 0) run = withMiddleware(this.#middleware, run);
+      if (allowed.length === 0) {
+        c.route = "notFound";
+        run = this.#notFoundRun;
+      } else {
+        c.route = `${method} ${path}`;
+        run = compose(this.#middleware, methodNotAllowed(allowed), this.#recover);
+      }
     }
     let result: HandlerResult | Promise<HandlerResult>;
     try {
@@ -198,7 +248,7 @@ export class App implements Dispatcher {
       return;
     }
     if (!c.finalized) {
-      this.#fail(c, new HttpError(500, "Handler returned no response", "NO_RESPONSE", false));
+      this.#fail(c, noResponse(c));
       return;
     }
     const upgrade = c.resUpgrade;
@@ -213,6 +263,14 @@ export class App implements Dispatcher {
       }
       return;
     }
+    try {
+      assertFinalStatus(c.resStatus);
+    } catch (error) {
+      // Checked before the exchange is touched, so a bad status answers 500 and the connection
+      // goes on. The middleware have all returned: the default answer, keeping their fields.
+      resetResponse(c);
+      errorResponse(c, error, this.#logError);
+    }
     const body = c.resBody;
     try {
       if (body === null || typeof body === "string" || body instanceof Uint8Array) {
@@ -226,16 +284,59 @@ export class App implements Dispatcher {
     }
   }
 
+  /** An error outside any middleware (or none is there): answer it, then send. */
   #fail(c: Context, error: unknown): void {
-    const handler = this.#onError;
-    if (handler === null || c.exchange.responded) {
+    if (c.exchange.responded) {
       sendErrorResponse(c.exchange, error, this.#logError);
       return;
     }
-    Promise.resolve()
-      .then(() => handler(error, c))
-      .then((value) => this.#finish(c, value), (second) => sendErrorResponse(c.exchange, second, this.#logError));
+    if (this.#onError === null) {
+      // The default answer needs no turn of the event loop: a 413 leaves before the body comes.
+      c.error = error;
+      resetResponse(c);
+      errorResponse(c, error, this.#logError);
+      this.#finish(c, undefined);
+      return;
+    }
+    this.#recover(c, error).then(
+      (response) => this.#finish(c, response),
+      (second) => sendErrorResponse(c.exchange, second, this.#logError),
+    );
   }
+
+  /**
+   * Make the answer to an error on the context: the app's `onError` (a Response it returns is
+   * given back), or the default. A failing `onError` is reported and answered by default.
+   */
+  readonly #recover = async (c: Context, error: unknown): Promise<Response | undefined> => {
+    c.error = error;
+    resetResponse(c);
+    const handler = this.#onError;
+    if (handler !== null) {
+      try {
+        const result = await handler(error, c);
+        if (result instanceof Response) return result;
+        if (c.finalized) return undefined;
+      } catch (second) {
+        resetResponse(c);
+        errorResponse(c, second, this.#logError);
+        return undefined;
+      }
+    }
+    errorResponse(c, error, this.#logError);
+    return undefined;
+  };
+}
+
+/** The route's `bodyLimit` for a declared length: 413 before the handler, without `100 Continue` (RFC 9110 §10.1.1). */
+function limitBody(limit: number, handler: Handler): Handler {
+  return (c) => {
+    const body = c.exchange.body;
+    if (body !== null && body.contentLength > limit) {
+      throw new HttpError(413, "Request body is larger than the limit", "BODY_TOO_LARGE");
+    }
+    return handler(c);
+  };
 }
 
 function declaredLength(headers: string[]): number {
@@ -251,31 +352,4 @@ function declaredLength(headers: string[]): number {
 function methodNotAllowed(allowed: string[]): Handler {
   const allow = allowed.includes("*") ? METHODS.join(", ") : allowed.join(", ");
   return (c) => c.header("allow", allow).text("Method Not Allowed", 405);
-}
-
-/** Wrap a handler in middleware, outermost first (onion order). */
-function withMiddleware(chain: Middleware[], handler: Handler): Handler {
-  if (chain.length === 0) return handler;
-  return (c) => {
-    let index = -1;
-    const step = async (i: number): Promise<void> => {
-      if (i <= index) throw new Error("next() called more than once");
-      index = i;
-      const fn = i < chain.length ? chain[i]! : undefined;
-      const result = fn !== undefined ? await fn(c, () => step(i + 1)) : await handler(c);
-      if (result instanceof Response && !c.finalized) adoptResponse(c, result);
-    };
-    return step(0);
-  };
-}
-
-/** A web Response returned inside a middleware chain becomes the context's response. */
-function adoptResponse(c: Context, response: Response): void {
-  c.resStatus = response.status;
-  response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") c.header(name, value);
-  });
-  for (const cookie of response.headers.getSetCookie()) c.header("set-cookie", cookie);
-  c.resBody = response.body;
-  c.finalized = true;
 }

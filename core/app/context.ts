@@ -1,4 +1,4 @@
-import type { BodyStream, Exchange } from "../exchange/exchange.ts";
+import type { BodyStream, Exchange, TrailerSource } from "../exchange/exchange.ts";
 import { WireRequest } from "./request.ts";
 import type { UpgradeOptions } from "../session/ws/accept.ts";
 
@@ -34,6 +34,13 @@ export class Context {
   finalized = false;
   /** @internal a WebSocket upgrade to perform instead of a response. */
   resUpgrade: UpgradeOptions<unknown> | null = null;
+  /** @internal the matched route as `METHOD /pattern` (`notFound` when none), for error messages. */
+  route = "";
+  /**
+   * The error a handler (or an inner middleware) threw, once it has been turned into the
+   * response; `undefined` when none. Middleware read it after `await next()`, e.g. to log.
+   */
+  error: unknown = undefined;
 
   constructor(exchange: Exchange, bodyLimit: number, params: Record<string, string> = EMPTY_PARAMS) {
     this.exchange = exchange;
@@ -121,6 +128,26 @@ export class Context {
     this.resUpgrade = options as UpgradeOptions<unknown>;
     this.finalized = true;
     return this as unknown as Reply;
+  }
+
+  /**
+   * Send trailer fields after the response body: a flat `[name, value, …]` list, or a function
+   * called once the last body chunk is out (so a trailer can depend on the body, e.g. a
+   * checksum). HTTP/2 always sends them (RFC 9113 §8.1). HTTP/1.1 sends them in the chunked
+   * coding's trailer section only when the request said `TE: trailers` (RFC 9110 §10.1.4), the
+   * response then being chunked even when its length is known; otherwise, and on the fetch path
+   * (a web `Response` has no trailers), they are dropped — a recipient may discard trailers
+   * anyway (RFC 9110 §6.5.1), so they must never carry what a client needs. Not sent for
+   * responses without a body (HEAD, 204, 304). Invalid field names or values throw.
+   *
+   * @example
+   * ```ts
+   * app.get("/report", (c) => c.setTrailers(["x-checksum", "abc"]).text("body"));
+   * ```
+   */
+  setTrailers(trailers: TrailerSource): this {
+    this.exchange.setTrailers?.(trailers);
+    return this;
   }
 
   /** Respond with a redirect (302 unless given). */

@@ -5,6 +5,9 @@ import type { TransportInfo } from "../transport/transport.ts";
 /** A streamed response body: a web stream or any async iterable of bytes or strings. */
 export type BodyStream = ReadableStream<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
 
+/** Trailer fields as a flat `[name, value, …]` list, or a function giving them once the body has been sent. */
+export type TrailerSource = string[] | (() => string[]);
+
 /**
  * One request and the channel for its response, independent of the protocol that carries it.
  * The app layer (router, Context, fetch bridge) works on this; HTTP/1.1 implements it today.
@@ -22,6 +25,11 @@ export interface Exchange {
   respond(status: number, headers: string[], body: string | Uint8Array | null): void;
   /** Send a streamed response; resolves when the body is written or abandoned. */
   respondStream(status: number, headers: string[], body: BodyStream, contentLength: number): Promise<void>;
+  /**
+   * Send trailer fields after the response body, where the protocol can carry them (HTTP/2
+   * always, HTTP/1.1 when the client accepts them); dropped otherwise. Call before the body ends.
+   */
+  setTrailers?(trailers: TrailerSource): void;
   /** Give up on the exchange: abort the connection (used when a streamed response fails midway). */
   abort(reason?: unknown): void;
 }

@@ -32,7 +32,10 @@ export class Server {
   readonly #listener: Listener;
   #address: ServerAddress | null = null;
   #closing: Promise<void> | null = null;
-  /** Resolves once the server is listening. */
+  /**
+   * Resolves once the server is listening; rejects with a `ServeError` (core/server/serve-error.ts) when it cannot
+   * (address in use, bad hostname, unusable certificate — the same codes on every runtime).
+   */
   readonly ready: Promise<void>;
 
   constructor(core: ServerCore, listener: Listener, signal?: AbortSignal) {
@@ -44,7 +47,8 @@ export class Server {
       core.options.onListen?.(address);
     });
     if (signal !== undefined) {
-      if (signal.aborted) void this.ready.then(() => this.shutdown());
+      // A server that failed to listen has nothing to shut down (`ready` reports the failure).
+      if (signal.aborted) void this.ready.then(() => this.shutdown(), () => {});
       else signal.addEventListener("abort", () => void this.shutdown(), { once: true });
     }
   }

@@ -19,10 +19,28 @@ export interface TestApi {
   afterAll(body: Body): void;
 }
 
+/** A server of the runtime's own (not wirecore's) serving a fetch function. */
+export interface HostedFetch {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The runtime's own way to serve a `fetch(request, info)` function on 127.0.0.1, port 0:
+ * Bun.serve on Bun, Deno.serve on Deno; Node has no fetch server, so `@hono/node-server`,
+ * the usual one there. Each passes its own `info` beside the request.
+ */
+export interface FetchHost {
+  readonly name: string;
+  serve(fetch: (request: Request, info?: never) => Promise<Response>): Promise<HostedFetch>;
+}
+
 /** The runtime under test. */
 export interface Runtime {
   name: "node" | "bun" | "deno";
   serve(target: ServeTarget, options?: ServeOptions): Server;
+  /** Hosts `app.fetch` for the cases that prove an App runs on any fetch host. */
+  fetchHost: FetchHost;
 }
 
 /** Start a server on a free port of 127.0.0.1 and wait until it listens. */

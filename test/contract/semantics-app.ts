@@ -8,8 +8,6 @@ import { createFixtureApp } from "./fixture-app.ts";
 
 /** The HTTP/2-only parts of an exchange, seen structurally (no import of a protocol class). */
 interface TrailerExchange {
-  /** Response trailers, sent after the body (RFC 9113 §8.1); HTTP/2 exchanges only. */
-  setTrailers?(fields: string[]): void;
   /** The request body, with the trailers that ended it (a flat `[name, value, …]` list). */
   readonly body: { readonly trailers: string[] | null } | null;
 }
@@ -90,8 +88,7 @@ export function createSemanticsApp(): App {
     return c.text(late ? `only ${barrier.inside} of ${n} arrived` : "together", late ? 503 : 200);
   });
   app.get("/sem/trailers", (c) => {
-    (c.exchange as unknown as TrailerExchange).setTrailers?.(["x-checksum", "abc123", "x-count", "2"]);
-    return c.text("trailed");
+    return c.setTrailers(["x-checksum", "abc123", "x-count", "2"]).text("trailed");
   });
   app.post("/sem/trailers-echo", async (c) => {
     const text = await c.req.text();

@@ -8,6 +8,10 @@ import { stressCases } from "./stress/stress-cases.ts";
 import { wsCases } from "./ws/ws-cases.ts";
 import { tlsCases } from "./tls-cases.ts";
 import { semanticsCases } from "./semantics-cases.ts";
+import { appErrorCases } from "./app-error-cases.ts";
+import { http1TrailerCases } from "./http1-trailer-cases.ts";
+import { serveErrorCases } from "./serve-error-cases.ts";
+import { appFetchHostCases } from "./app-fetch-host-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -16,4 +20,8 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   wsCases(t, runtime);
   tlsCases(t, runtime);
   semanticsCases(t, runtime);
+  appErrorCases(t, runtime);
+  http1TrailerCases(t, runtime);
+  serveErrorCases(t, runtime);
+  appFetchHostCases(t, runtime);
 }

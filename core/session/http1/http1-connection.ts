@@ -439,8 +439,9 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     if (chunked) this.#sink().writeLatin1(CRLF);
   }
 
-  writeLastChunk(): void {
-    this.#sink().writeLatin1("0\r\n\r\n");
+  /** The last chunk, with the trailer section (`name: value` lines ending in CRLF) if any (RFC 9112 §7.1.2). */
+  writeLastChunk(trailers = ""): void {
+    this.#sink().writeLatin1("0\r\n" + trailers + "\r\n");
   }
 
   /** Send what the sink holds unless a batch is open (then the batch end sends it). */

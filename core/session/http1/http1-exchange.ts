@@ -3,11 +3,13 @@ import { type BodyFraming, isBodylessResponse, serializeResponseHead } from "../
 import { assertValidHeaders } from "../../http/field-validation.ts";
 import type { RequestBody } from "../../exchange/request-body.ts";
 import type { TransportInfo } from "../../transport/transport.ts";
-import type { BodyStream } from "../../exchange/exchange.ts";
+import type { BodyStream, TrailerSource } from "../../exchange/exchange.ts";
+import { acceptsTrailers, announcedTrailers, checkTrailers, trailerSection } from "./trailers.ts";
 import type { ProtocolSession, UpgradableExchange } from "../upgrade.ts";
 import type { SessionHost } from "../session-host.ts";
 import type { Transport } from "../../transport/transport.ts";
 import { utf8Length } from "../../bytes/utf8-length.ts";
+import { assertFinalStatus } from "../../http/final-status.ts";
 import { ExchangeAbort } from "../../exchange/exchange-abort.ts";
 import { BodyChunkReader, cancelQuietly } from "../../exchange/body-reader.ts";
 
@@ -25,7 +27,7 @@ export interface Http1Channel {
   writeHead(head: string): void;
   writeBody(body: string | Uint8Array): void;
   writeChunk(chunk: Uint8Array, chunked: boolean): void;
-  writeLastChunk(): void;
+  writeLastChunk(trailers?: string): void;
   writeContinue(): void;
   /** Send what is batched unless a batch is open. */
   commit(): void;
@@ -50,6 +52,8 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
   #superseded = false;
   #keepAlive = true;
   #bodyWillBeRead = false;
+  /** Trailers to send after the body; only kept when the client takes them (see trailers.ts). */
+  #trailers: TrailerSource | null = null;
   /** After a 101: what takes the socket once the request is complete. */
   #upgradeTo: ((transport: Transport) => ProtocolSession) | null = null;
 
@@ -92,6 +96,24 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
   /** After a 101: what takes the socket once the request is complete, else null. */
   get upgradeTo(): ((transport: Transport) => ProtocolSession) | null {
     return this.#upgradeTo;
+  }
+
+  /**
+   * Trailer fields after the body: sent in the chunked coding's trailer section when the request
+   * said `TE: trailers`, else dropped (core/session/http1/trailers.ts says why).
+   */
+  setTrailers(trailers: TrailerSource): void {
+    if (this.#responseDone) throw new Error("The response is already complete");
+    checkTrailers(trailers);
+    if (acceptsTrailers(this.head)) this.#trailers = trailers;
+  }
+
+  /** Headers plus a `Trailer` field naming a list of trailers given up front (RFC 9110 §6.6.2). */
+  #announce(clean: string[]): string[] {
+    const names = announcedTrailers(this.#trailers!);
+    if (names === "") return clean;
+    for (let i = 0; i < clean.length; i += 2) if (clean[i]!.toLowerCase() === "trailer") return clean;
+    return [...clean, "trailer", names];
   }
 
   /** The connection read the whole request. */
@@ -175,16 +197,31 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
   respond(status: number, headers: string[], body: string | Uint8Array | null): void {
     if (this.#superseded) return;
     if (this.#responded) throw new Error("A response was already sent for this request");
+    // Before anything is marked sent: a bad status must leave the exchange able to answer 500.
+    assertFinalStatus(status);
     const clean = this.#prepare(headers);
-    this.#responded = true;
     const bodyless = isBodylessResponse(status, this.head.method);
+    // The whole body is known: so may trailers be, made now while an error can still answer 500.
+    const section = this.#trailers !== null && !bodyless ? trailerSection(this.#trailers) : null;
+    this.#responded = true;
     let framing: BodyFraming = "length";
     let length = 0;
     if (status < 200 || status === 204 || status === 304) framing = "none";
     else if (body !== null) length = typeof body === "string" ? utf8Length(body) : body.length;
     const conn = this.#conn;
-    conn.writeHead(serializeResponseHead(status, clean, framing, length, this.#keepAlive, this.head.versionMinor));
-    if (!bodyless && length > 0) conn.writeBody(body!);
+    if (section !== null && framing === "length") {
+      // Trailers need the chunked coding even for a body of known length (RFC 9112 §7.1.2).
+      const head = serializeResponseHead(status, this.#announce(clean), "chunked", -1, this.#keepAlive, 1);
+      conn.writeHead(length > 0 ? head + length.toString(16) + "\r\n" : head);
+      if (length > 0) {
+        conn.writeBody(body!);
+        conn.writeHead("\r\n");
+      }
+      conn.writeLastChunk(section);
+    } else {
+      conn.writeHead(serializeResponseHead(status, clean, framing, length, this.#keepAlive, this.head.versionMinor));
+      if (!bodyless && length > 0) conn.writeBody(body!);
+    }
     conn.commit();
     this.#complete();
   }
@@ -210,12 +247,15 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
       this.#bodyWillBeRead = true;
       this.inviteBody();
     }
+    // Before anything is marked sent: a bad status must leave the exchange able to answer 500.
+    assertFinalStatus(status);
     const clean = this.#prepare(headers);
     this.#responded = true;
     const bodyless = isBodylessResponse(status, this.head.method);
     let framing: BodyFraming;
+    const trailed = this.#trailers !== null && !bodyless;
     if (status < 200 || status === 204 || status === 304) framing = "none";
-    else if (contentLength >= 0) framing = "length";
+    else if (contentLength >= 0 && !trailed) framing = "length";
     else if (this.head.versionMinor === 1) framing = "chunked";
     else {
       // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
@@ -223,8 +263,9 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
       this.#keepAlive = false;
     }
     const conn = this.#conn;
+    const fields = trailed && framing === "chunked" ? this.#announce(clean) : clean;
     conn.writeHead(
-      serializeResponseHead(status, clean, framing, contentLength, this.#keepAlive, this.head.versionMinor),
+      serializeResponseHead(status, fields, framing, contentLength, this.#keepAlive, this.head.versionMinor),
     );
     if (bodyless || framing === "none") {
       conn.commit();
@@ -261,7 +302,17 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     } finally {
       this.cancelSource = null;
     }
-    if (chunked) conn.writeLastChunk();
+    if (chunked) {
+      let section: string;
+      try {
+        section = trailerSection(this.#trailers);
+      } catch (error) {
+        // The body is out: a broken trailer list can only cut the connection.
+        this.abort(error);
+        throw error;
+      }
+      conn.writeLastChunk(section);
+    }
     conn.commit();
     this.#complete();
   }
