@@ -1,7 +1,7 @@
 import { assertFinalStatus } from "../http/final-status.ts";
 import type { RequestHead } from "../http/request-head.ts";
 import { statusText } from "../http/status-text.ts";
-import { assertValidHeaders } from "../http1/response-serializer.ts";
+import { assertValidHeaders } from "../http/field-validation.ts";
 import { utf8Length } from "../bytes/utf8-length.ts";
 import { BodyChunkReader, cancelQuietly } from "../exchange/body-reader.ts";
 import type { BodyStream, Exchange, TrailerSource } from "../exchange/exchange.ts";

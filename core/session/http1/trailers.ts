@@ -1,6 +1,6 @@
 import type { RequestHead } from "../../http/request-head.ts";
 import type { TrailerSource } from "../../exchange/exchange.ts";
-import { assertValidHeaders } from "../../http1/response-serializer.ts";
+import { assertValidHeaders } from "../../http/field-validation.ts";
 
 /**
  * Response trailers on HTTP/1.1 (RFC 9112 §7.1.2): sent in the trailer section of the chunked
