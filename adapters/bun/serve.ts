@@ -2,7 +2,8 @@
  * wirecore on Bun, over `Bun.listen` (https://bun.sh/docs/api/tcp).
  *
  * Bun's `socket.write()` returns how many bytes it took; the rest is ours to keep and retry on
- * `drain` (https://bun.sh/docs/api/tcp#buffering), so this transport queues it.
+ * `drain` (https://bun.sh/docs/api/tcp#buffering), so this transport queues it. The `Bun` global and its
+ * types come from the `bun-types` package (a devDependency; the published types do not need it).
  * @module
  */
 import { Server, type ServerAddress } from "../../core/server/server.ts";
@@ -10,20 +11,19 @@ import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport.ts";
-import type { BunRuntime, BunSocket } from "./bun-types.ts";
 
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
 
 class BunTransport implements Transport {
-  readonly #socket: BunSocket<BunTransport>;
+  readonly #socket: Bun.Socket<BunTransport>;
   readonly info: TransportInfo;
   handler: ConnectionHandler | null = null;
   #queue: Uint8Array[] = [];
   #queued = 0;
   #ending = false;
 
-  constructor(socket: BunSocket<BunTransport>, tls: boolean) {
+  constructor(socket: Bun.Socket<BunTransport>, tls: boolean) {
     this.#socket = socket;
     const info: TransportInfo = { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort ?? 0, tls };
     // The TLS handshake finishes after `open`: read the ALPN result when asked.
@@ -85,10 +85,9 @@ function alpnWireFormat(protocols: string[]): Uint8Array {
   return new Uint8Array(bytes);
 }
 
-function bunRuntime(): BunRuntime {
-  const bun = (globalThis as { Bun?: BunRuntime }).Bun;
-  if (bun === undefined) throw new Error("wirecore/bun needs the Bun runtime");
-  return bun;
+function bunRuntime(): typeof Bun {
+  if (typeof Bun === "undefined") throw new Error("wirecore/bun needs the Bun runtime");
+  return Bun;
 }
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Bun. */

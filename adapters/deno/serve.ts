@@ -3,6 +3,7 @@
  *
  * Deno's sockets are pull-based: one read loop per connection over one reused buffer, and writes
  * coalesced while a `conn.write` promise is in flight, so a burst of responses leaves as one write.
+ * The `Deno` types are Deno's own under `deno check`, and `@types/deno` (a devDependency) under tsc.
  * @module
  */
 import { Server, type ServerAddress } from "../../core/server/server.ts";
@@ -10,7 +11,9 @@ import { ServerCore, type ServeTarget } from "../../core/server/server-core.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import type { ConnectionHandler, Transport, TransportInfo } from "../../core/transport.ts";
-import type { DenoConn, DenoRuntime, DenoTlsConn } from "./deno-types.ts";
+
+/** What `Deno.listen` (TCP) and `Deno.listenTls` accept. */
+type DenoConn = Deno.TcpConn | Deno.TlsConn;
 
 /** A connection's read buffer starts small (most requests are small, and idle keep-alive
  *  connections keep theirs) and grows while reads fill it. */
@@ -146,10 +149,9 @@ class DenoTransport implements Transport {
   }
 }
 
-function denoRuntime(): DenoRuntime {
-  const deno = (globalThis as { Deno?: DenoRuntime }).Deno;
-  if (deno === undefined) throw new Error("wirecore/deno needs the Deno runtime");
-  return deno;
+function denoRuntime(): typeof Deno {
+  if (typeof Deno === "undefined") throw new Error("wirecore/deno needs the Deno runtime");
+  return Deno;
 }
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Deno. */
@@ -158,14 +160,14 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const { hostname, port } = core.options;
   const tls = options.tls;
   const deno = denoRuntime();
-  const listener = tls === undefined
+  const listener: Deno.Listener<DenoConn, Deno.NetAddr> = tls === undefined
     ? deno.listen({ hostname, port, transport: "tcp" })
     : deno.listenTls({ hostname, port, cert: tls.cert, key: tls.key, alpnProtocols: core.alpnProtocols });
   const start = async (conn: DenoConn): Promise<void> => {
     let alpn: string | undefined;
-    if (tls !== undefined) {
+    if ("handshake" in conn) {
       try {
-        alpn = (await (conn as DenoTlsConn).handshake()).alpnProtocol ?? undefined;
+        alpn = (await conn.handshake()).alpnProtocol ?? undefined;
       } catch {
         // A failed TLS handshake is that client's problem, not the server's.
         try {
@@ -191,12 +193,9 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
         core.options.onError(error);
         continue;
       }
-      try {
-        conn.setNoDelay(true);
-      } catch {
-        // A TLS connection has no setNoDelay (https://github.com/denoland/deno/issues/13617):
-        // there Nagle stays on, and small request/answer exchanges can wait for a delayed ACK.
-      }
+      // A TLS connection has no setNoDelay (https://github.com/denoland/deno/issues/13617):
+      // there Nagle stays on, and small request/answer exchanges can wait for a delayed ACK.
+      if ("setNoDelay" in conn) conn.setNoDelay(true);
       void start(conn);
     }
   })();
