@@ -44,6 +44,12 @@ const GROWTH_LIMIT = 48 * MiB;
  */
 const RETAINED_LIMIT = 16 * MiB;
 const VERBOSE = envFlag("WIRECORE_STRESS_LOG");
+/**
+ * Deadlines stretch by this factor where all code runs slower: under V8 block coverage byte loops
+ * run 2–4× slower, so `npm run test:node` (vitest --coverage) sets WIRECORE_TIME_SCALE=3. The quiet
+ * periods that detect a stall stay as they are.
+ */
+const TIME_SCALE = Number(envValue("WIRECORE_TIME_SCALE")) || 1;
 
 // ── the fixture: the reference app plus stress routes ───────────────────────────────────────────
 
@@ -513,12 +519,16 @@ function mib(bytes: number): string {
 
 // ── small helpers ────────────────────────────────────────────────────────────────────────────────
 
-function envFlag(name: string): boolean {
+function envValue(name: string): string {
   try {
-    return (process.env[name] ?? "") !== "";
+    return process.env[name] ?? "";
   } catch {
-    return false; // Deno without --allow-env
+    return ""; // Deno without --allow-env
   }
+}
+
+function envFlag(name: string): boolean {
+  return envValue(name) !== "";
 }
 
 /** Time a promise out with a message naming what did not happen. */
@@ -576,7 +586,7 @@ export function stressCases(t: TestApi, runtime: Runtime): void {
       probes.push(probe);
       const result = await echo(port, BIG, probe);
       probe.finish(`, upload stalled at ${mib(result.stalledAt)}`);
-    }, 30_000);
+    }, 30_000 * TIME_SCALE);
 
     t.it("streams a 50 MiB download to a slow reader, byte-exact, in bounded memory", async () => {
       await download(port, counters, 16 * MiB, null);
@@ -584,7 +594,7 @@ export function stressCases(t: TestApi, runtime: Runtime): void {
       probes.push(probe);
       const result = await download(port, counters, BIG, probe);
       probe.finish(`, producer stalled at ${mib(result.stalledAt)}`);
-    }, 30_000);
+    }, 30_000 * TIME_SCALE);
 
     t.it("stops reading a client that pipelines requests without reading, then answers all in order", async () => {
       await pipelineFlood(port, counters, null, sockets, 10_000);
@@ -596,7 +606,7 @@ export function stressCases(t: TestApi, runtime: Runtime): void {
           mib(result.bytes)
         }), ${result.served} answered; drained in ${result.drainMs} ms`,
       );
-    }, 30_000);
+    }, 30_000 * TIME_SCALE);
 
     t.it("keeps the connection after a small unread body (sent with the head or after the response)", async () => {
       const client = await RawClient.open(port);
@@ -734,7 +744,7 @@ async function echo(port: number, size: number, probe: MemoryProbe | null): Prom
     body: (bytes) => check.push(bytes),
     complete: () => (done = true),
   });
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 20_000 * TIME_SCALE;
   try {
     client.socket.pause();
     const progress = { written: 0 };
@@ -744,7 +754,7 @@ async function echo(port: number, size: number, probe: MemoryProbe | null): Prom
     let writeError: unknown = null;
     const writing = writePattern(client.socket, size, progress).catch((error) => (writeError = error));
     // Nobody reads the echo: the server must stop echoing, then stop reading the upload.
-    const stalled = await stalls(() => progress.written, () => progress.written >= size, 750, 10_000);
+    const stalled = await stalls(() => progress.written, () => progress.written >= size, 750, 10_000 * TIME_SCALE);
     const stalledAt = progress.written;
     probe?.measureRetained();
     assert.ok(stalled, `the upload never stalled while the echo was not read: ${mib(progress.written)} written`);
@@ -775,14 +785,14 @@ async function download(
     body: (bytes) => check.push(bytes),
     complete: () => (done = true),
   });
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 20_000 * TIME_SCALE;
   try {
     client.socket.pause();
     const before = counters.produced;
     client.socket.write(`GET /stress/download?bytes=${size} HTTP/1.1\r\nHost: stress\r\n\r\n`);
     // Nobody reads: once the socket is full the server must stop pulling from the stream.
     const produced = (): number => counters.produced - before;
-    const stalled = await stalls(produced, () => produced() >= size, 750, 10_000);
+    const stalled = await stalls(produced, () => produced() >= size, 750, 10_000 * TIME_SCALE);
     const stalledAt = produced();
     probe?.measureRetained();
     assert.ok(stalled, `the server went on producing while nobody read: ${mib(produced())} produced`);
@@ -858,7 +868,7 @@ async function pipelineFlood(
     }
   })();
   // Both sides go quiet: the client cannot write more, the server answers no more.
-  const stalled = await stalls(() => progress.sent + served(), () => progress.sent >= max, 1000, 10_000);
+  const stalled = await stalls(() => progress.sent + served(), () => progress.sent >= max, 1000, 10_000 * TIME_SCALE);
   stop = true;
   probe?.measureRetained();
   const servedAtStall = served();
@@ -881,7 +891,9 @@ async function pipelineFlood(
   while (expectId < sent && bad === null) {
     if (client.error !== null) throw client.error;
     if (client.closed) throw new Error(`connection closed after ${expectId} of ${sent} responses`);
-    if (Date.now() - drainStart > 15_000) throw new Error(`only ${expectId} of ${sent} responses within 15 s`);
+    if (Date.now() - drainStart > 15_000 * TIME_SCALE) {
+      throw new Error(`only ${expectId} of ${sent} responses within ${15 * TIME_SCALE} s`);
+    }
     await client.nextEvent(100);
   }
   const drainMs = Date.now() - drainStart;
