@@ -2,7 +2,8 @@
  * wirecore on Bun, over `Bun.listen` (https://bun.sh/docs/api/tcp).
  *
  * Bun's `socket.write()` returns how many bytes it took; the rest is ours to keep and retry on
- * `drain` (https://bun.sh/docs/api/tcp#buffering), so this transport queues it.
+ * `drain` (https://bun.sh/docs/api/tcp#buffering), so this transport queues it. The `Bun` global and its
+ * types come from the `bun-types` package (a devDependency; the published types do not need it).
  * @module
  */
 import {
@@ -20,20 +21,19 @@ import {
   type TransportInfo,
 } from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
-import type { BunListener, BunRuntime, BunSocket } from "./bun-types.ts";
 
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
 
 class BunTransport implements Transport {
-  readonly #socket: BunSocket<BunTransport>;
+  readonly #socket: Bun.Socket<BunTransport>;
   readonly info: TransportInfo;
   handler: ConnectionHandler | null = null;
   #queue: Uint8Array[] = [];
   #queued = 0;
   #ending = false;
 
-  constructor(socket: BunSocket<BunTransport>, tls: boolean) {
+  constructor(socket: Bun.Socket<BunTransport>, tls: boolean) {
     this.#socket = socket;
     const info: TransportInfo = { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort ?? 0, tls };
     // The TLS handshake finishes after `open`: read the ALPN result when asked.
@@ -95,10 +95,9 @@ function alpnWireFormat(protocols: string[]): Uint8Array {
   return new Uint8Array(bytes);
 }
 
-function bunRuntime(): BunRuntime {
-  const bun = (globalThis as { Bun?: BunRuntime }).Bun;
-  if (bun === undefined) throw new Error("wirecore/bun needs the Bun runtime");
-  return bun;
+function bunRuntime(): typeof Bun {
+  if (typeof Bun === "undefined") throw new Error("wirecore/bun needs the Bun runtime");
+  return Bun;
 }
 
 /**
@@ -127,7 +126,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
   const tls = options.tls;
   const where: ListenTarget = { hostname: core.options.hostname, port: core.options.port };
-  let listener: BunListener | null = null;
+  let listener: Bun.TCPSocketListener<BunTransport> | null = null;
   let listening: Promise<ServerAddress>;
   const invalid = checkListenTarget(where);
   if (invalid !== null) listening = Promise.reject(invalid);

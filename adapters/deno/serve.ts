@@ -3,6 +3,7 @@
  *
  * Deno's sockets are pull-based: one read loop per connection over one reused buffer, and writes
  * coalesced while a `conn.write` promise is in flight, so a burst of responses leaves as one write.
+ * The `Deno` types are Deno's own under `deno check`, and `@types/deno` (a devDependency) under tsc.
  * @module
  */
 import {
@@ -20,7 +21,9 @@ import {
   type TransportInfo,
 } from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
-import type { DenoConn, DenoListener, DenoRuntime, DenoTlsConn } from "./deno-types.ts";
+
+/** What `Deno.listen` (TCP) and `Deno.listenTls` accept. */
+type DenoConn = Deno.TcpConn | Deno.TlsConn;
 
 /** A connection's read buffer starts small (most requests are small, and idle keep-alive
  *  connections keep theirs) and grows while reads fill it. */
@@ -156,10 +159,9 @@ class DenoTransport implements Transport {
   }
 }
 
-function denoRuntime(): DenoRuntime {
-  const deno = (globalThis as { Deno?: DenoRuntime }).Deno;
-  if (deno === undefined) throw new Error("wirecore/deno needs the Deno runtime");
-  return deno;
+function denoRuntime(): typeof Deno {
+  if (typeof Deno === "undefined") throw new Error("wirecore/deno needs the Deno runtime");
+  return Deno;
 }
 
 /**
@@ -188,7 +190,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const where: ListenTarget = { hostname, port };
   const tls = options.tls;
   const deno = denoRuntime();
-  let listener: DenoListener;
+  let listener: Deno.Listener<DenoConn, Deno.NetAddr>;
   const invalid = checkListenTarget(where);
   try {
     if (invalid !== null) throw invalid;
@@ -205,9 +207,9 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   }
   const start = async (conn: DenoConn): Promise<void> => {
     let alpn: string | undefined;
-    if (tls !== undefined) {
+    if ("handshake" in conn) {
       try {
-        alpn = (await (conn as DenoTlsConn).handshake()).alpnProtocol ?? undefined;
+        alpn = (await conn.handshake()).alpnProtocol ?? undefined;
       } catch {
         // A failed TLS handshake is that client's problem, not the server's.
         try {
@@ -236,7 +238,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
       try {
         // A TLS connection has no setNoDelay (https://github.com/denoland/deno/issues/13617):
         // there Nagle stays on, and small request/answer exchanges can wait for a delayed ACK.
-        conn.setNoDelay?.(true);
+        if ("setNoDelay" in conn) conn.setNoDelay(true);
       } catch {
         // The socket may be gone already: its read loop finds out and closes it.
       }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { envValue } from "./environment.ts";
 
 export const MiB: number = 1024 * 1024;
 /**
@@ -131,9 +132,5 @@ export function mib(bytes: number): string {
 }
 
 function envFlag(name: string): boolean {
-  try {
-    return (process.env[name] ?? "") !== "";
-  } catch {
-    return false; // Deno without --allow-env
-  }
+  return envValue(name) !== "";
 }

@@ -6,6 +6,7 @@ import type { TestApi } from "../harness.ts";
 import type { StressSuite } from "./fixture.ts";
 import { MemoryProbe, MiB, mib } from "./memory-probe.ts";
 import { download, echo, FLOOD_MAX, pipelineFlood } from "./transfers.ts";
+import { TIME_SCALE } from "./environment.ts";
 
 /** The size of the big transfers. */
 const BIG = 50 * MiB;
@@ -20,7 +21,7 @@ export function slowReaderCases(t: TestApi, s: StressSuite): void {
     probes.push(probe);
     const result = await echo(s.port, BIG, probe);
     probe.finish(`, upload stalled at ${mib(result.stalledAt)}`);
-  }, 30_000);
+  }, 30_000 * TIME_SCALE);
 
   t.it("streams a 50 MiB download to a slow reader, byte-exact, in bounded memory", async () => {
     await download(s.port, counters, 16 * MiB, null);
@@ -28,7 +29,7 @@ export function slowReaderCases(t: TestApi, s: StressSuite): void {
     probes.push(probe);
     const result = await download(s.port, counters, BIG, probe);
     probe.finish(`, producer stalled at ${mib(result.stalledAt)}`);
-  }, 30_000);
+  }, 30_000 * TIME_SCALE);
 
   t.it("stops reading a client that pipelines requests without reading, then answers all in order", async () => {
     await pipelineFlood(s.port, counters, null, sockets, 10_000);
@@ -40,5 +41,5 @@ export function slowReaderCases(t: TestApi, s: StressSuite): void {
         mib(result.bytes)
       }), ${result.served} answered; drained in ${result.drainMs} ms`,
     );
-  }, 30_000);
+  }, 30_000 * TIME_SCALE);
 }

@@ -8,6 +8,7 @@ import { RawClient } from "../harness.ts";
 import { PatternCheck } from "./byte-pattern.ts";
 import type { StressCounters } from "./fixture.ts";
 import { type MemoryProbe, mib } from "./memory-probe.ts";
+import { TIME_SCALE } from "./environment.ts";
 import { latin1, type ResponseHead } from "./response-reader.ts";
 import { drained, SlowClient, stalls, writePattern } from "./slow-client.ts";
 
@@ -24,7 +25,7 @@ export async function echo(port: number, size: number, probe: MemoryProbe | null
     body: (bytes) => check.push(bytes),
     complete: () => (done = true),
   });
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 20_000 * TIME_SCALE;
   try {
     client.socket.pause();
     const progress = { written: 0 };
@@ -34,7 +35,7 @@ export async function echo(port: number, size: number, probe: MemoryProbe | null
     let writeError: unknown = null;
     const writing = writePattern(client.socket, size, progress).catch((error) => (writeError = error));
     // Nobody reads the echo: the server must stop echoing, then stop reading the upload.
-    const stalled = await stalls(() => progress.written, () => progress.written >= size, 750, 10_000);
+    const stalled = await stalls(() => progress.written, () => progress.written >= size, 750, 10_000 * TIME_SCALE);
     const stalledAt = progress.written;
     probe?.measureRetained();
     assert.ok(stalled, `the upload never stalled while the echo was not read: ${mib(progress.written)} written`);
@@ -65,14 +66,14 @@ export async function download(
     body: (bytes) => check.push(bytes),
     complete: () => (done = true),
   });
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 20_000 * TIME_SCALE;
   try {
     client.socket.pause();
     const before = counters.produced;
     client.socket.write(`GET /stress/download?bytes=${size} HTTP/1.1\r\nHost: stress\r\n\r\n`);
     // Nobody reads: once the socket is full the server must stop pulling from the stream.
     const produced = (): number => counters.produced - before;
-    const stalled = await stalls(produced, () => produced() >= size, 750, 10_000);
+    const stalled = await stalls(produced, () => produced() >= size, 750, 10_000 * TIME_SCALE);
     const stalledAt = produced();
     probe?.measureRetained();
     assert.ok(stalled, `the server went on producing while nobody read: ${mib(produced())} produced`);
@@ -148,7 +149,7 @@ export async function pipelineFlood(
     }
   })();
   // Both sides go quiet: the client cannot write more, the server answers no more.
-  const stalled = await stalls(() => progress.sent + served(), () => progress.sent >= max, 1000, 10_000);
+  const stalled = await stalls(() => progress.sent + served(), () => progress.sent >= max, 1000, 10_000 * TIME_SCALE);
   stop = true;
   probe?.measureRetained();
   const servedAtStall = served();
@@ -171,7 +172,9 @@ export async function pipelineFlood(
   while (expectId < sent && bad === null) {
     if (client.error !== null) throw client.error;
     if (client.closed) throw new Error(`connection closed after ${expectId} of ${sent} responses`);
-    if (Date.now() - drainStart > 15_000) throw new Error(`only ${expectId} of ${sent} responses within 15 s`);
+    if (Date.now() - drainStart > 15_000 * TIME_SCALE) {
+      throw new Error(`only ${expectId} of ${sent} responses within ${15 * TIME_SCALE} s`);
+    }
     await client.nextEvent(100);
   }
   const drainMs = Date.now() - drainStart;
