@@ -2,7 +2,6 @@
  * The protocols the semantics cases run over, and the servers and clients of one protocol's
  * describe block.
  */
-import { readFileSync } from "node:fs";
 import type { Server } from "../../core/server/server.ts";
 import type { ServeTarget } from "../../core/app/serve-target.ts";
 import { type Runtime, start, type TestApi } from "./harness.ts";
@@ -11,10 +10,7 @@ import { Http1Client } from "./http1-client.ts";
 import { Http2Client } from "./http2-client.ts";
 import { createHonoApp, fetchHandler } from "./fixture-app.ts";
 import { createSemanticsApp } from "./semantics-app.ts";
-
-const fixtures = new URL("../fixtures/", import.meta.url);
-const cert = readFileSync(new URL("localhost-cert.pem", fixtures), "utf8");
-const key = readFileSync(new URL("localhost-key.pem", fixtures), "utf8");
+import { cert, key } from "./tls-fixture.ts";
 
 /** One way to carry the cases: a protocol, whether it runs over TLS, and its client. */
 export interface ProtocolUnderTest {

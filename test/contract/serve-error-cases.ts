@@ -5,14 +5,10 @@
  * user: test/examples.node.test.ts covers it by spawning the reference servers.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { App, ServeError, type ServeErrorCode } from "../../mod.ts";
 import type { ServeOptions } from "../../core/server/options.ts";
 import { type Runtime, start, type TestApi } from "./harness.ts";
-
-const fixtures = new URL("../fixtures/", import.meta.url);
-const cert = readFileSync(new URL("localhost-cert.pem", fixtures), "utf8");
-const key = readFileSync(new URL("localhost-key.pem", fixtures), "utf8");
+import { cert, key } from "./tls-fixture.ts";
 
 /** `serve()` with `options` must not throw, and its `ready` must reject with `code`. */
 async function expectServeError(runtime: Runtime, options: ServeOptions, code: ServeErrorCode): Promise<ServeError> {

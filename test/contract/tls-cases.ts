@@ -2,15 +2,11 @@
  * TLS on every adapter: HTTPS with the checked-in test certificate, and the ALPN offer.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { connect, type TLSSocket } from "node:tls";
 import { createApp } from "../../examples/app.ts";
 import type { Server } from "../../core/server/server.ts";
 import { type Runtime, start, type TestApi } from "./harness.ts";
-
-const fixtures = new URL("../fixtures/", import.meta.url);
-const cert = readFileSync(new URL("localhost-cert.pem", fixtures), "utf8");
-const key = readFileSync(new URL("localhost-key.pem", fixtures), "utf8");
+import { cert, key } from "./tls-fixture.ts";
 
 /** One HTTPS request over a fresh TLS connection; resolves with the raw response and ALPN. */
 function httpsRequest(port: number, request: string, alpn: string[]): Promise<{ text: string; alpn: string | false }> {
