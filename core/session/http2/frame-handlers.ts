@@ -29,7 +29,7 @@ import type { SessionHost } from "../session-host.ts";
 import type { Defences } from "./defences.ts";
 import type { FieldBlockAssembler } from "./field-block.ts";
 import type { Http2Limits } from "./limits.ts";
-import { type Http2Stream, STATE_CLOSED } from "./stream.ts";
+import type { Http2Stream } from "./stream.ts";
 import { CLOSED_ENDED, CLOSED_RESET_RECEIVED, type StreamTable } from "./stream-table.ts";
 import type { WriteScheduler } from "./write-scheduler.ts";
 
@@ -104,18 +104,9 @@ function handleData(c: FrameContext, f: Frame, b: Uint8Array): void {
     writer.creditStream(stream, f.padding);
   }
   const dataLength = f.end - f.start;
-  stream.received += dataLength;
-  if (stream.declaredLength >= 0 && stream.received > stream.declaredLength) {
-    // §8.1.1: "A request or response is also malformed if the value of a content-length header
-    // field does not equal the sum of the DATA frame payload lengths that form the content."
-    throw new StreamError(
-      id,
-      ErrorCode.PROTOCOL_ERROR,
-      `More DATA than the content-length ${stream.declaredLength} (RFC 9113 §8.1.1)`,
-    );
-  }
+  stream.receiveData(dataLength); // §8.1.1: no more than the content-length
   const endStream = (f.flags & FLAG_END_STREAM) !== 0;
-  if (stream.drainSince !== 0 && stream.received > stream.drainUntil && !endStream) {
+  if (stream.overDrainLimit && !endStream) {
     // The response is done and the rest of the request is more than we care to drain.
     writer.creditConnection(dataLength);
     c.session.resetStream(stream, ErrorCode.NO_ERROR);
@@ -134,7 +125,7 @@ function deliver(c: FrameContext, stream: Http2Stream, b: Uint8Array, start: num
     const before = body.buffered;
     body.push(b.slice(start, end));
     if (body.buffered === before + n) {
-      stream.delivered += n;
+      stream.delivered(n);
       return;
     }
   }
@@ -145,17 +136,9 @@ function deliver(c: FrameContext, stream: Http2Stream, b: Uint8Array, start: num
 
 /** The peer ended the request (END_STREAM on DATA or trailers). */
 function endOfRequest(c: FrameContext, stream: Http2Stream, trailers: string[] | null): void {
-  if (stream.declaredLength >= 0 && stream.received !== stream.declaredLength) {
-    // §8.1.1: content-length must equal the DATA received.
-    throw new StreamError(
-      stream.id,
-      ErrorCode.PROTOCOL_ERROR,
-      `DATA of ${stream.received} octets, content-length ${stream.declaredLength} (RFC 9113 §8.1.1)`,
-    );
-  }
-  stream.receiveEndStream();
+  stream.receiveEndStream(); // §8.1.1: the DATA received must match the content-length
   stream.exchange?.body?.end(trailers);
-  if (stream.state === STATE_CLOSED) c.session.closeStream(stream, CLOSED_ENDED);
+  if (stream.isClosed) c.session.closeStream(stream, CLOSED_ENDED);
 }
 
 /** §6.2 HEADERS: a new request, or trailers. */

@@ -20,15 +20,15 @@ import type { RequestHead } from "../../http/request-head.ts";
 import { RequestBody } from "../../exchange/request-body.ts";
 import type { ManagedConnection } from "../../transport/managed-connection.ts";
 import type { SessionHost } from "../session-host.ts";
-import type { Transport } from "../../transport/transport.ts";
+import type { Transport, TransportInfo } from "../../transport/transport.ts";
 import { ConnectionError, ErrorCode, errorCodeName, StreamError } from "../../http2/errors.ts";
 import { Defences } from "./defences.ts";
 import { FieldBlockAssembler } from "./field-block.ts";
 import type { FrameSession } from "./frame-handlers.ts";
 import { FrameReader } from "./frame-reader.ts";
-import { Http2Exchange } from "./http2-exchange.ts";
+import { Http2Exchange, type StreamChannel } from "./http2-exchange.ts";
 import { type Http2Limits, resolveHttp2Limits } from "./limits.ts";
-import { Http2Stream, STATE_CLOSED, type StreamHost } from "./stream.ts";
+import { Http2Stream, type StreamHost } from "./stream.ts";
 import { CLOSED_ENDED, CLOSED_RESET_SENT, StreamTable } from "./stream-table.ts";
 import { type SchedulerEvents, WriteScheduler } from "./write-scheduler.ts";
 
@@ -48,10 +48,10 @@ export interface Http2Upgrade {
 }
 
 /** One HTTP/2 connection; made by the server's protocol sniffer or an h2c upgrade. */
-export class Http2Connection implements ManagedConnection, StreamHost, FrameSession, SchedulerEvents {
-  readonly transport: Transport;
+export class Http2Connection implements ManagedConnection, FrameSession, SchedulerEvents, StreamChannel, StreamHost {
+  readonly #transport: Transport;
   readonly #host: SessionHost;
-  readonly limits: Http2Limits;
+  readonly #limits: Http2Limits;
   readonly #defences: Defences;
   readonly #streams: StreamTable;
   readonly #writer: WriteScheduler;
@@ -68,10 +68,10 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
   #closingSince = 0;
 
   constructor(transport: Transport, host: SessionHost, upgrade: Http2Upgrade | null = null) {
-    this.transport = transport;
+    this.#transport = transport;
     this.#host = host;
     // Options resolved by resolveOptions always carry limits; a hand-made options object may not.
-    const limits = this.limits = host.options.http2 ?? resolveHttp2Limits();
+    const limits = this.#limits = host.options.http2 ?? resolveHttp2Limits();
     const now = host.now;
     this.#lastActive = this.#createdAt = now;
     const defences = this.#defences = new Defences(limits, now);
@@ -103,11 +103,6 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
       writer.uncork();
     }
     writer.commit();
-  }
-
-  /** The transport is above its high-water mark: response data waits. */
-  get writeBlocked(): boolean {
-    return this.#writer.blocked;
   }
 
   // ── ConnectionHandler ──────────────────────────────────────────────────────────────────────
@@ -169,7 +164,7 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
     this.#host.forget(this);
     const reason = error ?? new Error("Client disconnected");
     for (const stream of this.#streams.values()) {
-      stream.state = STATE_CLOSED;
+      stream.close();
       const ex = stream.exchange;
       if (ex !== null && !ex.responseDone) ex.disconnect(reason);
       stream.wakeWriter();
@@ -197,7 +192,7 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
     if (this.#closed) return;
     this.#reader.stop();
     this.#writer.discard();
-    this.transport.close();
+    this.#transport.close();
   }
 
   tick(now: number): void {
@@ -206,7 +201,7 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
       if (now - this.#closingSince > LINGER_MS) this.destroy();
       return;
     }
-    const limits = this.limits;
+    const limits = this.#limits;
     const options = this.#host.options;
     const writer = this.#writer;
     // A peer that does not read: nothing we write can reach it (CVE-2019-9517).
@@ -241,8 +236,7 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
         if (!stream.remoteClosed && !stream.discarding && now - stream.openedAt > options.requestTimeout) {
           if (ex !== null && !ex.responded) {
             ex.body?.fail(new HttpError(408, "Request body not received in time", "REQUEST_TIMEOUT"));
-            this.#answer(stream, 408, "Request body not received in time");
-            ex.superseded = true;
+            ex.answerInstead(408, "Request body not received in time");
             // The client is too slow to be worth draining.
             if (this.#streams.isOpen(stream)) this.resetStream(stream, ErrorCode.NO_ERROR);
           } else {
@@ -302,39 +296,33 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
 
   /** @internal A new request stream, served by the dispatcher. */
   openRequest(id: number, head: RequestHead, endStream: boolean): void {
-    const stream = this.#newStream(id, endStream);
-    stream.declaredLength = head.contentLength;
+    const stream = this.#newStream(id, endStream, head.contentLength);
     const body = endStream ? null : new RequestBody(stream, head.contentLength, this.#host.options.maxBodySize);
     const ex = new Http2Exchange(this, stream, head, body);
-    stream.exchange = ex;
+    stream.serve(ex);
     this.#host.dispatcher.dispatch(ex);
   }
 
   /** @internal Answer a request the app never sees (431, 413) on a stream of its own. */
   reject(id: number, endStream: boolean, status: number, message: string): void {
-    const stream = this.#newStream(id, endStream);
-    stream.discarding = true;
-    this.#answer(stream, status, message);
+    const stream = this.#newStream(id, endStream, -1);
+    stream.discardBody();
+    const bytes = textEncoder.encode(message);
+    this.#writer.sendHeaders(stream, status, TEXT_PLAIN, bytes.length, false);
+    this.#writer.queueData(stream, bytes, true, null);
   }
 
-  #newStream(id: number, endStream: boolean): Http2Stream {
+  #newStream(id: number, endStream: boolean, declaredLength: number): Http2Stream {
     const writer = this.#writer;
     const stream = new Http2Stream(id, this, writer.initialSendWindow, writer.initialRecvWindow, this.#host.now);
-    stream.receiveHeaders(endStream);
+    stream.receiveHeaders(endStream, declaredLength);
     this.#streams.add(stream);
     return stream;
   }
 
-  /** A plain-text response written by the connection itself. */
-  #answer(stream: Http2Stream, status: number, message: string): void {
-    const bytes = textEncoder.encode(message);
-    this.sendHeaders(stream, status, TEXT_PLAIN, bytes.length, false);
-    this.queueData(stream, bytes, true, null);
-  }
-
   /** @internal Reset a stream from our side (RST_STREAM, §6.4). */
   resetStream(stream: Http2Stream, code: number, reason?: string): void {
-    if (stream.state === STATE_CLOSED || this.#closed) return;
+    if (stream.isClosed || this.#closed) return;
     this.#writer.reset(stream.id, code);
     this.closeStream(stream, CLOSED_RESET_SENT, new Error(reason ?? `Stream reset (${errorCodeName(code)})`));
     this.#writer.commit();
@@ -343,22 +331,13 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
   /** @internal A stream is closed (§5.1): forget it, return its credit, stop its exchange. */
   closeStream(stream: Http2Stream, kind: number, reason?: unknown): void {
     if (!this.#streams.remove(stream, kind)) return;
-    stream.state = STATE_CLOSED;
+    stream.close();
     this.#writer.forget(stream);
-    const owed = stream.delivered - stream.credited;
-    if (owed > 0) {
-      // Unread body bytes will never be read: the connection window gets them back.
-      stream.credited = stream.delivered;
-      if (!this.#closed && !this.#reader.stopped) this.#writer.creditConnection(owed);
-    }
+    // Unread body bytes will never be read: the connection window gets them back.
+    const owed = stream.takeUncredited();
+    if (owed > 0 && !this.#closed && !this.#reader.stopped) this.#writer.creditConnection(owed);
     const ex = stream.exchange;
-    if (ex !== null) {
-      if (!ex.responseDone) ex.disconnect(reason ?? new Error("Stream closed"));
-      if (!ex.settled) {
-        ex.zombie = true;
-        this.#streams.zombieStarted();
-      }
-    }
+    if (ex !== null && ex.streamClosed(reason)) this.#streams.zombieStarted();
     stream.wakeWriter();
     this.#lastActive = this.#host.now;
     this.#maybeFinish();
@@ -374,11 +353,8 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
 
   /** @internal We sent END_STREAM (§5.1). */
   endSent(stream: Http2Stream): void {
-    stream.sendEndStream();
-    const ex = stream.exchange;
-    if (ex !== null) ex.responseDone = true;
     stream.wakeWriter();
-    if (stream.state === STATE_CLOSED) {
+    if (stream.isClosed) {
       this.closeStream(stream, CLOSED_ENDED);
       return;
     }
@@ -387,12 +363,9 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
     // frames — up to DRAIN_LIMIT octets for a short while; a longer rest is cut with RST_STREAM
     // NO_ERROR: "a server MAY request that the client abort transmission of a request without
     // error by sending a RST_STREAM with an error code of NO_ERROR after sending a complete response".
-    const body = ex?.body ?? null;
+    const body = stream.exchange?.body ?? null;
     if (body !== null && !stream.discarding) body.discardRest();
-    stream.discarding = true;
-    stream.drainUntil = stream.received + DRAIN_LIMIT;
-    stream.drainSince = this.#host.now || 1;
-    if (stream.declaredLength > stream.drainUntil) this.resetStream(stream, ErrorCode.NO_ERROR);
+    if (!stream.drainRest(DRAIN_LIMIT, this.#host.now || 1)) this.resetStream(stream, ErrorCode.NO_ERROR);
   }
 
   // ── StreamHost ─────────────────────────────────────────────────────────────────────────────
@@ -403,14 +376,9 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
     if (ex === null || this.#closed) return;
     const body = ex.body;
     if (body === null) return;
-    if (ex.head.expectContinue && !ex.continueSent && !ex.responded && !stream.localClosed) {
-      // RFC 9110 §10.1.1: the handler wants the body, so invite it.
-      ex.continueSent = true;
-      this.sendContinue(stream);
-    }
-    const consumed = stream.delivered - body.buffered - stream.credited;
+    ex.inviteBody();
+    const consumed = stream.takeConsumed(body.buffered);
     if (consumed > 0) {
-      stream.credited += consumed;
       this.#writer.creditConnection(consumed);
       this.#writer.creditStream(stream, consumed);
     }
@@ -419,19 +387,30 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
 
   /** @internal The handler gave up on the body: credit what it held, drop what comes. */
   bodyDiscarded(stream: Http2Stream): void {
-    stream.discarding = true;
-    const owed = stream.delivered - stream.credited;
-    if (owed > 0 && !this.#closed) {
-      stream.credited = stream.delivered;
+    stream.discardBody();
+    if (this.#closed) return;
+    const owed = stream.takeUncredited();
+    if (owed > 0) {
       this.#writer.creditConnection(owed);
       this.#writer.creditStream(stream, owed);
       this.#writer.commit();
     }
   }
 
-  // ── for the exchanges ──────────────────────────────────────────────────────────────────────
+  // ── StreamChannel ──────────────────────────────────────────────────────────────────────────
 
-  /** @internal The response head of a stream (§8.1). */
+  get info(): TransportInfo {
+    return this.#transport.info;
+  }
+
+  get maxStreamBuffer(): number {
+    return this.#limits.maxStreamBuffer;
+  }
+
+  get writeBlocked(): boolean {
+    return this.#writer.blocked;
+  }
+
   sendHeaders(
     stream: Http2Stream,
     status: number,
@@ -442,27 +421,20 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
     this.#writer.sendHeaders(stream, status, fields, contentLength, endStream);
   }
 
-  /** @internal An interim `100 Continue` (RFC 9110 §15.2.1). */
   sendContinue(stream: Http2Stream): void {
     this.#writer.sendContinue(stream);
   }
 
-  /** @internal Queue response body bytes and, with `end`, the end of the body and its trailers. */
   queueData(stream: Http2Stream, bytes: Uint8Array, end: boolean, trailers: string[] | null): void {
     this.#writer.queueData(stream, bytes, end, trailers);
   }
 
-  /** Send soon: at the end of the current read, or in a microtask. */
   commit(): void {
     this.#writer.commit();
   }
 
-  /** @internal The handler of `ex` answered or gave up. */
-  exchangeSettled(ex: Http2Exchange): void {
-    if (ex.zombie) {
-      ex.zombie = false;
-      this.#streams.zombieSettled();
-    }
+  zombieSettled(): void {
+    this.#streams.zombieSettled();
   }
 
   // ── the end ────────────────────────────────────────────────────────────────────────────────
@@ -478,6 +450,6 @@ export class Http2Connection implements ManagedConnection, StreamHost, FrameSess
     this.#reader.stop();
     this.#closingSince = this.#host.now || 1;
     this.#writer.flush();
-    this.transport.end();
+    this.#transport.end();
   }
 }

@@ -40,7 +40,7 @@ import {
 import type { Defences } from "./defences.ts";
 import { addCredit, InboundWindow } from "./flow-control.ts";
 import type { Http2Limits } from "./limits.ts";
-import { type Http2Stream, STATE_CLOSED } from "./stream.ts";
+import type { Http2Stream } from "./stream.ts";
 import type { StreamTable } from "./stream-table.ts";
 
 /** A batch is sent early once it holds this much. */
@@ -164,7 +164,7 @@ export class WriteScheduler {
       // treat a change to SETTINGS_INITIAL_WINDOW_SIZE that causes any flow-control window to
       // exceed the maximum size as a connection error of type FLOW_CONTROL_ERROR."
       for (const stream of this.#streams.values()) {
-        stream.sendWindow += delta;
+        stream.creditSend(delta);
         if (stream.sendWindow > MAX_WINDOW) {
           throw new ConnectionError(
             ErrorCode.FLOW_CONTROL_ERROR,
@@ -236,7 +236,7 @@ export class WriteScheduler {
         "WINDOW_UPDATE takes the stream window past 2^31-1 (RFC 9113 §6.9.1)",
       );
     }
-    stream.sendWindow = next;
+    stream.creditSend(increment);
     if (this.#waiting.has(stream)) this.#writeStream(stream, Number.POSITIVE_INFINITY);
   }
 
@@ -250,19 +250,15 @@ export class WriteScheduler {
     contentLength: number,
     endStream: boolean,
   ): void {
-    if (stream.state === STATE_CLOSED || this.#closed) return;
+    if (stream.isClosed || this.#closed) return;
     encodeResponseBlock(this.#encoder, this.#startBlock(), status, fields, contentLength);
     this.#writeBlock(stream, endStream);
-    if (endStream) {
-      stream.endSent = true;
-      stream.endQueued = true;
-      this.#events.endSent(stream);
-    }
+    if (endStream) this.#endSent(stream);
   }
 
   /** An interim `100 Continue` (RFC 9110 §15.2.1) as a HEADERS frame without END_STREAM. */
   sendContinue(stream: Http2Stream): void {
-    if (stream.state === STATE_CLOSED || this.#closed) return;
+    if (stream.isClosed || this.#closed) return;
     const out = this.#startBlock();
     this.#encoder.encode([], out);
     const status = statusField(100);
@@ -299,15 +295,8 @@ export class WriteScheduler {
    * body and its trailers; sends what the windows allow now.
    */
   queueData(stream: Http2Stream, bytes: Uint8Array, end: boolean, trailers: string[] | null): void {
-    if (stream.state === STATE_CLOSED || stream.endQueued || this.#closed) return;
-    if (bytes.length > 0) {
-      stream.queue.push(bytes);
-      stream.queued += bytes.length;
-    }
-    if (end) {
-      stream.endQueued = true;
-      stream.trailers = trailers;
-    }
+    if (stream.isClosed || stream.endQueued || this.#closed) return;
+    stream.enqueue(bytes, end, trailers);
     this.#writeStream(stream, Number.POSITIVE_INFINITY);
   }
 
@@ -317,9 +306,11 @@ export class WriteScheduler {
    * Returns whether anything was written.
    */
   #writeStream(stream: Http2Stream, maxFrames: number): boolean {
-    if (stream.endSent || stream.state === STATE_CLOSED) return false;
+    if (stream.endSent || stream.isClosed) return false;
     const sink = this.sink();
+    const maxFrameSize = this.#peer.maxFrameSize;
     let frames = 0;
+    let ended = false;
     while (stream.queued > 0) {
       if (this.#blocked) {
         this.#waiting.add(stream);
@@ -329,47 +320,43 @@ export class WriteScheduler {
       if (avail <= 0) {
         // §6.9.2: a window may even be negative; wait for WINDOW_UPDATE or SETTINGS.
         this.#waiting.add(stream);
-        if (stream.stalledSince === 0) stream.stalledSince = this.#clock.now || 1;
+        stream.stall(this.#clock.now || 1);
         return frames > 0;
       }
       if (frames >= maxFrames) {
         this.#waiting.add(stream);
         return true;
       }
-      const chunk = stream.queue[0]!;
-      const offset = stream.queueOffset;
-      const n = Math.min(chunk.length - offset, avail, this.#peer.maxFrameSize);
-      const rest = stream.queued - n;
-      const last = rest === 0 && stream.endQueued && stream.trailers === null;
-      writeData(this.sink(), stream.id, chunk, offset, offset + n, last); // re-acquire: a flush below hands the sink back
+      const chunk = stream.nextChunk;
+      const offset = stream.chunkOffset;
+      const n = Math.min(chunk.length - offset, avail, maxFrameSize);
+      ended = n === stream.queued && stream.endQueued && stream.trailers === null;
+      writeData(this.sink(), stream.id, chunk, offset, offset + n, ended); // re-acquire: a flush below hands the sink back
       frames++;
-      stream.sendWindow -= n;
+      stream.sent(n);
       this.#sendWindow -= n;
-      stream.queued = rest;
-      if (offset + n === chunk.length) {
-        stream.queue.shift();
-        stream.queueOffset = 0;
-      } else {
-        stream.queueOffset = offset + n;
-      }
-      stream.stalledSince = 0;
-      if (last) stream.endSent = true;
       if (sink.length >= FLUSH_THRESHOLD) this.flush();
     }
     this.#waiting.delete(stream);
-    stream.stalledSince = 0;
-    if (stream.endQueued && !stream.endSent) {
-      if (stream.trailers !== null) {
-        encodeTrailerBlock(this.#encoder, this.#startBlock(), stream.trailers);
+    if (stream.endQueued && !ended) {
+      const trailers = stream.trailers;
+      if (trailers !== null) {
+        encodeTrailerBlock(this.#encoder, this.#startBlock(), trailers);
         this.#writeBlock(stream, true);
       } else {
         writeData(this.sink(), stream.id, null, 0, 0, true);
       }
-      stream.endSent = true;
+      ended = true;
     }
-    if (stream.endSent) this.#events.endSent(stream);
+    if (ended) this.#endSent(stream);
     else if (stream.hasWriter && !this.#blocked) stream.wakeWriter();
     return true;
+  }
+
+  /** END_STREAM went out (§5.1). */
+  #endSent(stream: Http2Stream): void {
+    stream.sendEndStream();
+    this.#events.endSent(stream);
   }
 
   /** Round-robin the streams waiting for window, one frame each per round, fairly. */
@@ -387,11 +374,9 @@ export class WriteScheduler {
     }
   }
 
-  /** A stream closed: nothing of it is sent any more. */
+  /** A stream closed: it waits for nothing any more. */
   forget(stream: Http2Stream): void {
     this.#waiting.delete(stream);
-    stream.queue.length = 0;
-    stream.queued = 0;
   }
 
   // ── control frames ─────────────────────────────────────────────────────────────────────────
