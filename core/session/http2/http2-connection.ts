@@ -19,7 +19,11 @@ import { HttpError } from "../../http/http-error.ts";
 import type { RequestHead } from "../../http/request-head.ts";
 import { RequestBody } from "../../exchange/request-body.ts";
 import type { ManagedConnection } from "../../transport/managed-connection.ts";
+import { stamp } from "../clock.ts";
+import { DRAIN_LIMIT } from "../drain-limit.ts";
+import { Linger } from "../linger.ts";
 import type { SessionHost } from "../session-host.ts";
+import { WriteBatch } from "../write-batch.ts";
 import type { Transport, TransportInfo } from "../../transport/transport.ts";
 import { ConnectionError, ErrorCode, errorCodeName, StreamError } from "../../http2/errors.ts";
 import { Defences } from "./defences.ts";
@@ -31,11 +35,6 @@ import { type Http2Limits, resolveHttp2Limits } from "./limits.ts";
 import { Http2Stream, type StreamHost } from "./stream.ts";
 import { CLOSED_ENDED, CLOSED_RESET_SENT, StreamTable } from "./stream-table.ts";
 import { type SchedulerEvents, WriteScheduler } from "./write-scheduler.ts";
-
-/** After our GOAWAY for an error, or our end, the peer has this long to close. */
-const LINGER_MS = 5_000;
-/** Request body left to receive after the response that is still read and dropped, not reset. */
-const DRAIN_LIMIT = 256 * 1024;
 
 const textEncoder = new TextEncoder();
 const TEXT_PLAIN = ["content-type", "text/plain; charset=utf-8"];
@@ -52,6 +51,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   readonly #transport: Transport;
   readonly #host: SessionHost;
   readonly #limits: Http2Limits;
+  readonly #batch: WriteBatch;
   readonly #defences: Defences;
   readonly #streams: StreamTable;
   readonly #writer: WriteScheduler;
@@ -64,8 +64,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   readonly #createdAt: number;
   #lastActive: number;
   #closed = false;
-  /** Server clock when we ended our side; a peer that does not close within LINGER_MS is cut. */
-  #closingSince = 0;
+  /** Started when we end our side: a peer that does not close in time is cut. */
+  readonly #linger: Linger = new Linger();
 
   constructor(transport: Transport, host: SessionHost, upgrade: Http2Upgrade | null = null) {
     this.#transport = transport;
@@ -76,7 +76,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     this.#lastActive = this.#createdAt = now;
     const defences = this.#defences = new Defences(limits, now);
     const streams = this.#streams = new StreamTable(limits.maxConcurrentStreams);
-    const writer = this.#writer = new WriteScheduler(transport, host, this, streams, defences, limits);
+    const batch = this.#batch = new WriteBatch(transport, host);
+    const writer = this.#writer = new WriteScheduler(batch, host, this, streams, defences, limits);
     const blocks = this.#blocks = new FieldBlockAssembler(limits, defences);
     this.#reader = new FrameReader({ host, limits, session: this, streams, writer, blocks, defences });
     this.#upgrade = upgrade;
@@ -87,7 +88,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
       streams.claimUpgrade();
     }
     writer.writePreface();
-    writer.commit();
+    batch.commitSoon();
   }
 
   /** After an h2c upgrade: serve the upgraded request as stream 1 (half-closed remote). */
@@ -95,14 +96,14 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     const upgrade = this.#upgrade;
     if (upgrade === null) return;
     this.#upgrade = null;
-    const writer = this.#writer;
-    writer.cork();
+    const batch = this.#batch;
+    batch.cork();
     try {
       this.openRequest(1, upgrade.head, true);
     } finally {
-      writer.uncork();
+      batch.uncork();
     }
-    writer.commit();
+    batch.commitSoon();
   }
 
   // ── ConnectionHandler ──────────────────────────────────────────────────────────────────────
@@ -110,23 +111,24 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   data(bytes: Uint8Array): void {
     if (this.#closed || this.#reader.stopped) return;
     this.#lastActive = this.#host.now;
-    const writer = this.#writer;
-    writer.cork();
+    const batch = this.#batch;
+    batch.cork();
     try {
       this.#reader.read(bytes);
     } catch (error) {
       // A bug of ours must cost one connection, never the process.
-      writer.uncork();
+      batch.uncork();
       this.#host.options.onError(error);
       this.destroy();
       return;
     }
-    writer.uncork();
-    writer.flush();
+    batch.uncork();
+    batch.flush();
   }
 
   drain(): void {
-    this.#writer.drained();
+    this.#batch.drained();
+    this.#writer.resume();
   }
 
   /**
@@ -141,8 +143,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   end(): void {
     this.#peerEnded = true;
     if (this.#closed) return;
-    const writer = this.#writer;
-    writer.cork();
+    const batch = this.#batch;
+    batch.cork();
     for (const stream of this.#streams.list()) {
       this.closeStream(
         stream,
@@ -152,9 +154,9 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
           : new HttpError(400, "Connection closed before the request was complete", "INCOMPLETE_BODY"),
       );
     }
-    writer.uncork();
+    batch.uncork();
     this.#maybeFinish();
-    writer.flush();
+    batch.flush();
   }
 
   closed(error?: unknown): void {
@@ -170,42 +172,43 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
       stream.wakeWriter();
     }
     this.#streams.clear();
-    this.#writer.close();
+    this.#writer.stop();
+    this.#batch.close();
   }
 
   // ── ManagedConnection ──────────────────────────────────────────────────────────────────────
 
   /** Graceful shutdown (§6.8): GOAWAY with the last processed stream, finish those, then close. */
   closeIdle(): void {
-    if (this.#closed || this.#closingSince !== 0) return;
+    if (this.#closed || this.#linger.started) return;
     if (!this.#goawaySent) {
       this.#goawaySent = true;
       this.#writer.goaway(this.#streams.lastProcessed, ErrorCode.NO_ERROR);
     }
     // An h2c upgrade's stream 1 is served first (open() runs right after this on a draining server).
     if (this.#streams.size === 0 && this.#upgrade === null) this.#endTransport();
-    else this.#writer.commit();
+    else this.#batch.commitSoon();
   }
 
   /** Close now, dropping what is queued. */
   destroy(): void {
     if (this.#closed) return;
     this.#reader.stop();
-    this.#writer.discard();
+    this.#batch.discard();
     this.#transport.close();
   }
 
   tick(now: number): void {
     if (this.#closed) return;
-    if (this.#closingSince !== 0) {
-      if (now - this.#closingSince > LINGER_MS) this.destroy();
+    if (this.#linger.started) {
+      if (this.#linger.expired(now)) this.destroy();
       return;
     }
     const limits = this.#limits;
     const options = this.#host.options;
-    const writer = this.#writer;
+    const batch = this.#batch;
     // A peer that does not read: nothing we write can reach it (CVE-2019-9517).
-    if (writer.stalled(now, limits.stallTimeout)) {
+    if (batch.stalled(now, limits.stallTimeout)) {
       this.destroy();
       return;
     }
@@ -213,9 +216,9 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
       if (now - this.#createdAt > options.headersTimeout) this.destroy();
       return;
     }
-    writer.cork();
+    batch.cork();
     try {
-      if (!writer.settingsAcked && now - this.#createdAt > limits.settingsTimeout) {
+      if (!this.#writer.settingsAcked && now - this.#createdAt > limits.settingsTimeout) {
         // §6.5.3: "If the sender of a SETTINGS frame does not receive an acknowledgment within a
         // reasonable amount of time, it MAY issue a connection error of type SETTINGS_TIMEOUT."
         this.fail(
@@ -251,8 +254,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
         }
       }
     } finally {
-      writer.uncork();
-      writer.flush();
+      batch.uncork();
+      batch.flush();
     }
   }
 
@@ -325,7 +328,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     if (stream.isClosed || this.#closed) return;
     this.#writer.reset(stream.id, code);
     this.closeStream(stream, CLOSED_RESET_SENT, new Error(reason ?? `Stream reset (${errorCodeName(code)})`));
-    this.#writer.commit();
+    this.#batch.commitSoon();
   }
 
   /** @internal A stream is closed (§5.1): forget it, return its credit, stop its exchange. */
@@ -365,7 +368,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     // error by sending a RST_STREAM with an error code of NO_ERROR after sending a complete response".
     const body = stream.exchange?.body ?? null;
     if (body !== null && !stream.discarding) body.discardRest();
-    if (!stream.drainRest(DRAIN_LIMIT, this.#host.now || 1)) this.resetStream(stream, ErrorCode.NO_ERROR);
+    if (!stream.drainRest(DRAIN_LIMIT, stamp(this.#host.now))) this.resetStream(stream, ErrorCode.NO_ERROR);
   }
 
   // ── StreamHost ─────────────────────────────────────────────────────────────────────────────
@@ -382,7 +385,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
       this.#writer.creditConnection(consumed);
       this.#writer.creditStream(stream, consumed);
     }
-    this.#writer.commit();
+    this.#batch.commitSoon();
   }
 
   /** @internal The handler gave up on the body: credit what it held, drop what comes. */
@@ -393,7 +396,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     if (owed > 0) {
       this.#writer.creditConnection(owed);
       this.#writer.creditStream(stream, owed);
-      this.#writer.commit();
+      this.#batch.commitSoon();
     }
   }
 
@@ -408,7 +411,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   }
 
   get writeBlocked(): boolean {
-    return this.#writer.blocked;
+    return this.#batch.blocked;
   }
 
   sendHeaders(
@@ -430,7 +433,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   }
 
   commit(): void {
-    this.#writer.commit();
+    this.#batch.commitSoon();
   }
 
   zombieSettled(): void {
@@ -441,15 +444,15 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
 
   /** Close once nothing is left to do after GOAWAY (either way) or the peer's end. */
   #maybeFinish(): void {
-    if (this.#streams.size > 0 || this.#closed || this.#closingSince !== 0) return;
+    if (this.#streams.size > 0 || this.#closed || this.#linger.started) return;
     if (this.#goawaySent || this.#peerGoaway || this.#peerEnded) this.#endTransport();
   }
 
   #endTransport(): void {
-    if (this.#closed || this.#closingSince !== 0) return;
+    if (this.#closed || this.#linger.started) return;
     this.#reader.stop();
-    this.#closingSince = this.#host.now || 1;
-    this.#writer.flush();
+    this.#linger.start(this.#host.now);
+    this.#batch.flush();
     this.#transport.end();
   }
 }

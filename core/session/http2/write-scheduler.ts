@@ -3,9 +3,9 @@
  * cut to the peer's frame size, the control answers), flow control both ways (RFC 9113 §5.2,
  * §6.9) and fairness between streams waiting for window.
  *
- * Frames are appended to the process-wide byte sink. Everything written while the connection
- * handles one read leaves in one write at its end (the connection corks the scheduler); writes
- * made later — async handlers — are coalesced per microtask ({@link WriteScheduler.commit}).
+ * Frames go into the connection's {@link WriteBatch}: everything written while the connection
+ * handles one read leaves in one write at its end; writes made later — by async handlers — are
+ * coalesced per microtask (`WriteBatch.commitSoon`).
  *
  * Response data is queued per stream by reference and sent as both windows and the socket
  * allow. Streams that wait — for window, or for the socket to drain — are served round-robin,
@@ -13,8 +13,6 @@
  * @module
  */
 import { BlockBuffer, HpackEncoder } from "../../hpack/mod.ts";
-import { type ByteSink, sharedSink } from "../../bytes/byte-sink.ts";
-import type { Transport } from "../../transport/transport.ts";
 import { ConnectionError, ErrorCode, StreamError } from "../../http2/errors.ts";
 import { DEFAULT_WINDOW, FRAME_HEADER_LENGTH, MAX_WINDOW } from "../../http2/frame-types.ts";
 import {
@@ -37,14 +35,13 @@ import {
   SETTINGS_MAX_FRAME_SIZE,
   SETTINGS_MAX_HEADER_LIST_SIZE,
 } from "../../http2/settings.ts";
+import { type Clock, stamp } from "../clock.ts";
+import type { WriteBatch } from "../write-batch.ts";
 import type { Defences } from "./defences.ts";
 import { addCredit, InboundWindow } from "./flow-control.ts";
 import type { Http2Limits } from "./limits.ts";
 import type { Http2Stream } from "./stream.ts";
 import type { StreamTable } from "./stream-table.ts";
-
-/** A batch is sent early once it holds this much. */
-const FLUSH_THRESHOLD = 256 * 1024;
 
 /** What the scheduler tells its connection. */
 export interface SchedulerEvents {
@@ -56,8 +53,8 @@ export interface SchedulerEvents {
 
 /** The write side and the flow-control windows of one connection. */
 export class WriteScheduler {
-  readonly #transport: Transport;
-  readonly #clock: { readonly now: number };
+  readonly #batch: WriteBatch;
+  readonly #clock: Clock;
   readonly #events: SchedulerEvents;
   readonly #streams: StreamTable;
   readonly #defences: Defences;
@@ -77,37 +74,20 @@ export class WriteScheduler {
   /** Streams with response data waiting for window or for the socket. */
   readonly #waiting = new Set<Http2Stream>();
 
-  #corked = 0;
-  #flushQueued = false;
-  readonly #flushTask: () => void;
-  /** The transport is above its high-water mark: DATA waits for `drained()`. */
-  #blocked = false;
-  #blockedSince = 0;
-  #closed = false;
-
   constructor(
-    transport: Transport,
-    clock: { readonly now: number },
+    batch: WriteBatch,
+    clock: Clock,
     events: SchedulerEvents,
     streams: StreamTable,
     defences: Defences,
     limits: Http2Limits,
   ) {
-    this.#transport = transport;
+    this.#batch = batch;
     this.#clock = clock;
     this.#events = events;
     this.#streams = streams;
     this.#defences = defences;
     this.#limits = limits;
-    this.#flushTask = () => {
-      this.#flushQueued = false;
-      this.flush();
-    };
-  }
-
-  /** The transport is above its high-water mark. */
-  get blocked(): boolean {
-    return this.#blocked;
   }
 
   /** The window a new stream starts with, each way (§6.9.2). */
@@ -136,7 +116,7 @@ export class WriteScheduler {
       entries.push([SETTINGS_INITIAL_WINDOW_SIZE, limits.initialWindowSize]);
     }
     if (limits.maxFrameSize !== 16384) entries.push([SETTINGS_MAX_FRAME_SIZE, limits.maxFrameSize]);
-    const sink = this.sink();
+    const sink = this.#batch.sink();
     writeSettings(sink, encodeSettings(entries));
     const grow = limits.connectionWindowSize - DEFAULT_WINDOW;
     if (grow > 0) {
@@ -175,7 +155,7 @@ export class WriteScheduler {
     }
     // §6.5.3: "Upon receiving a SETTINGS frame without the ACK flag set, the recipient MUST
     // immediately emit a SETTINGS frame with the ACK flag set."
-    writeSettingsAck(this.sink());
+    writeSettingsAck(this.#batch.sink());
     this.#answered();
     if (delta > 0) this.pump();
   }
@@ -200,14 +180,14 @@ export class WriteScheduler {
   /** `n` received octets were consumed or dropped: return them to the connection window. */
   creditConnection(n: number): void {
     const increment = this.#recv.consume(n);
-    if (increment > 0) writeWindowUpdate(this.sink(), 0, increment);
+    if (increment > 0) writeWindowUpdate(this.#batch.sink(), 0, increment);
   }
 
   /** `n` octets of `stream` were consumed or dropped: return them to its window. */
   creditStream(stream: Http2Stream, n: number): void {
     if (stream.remoteClosed) return; // no more DATA can come: no credit needed
     const increment = stream.recv.consume(n);
-    if (increment > 0) writeWindowUpdate(this.sink(), stream.id, increment);
+    if (increment > 0) writeWindowUpdate(this.#batch.sink(), stream.id, increment);
   }
 
   // ── flow control, outbound ─────────────────────────────────────────────────────────────────
@@ -250,7 +230,7 @@ export class WriteScheduler {
     contentLength: number,
     endStream: boolean,
   ): void {
-    if (stream.isClosed || this.#closed) return;
+    if (stream.isClosed || this.#batch.closed) return;
     encodeResponseBlock(this.#encoder, this.#startBlock(), status, fields, contentLength);
     this.#writeBlock(stream, endStream);
     if (endStream) this.#endSent(stream);
@@ -258,14 +238,14 @@ export class WriteScheduler {
 
   /** An interim `100 Continue` (RFC 9110 §15.2.1) as a HEADERS frame without END_STREAM. */
   sendContinue(stream: Http2Stream): void {
-    if (stream.isClosed || this.#closed) return;
+    if (stream.isClosed || this.#batch.closed) return;
     const out = this.#startBlock();
     this.#encoder.encode([], out);
     const status = statusField(100);
     out.ensure(status.length).set(status, out.length);
     out.length += status.length;
     this.#writeBlock(stream, false);
-    this.commit();
+    this.#batch.commitSoon();
   }
 
   /** The block buffer, emptied, with room for a frame header before the field block. */
@@ -280,7 +260,7 @@ export class WriteScheduler {
   #writeBlock(stream: Http2Stream, endStream: boolean): void {
     const out = this.#block;
     writeHeaderBlock(
-      this.sink(),
+      this.#batch.sink(),
       stream.id,
       out.bytes,
       FRAME_HEADER_LENGTH,
@@ -295,7 +275,7 @@ export class WriteScheduler {
    * body and its trailers; sends what the windows allow now.
    */
   queueData(stream: Http2Stream, bytes: Uint8Array, end: boolean, trailers: string[] | null): void {
-    if (stream.isClosed || stream.endQueued || this.#closed) return;
+    if (stream.isClosed || stream.endQueued || this.#batch.closed) return;
     stream.enqueue(bytes, end, trailers);
     this.#writeStream(stream, Number.POSITIVE_INFINITY);
   }
@@ -307,12 +287,11 @@ export class WriteScheduler {
    */
   #writeStream(stream: Http2Stream, maxFrames: number): boolean {
     if (stream.endSent || stream.isClosed) return false;
-    const sink = this.sink();
     const maxFrameSize = this.#peer.maxFrameSize;
     let frames = 0;
     let ended = false;
     while (stream.queued > 0) {
-      if (this.#blocked) {
+      if (this.#batch.blocked) {
         this.#waiting.add(stream);
         return frames > 0;
       }
@@ -320,7 +299,7 @@ export class WriteScheduler {
       if (avail <= 0) {
         // §6.9.2: a window may even be negative; wait for WINDOW_UPDATE or SETTINGS.
         this.#waiting.add(stream);
-        stream.stall(this.#clock.now || 1);
+        stream.stall(stamp(this.#clock.now));
         return frames > 0;
       }
       if (frames >= maxFrames) {
@@ -331,11 +310,11 @@ export class WriteScheduler {
       const offset = stream.chunkOffset;
       const n = Math.min(chunk.length - offset, avail, maxFrameSize);
       ended = n === stream.queued && stream.endQueued && stream.trailers === null;
-      writeData(this.sink(), stream.id, chunk, offset, offset + n, ended); // re-acquire: a flush below hands the sink back
+      writeData(this.#batch.sink(), stream.id, chunk, offset, offset + n, ended); // acquired each time: a flush hands the sink back
       frames++;
       stream.sent(n);
       this.#sendWindow -= n;
-      if (sink.length >= FLUSH_THRESHOLD) this.flush();
+      this.#batch.flushIfFull();
     }
     this.#waiting.delete(stream);
     if (stream.endQueued && !ended) {
@@ -344,12 +323,12 @@ export class WriteScheduler {
         encodeTrailerBlock(this.#encoder, this.#startBlock(), trailers);
         this.#writeBlock(stream, true);
       } else {
-        writeData(this.sink(), stream.id, null, 0, 0, true);
+        writeData(this.#batch.sink(), stream.id, null, 0, 0, true);
       }
       ended = true;
     }
     if (ended) this.#endSent(stream);
-    else if (stream.hasWriter && !this.#blocked) stream.wakeWriter();
+    else if (stream.hasWriter && !this.#batch.blocked) stream.wakeWriter();
     return true;
   }
 
@@ -362,7 +341,7 @@ export class WriteScheduler {
   /** Round-robin the streams waiting for window, one frame each per round, fairly. */
   pump(): void {
     let progress = true;
-    while (progress && this.#waiting.size > 0 && !this.#blocked && this.#sendWindow > 0 && !this.#closed) {
+    while (progress && this.#waiting.size > 0 && !this.#batch.blocked && this.#sendWindow > 0 && !this.#batch.closed) {
       progress = false;
       for (const stream of [...this.#waiting]) {
         if (this.#writeStream(stream, 1)) progress = true;
@@ -370,7 +349,7 @@ export class WriteScheduler {
     }
     const limit = this.#limits.maxStreamBuffer;
     for (const stream of this.#waiting) {
-      if (stream.hasWriter && stream.queued < limit && !this.#blocked) stream.wakeWriter();
+      if (stream.hasWriter && stream.queued < limit && !this.#batch.blocked) stream.wakeWriter();
     }
   }
 
@@ -383,90 +362,44 @@ export class WriteScheduler {
 
   /** §6.7: "Receivers of a PING frame that does not include an ACK flag MUST send a PING frame with the ACK flag set in response, with an identical frame payload." */
   pingAck(b: Uint8Array, start: number): void {
-    writePing(this.sink(), true, b, start);
+    writePing(this.#batch.sink(), true, b, start);
     this.#answered();
   }
 
   /** RST_STREAM (§6.4). */
   reset(id: number, code: number): void {
-    writeRstStream(this.sink(), id, code);
+    writeRstStream(this.#batch.sink(), id, code);
     this.#answered();
   }
 
   /** GOAWAY (§6.8). */
   goaway(lastStreamId: number, code: number, debug?: string): void {
-    writeGoaway(this.sink(), lastStreamId, code, debug);
+    writeGoaway(this.#batch.sink(), lastStreamId, code, debug);
   }
 
   /** A frame that answers the peer's was written. */
   #answered(): void {
     // A peer that floods us with frames needing an answer while not reading our answers.
-    if (this.#blocked && !this.#defences.answeredWhileBlocked()) this.#events.destroy();
-  }
-
-  // ── batching ───────────────────────────────────────────────────────────────────────────────
-
-  sink(): ByteSink {
-    return sharedSink.acquire(this);
-  }
-
-  /** Hold writes until {@link uncork} (the connection handles a read). */
-  cork(): void {
-    this.#corked++;
-  }
-
-  uncork(): void {
-    this.#corked--;
-  }
-
-  /** Send what the sink holds for this connection. */
-  flush(): void {
-    if (sharedSink.owner !== this) return;
-    const bytes = sharedSink.take();
-    if (bytes.length === 0 || this.#closed) return;
-    if (!this.#transport.write(bytes) && !this.#blocked) {
-      this.#blocked = true;
-      this.#blockedSince = this.#clock.now || 1;
-    }
-  }
-
-  /** Send soon: at the end of the current read, or in a microtask (coalescing async responses). */
-  commit(): void {
-    if (this.#corked > 0 || this.#flushQueued) return;
-    this.#flushQueued = true;
-    queueMicrotask(this.#flushTask);
+    if (this.#batch.blocked && !this.#defences.answeredWhileBlocked()) this.#events.destroy();
   }
 
   /** The transport drained: send what waits, and wake producers with room in their buffer. */
-  drained(): void {
-    this.#blocked = false;
-    this.#blockedSince = 0;
+  resume(): void {
     this.#defences.unblocked();
-    if (this.#closed) return;
-    this.#corked++;
+    const batch = this.#batch;
+    if (batch.closed) return;
+    batch.cork();
     this.pump();
     const limit = this.#limits.maxStreamBuffer;
     for (const stream of this.#streams.values()) {
       if (stream.hasWriter && stream.queued < limit) stream.wakeWriter();
     }
-    this.#corked--;
-    this.flush();
+    batch.uncork();
+    batch.flush();
   }
 
-  /** The peer has not read for longer than `timeout` (CVE-2019-9517). */
-  stalled(now: number, timeout: number): boolean {
-    return this.#blocked && this.#blockedSince !== 0 && now - this.#blockedSince > timeout;
-  }
-
-  /** Drop what is batched: the connection is being cut. */
-  discard(): void {
-    if (sharedSink.owner === this) sharedSink.take();
-  }
-
-  /** The transport closed: write nothing more. */
-  close(): void {
-    this.#closed = true;
+  /** The transport closed: nothing waits any more. */
+  stop(): void {
     this.#waiting.clear();
-    this.discard();
   }
 }
