@@ -2,7 +2,7 @@
  * HTTP/2 error codes (RFC 9113 §7) and the two kinds of protocol error (§5.4):
  * a {@link ConnectionError} ends the connection with GOAWAY (§5.4.1), a {@link StreamError} ends
  * one stream with RST_STREAM (§5.4.2). Parsers and handlers throw them; the connection maps them
- * to frames in one place (`Http2Connection.#fail`).
+ * to frames in one place (`Http2Connection.fail`).
  *
  * @example
  * ```ts

@@ -4,19 +4,17 @@ import { RequestParser, type RequestParserEvents } from "../../http1/request-par
 import { serializeResponseHead } from "../../http1/response-serializer.ts";
 import { type BodySource, RequestBody } from "../../exchange/request-body.ts";
 import type { Transport } from "../../transport/transport.ts";
-import { type ByteSink, sharedSink } from "../../bytes/byte-sink.ts";
 import { type Http1Channel, Http1Exchange } from "./http1-exchange.ts";
 import type { ManagedConnection } from "../../transport/managed-connection.ts";
+import { stamp } from "../clock.ts";
+import { Linger } from "../linger.ts";
 import type { ProtocolSwitch, SessionHost } from "../session-host.ts";
+import { WriteBatch } from "../write-batch.ts";
 
 /** Unparsed pipelined bytes kept while a response is pending; past this we stop reading. */
 const PENDING_LIMIT = 64 * 1024;
-/** A batch is sent early once it holds this much. */
-const FLUSH_THRESHOLD = 256 * 1024;
 /** Bodies at least this large are written straight to the socket instead of through the sink. */
 const DIRECT_WRITE = 64 * 1024;
-/** How long a half-closed connection may linger before it is cut. */
-const LINGER_MS = 5_000;
 const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
 const CRLF = "\r\n";
 
@@ -33,20 +31,19 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   readonly host: SessionHost;
   readonly #switch: ProtocolSwitch;
   readonly #parser: RequestParser;
+  readonly #batch: WriteBatch;
   exchange: Http1Exchange | null = null;
   #pending: Uint8Array | null = null;
   #halted = false;
   #parsing = false;
-  #corked = 0;
   #readPaused = false;
   #peerEnded = false;
   #drainWaiters: (() => void)[] = [];
-  writeBlocked = false;
   /** No more requests are read: a `connection: close` response or an error is on its way. */
   closing = false;
   isClosed = false;
-  /** Server clock when we half-closed; a peer that does not close within LINGER_MS is cut. */
-  closingSince = 0;
+  /** Started when we half-close: a peer that does not close in time is cut. */
+  readonly #linger: Linger = new Linger();
   /** Server clock of the last activity, for the keep-alive timeout. */
   lastActive: number;
   /** Server clock when the first byte of a not yet complete head arrived, or 0. */
@@ -61,7 +58,13 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     this.host = host;
     this.#switch = owner;
     this.#parser = new RequestParser(this, host.options);
+    this.#batch = new WriteBatch(transport, host);
     this.lastActive = host.now;
+  }
+
+  /** The transport is above its high-water mark. */
+  get writeBlocked(): boolean {
+    return this.#batch.blocked;
   }
 
   /** True while no request is in progress and no bytes wait: safe to close on shutdown. */
@@ -78,7 +81,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       this.#stash(bytes);
       return;
     }
-    this.#corked++;
+    const batch = this.#batch;
+    batch.cork();
     try {
       this.#parse(bytes);
     } catch (error) {
@@ -87,14 +91,14 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       this.destroy();
       return;
     } finally {
-      this.#corked--;
+      batch.uncork();
     }
-    this.flush();
+    batch.flush();
   }
 
   /** Hand the socket to another protocol; `rest` is what it gets first. */
   #switchProtocol(next: ManagedConnection): void {
-    this.flush();
+    this.#batch.flush();
     this.#successor = next;
     this.#pending = null;
     this.#halted = false;
@@ -106,7 +110,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   }
 
   drain(): void {
-    this.writeBlocked = false;
+    this.#batch.drained();
     const waiters = this.#drainWaiters;
     if (waiters.length > 0) {
       this.#drainWaiters = [];
@@ -147,7 +151,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
     for (const resolve of waiters) resolve();
-    if (sharedSink.owner === this) sharedSink.take();
+    this.#batch.close();
   }
 
   // ── parsing ────────────────────────────────────────────────────────────────────────────────
@@ -163,7 +167,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
             this.#stash(data);
             return;
           }
-          if (this.headStartedAt === 0) this.headStartedAt = this.host.now || 1;
+          if (this.headStartedAt === 0) this.headStartedAt = stamp(this.host.now);
         }
         const used = this.#parser.execute(data);
         if (used < 0) {
@@ -179,7 +183,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
         }
         // A request is complete. Go on only once its response is done; send what a long burst
         // produced so far, so a read full of requests for large bodies cannot pile up in memory.
-        if (sharedSink.owner === this && sharedSink.length >= FLUSH_THRESHOLD) this.flush();
+        this.#batch.flushIfFull();
         if (this.exchange !== null) {
           this.#stash(data);
           return;
@@ -208,10 +212,11 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     this.#pending = null;
     this.#halted = false;
     if (data !== null) {
-      this.#corked++;
+      const batch = this.#batch;
+      batch.cork();
       this.#parse(data);
-      this.#corked--;
-      this.flush();
+      batch.uncork();
+      batch.flush();
     }
     if (this.#peerEnded && this.exchange === null && this.#pending === null) this.#closeAfterFlush();
     this.#updateReading();
@@ -269,7 +274,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       1,
     );
     this.writeHead(head);
-    this.#sink().writeLatin1(message);
+    this.#batch.sink().writeLatin1(message);
   }
 
   // ── RequestParserEvents ────────────────────────────────────────────────────────────────────
@@ -345,7 +350,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     const upgradeTo = ex.upgradeTo;
     if (upgradeTo !== null) {
       // The 101 is out; the socket now speaks the new protocol (RFC 9110 §7.8).
-      this.flush();
+      this.#batch.flush();
       const next = upgradeTo(this.transport);
       const pending = this.#pending;
       this.#switchProtocol(next);
@@ -362,10 +367,10 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   }
 
   #closeAfterFlush(): void {
-    if (this.isClosed || this.closingSince !== 0) return;
+    if (this.isClosed || this.#linger.started) return;
     this.closing = true;
-    this.closingSince = this.host.now || 1;
-    this.flush();
+    this.#linger.start(this.host.now);
+    this.#batch.flush();
     this.#updateReading();
     this.transport.end();
   }
@@ -374,7 +379,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   destroy(): void {
     if (this.isClosed) return;
     this.closing = true;
-    if (sharedSink.owner === this) sharedSink.take();
+    this.#batch.discard();
     this.transport.close();
   }
 
@@ -386,8 +391,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   /** Check the timeouts; `now` is the server clock. */
   tick(now: number): void {
     if (this.isClosed) return;
-    if (this.closingSince !== 0) {
-      if (now - this.closingSince > LINGER_MS) this.destroy();
+    if (this.#linger.started) {
+      if (this.#linger.expired(now)) this.destroy();
       return;
     }
     if (this.closing) return;
@@ -411,53 +416,36 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
 
   // ── writing ────────────────────────────────────────────────────────────────────────────────
 
-  #sink(): ByteSink {
-    return sharedSink.acquire(this);
-  }
-
   /** `100 Continue`: the client may send the body now (RFC 9110 §15.2.1). */
   writeContinue(): void {
-    this.#sink().writeLatin1(CONTINUE);
+    this.#batch.sink().writeLatin1(CONTINUE);
     this.commit();
   }
 
   writeHead(head: string): void {
-    this.#sink().writeLatin1(head);
+    this.#batch.sink().writeLatin1(head);
   }
 
   writeBody(body: string | Uint8Array): void {
-    if (typeof body === "string") this.#sink().writeUtf8(body);
-    else if (body.length >= DIRECT_WRITE) {
-      this.flush();
-      this.#write(body);
-    } else this.#sink().writeBytes(body);
+    if (typeof body === "string") this.#batch.sink().writeUtf8(body);
+    else if (body.length >= DIRECT_WRITE) this.#batch.writeThrough(body);
+    else this.#batch.sink().writeBytes(body);
   }
 
   writeChunk(chunk: Uint8Array, chunked: boolean): void {
-    if (chunked) this.#sink().writeLatin1(chunk.length.toString(16) + CRLF);
+    if (chunked) this.#batch.sink().writeLatin1(chunk.length.toString(16) + CRLF);
     this.writeBody(chunk);
-    if (chunked) this.#sink().writeLatin1(CRLF);
+    if (chunked) this.#batch.sink().writeLatin1(CRLF);
   }
 
   /** The last chunk, with the trailer section (`name: value` lines ending in CRLF) if any (RFC 9112 §7.1.2). */
   writeLastChunk(trailers = ""): void {
-    this.#sink().writeLatin1("0\r\n" + trailers + "\r\n");
+    this.#batch.sink().writeLatin1("0\r\n" + trailers + "\r\n");
   }
 
-  /** Send what the sink holds unless a batch is open (then the batch end sends it). */
+  /** Send what is batched unless a batch is open (then the batch end sends it). */
   commit(): void {
-    if (this.#corked === 0) this.flush();
-  }
-
-  flush(): void {
-    if (sharedSink.owner !== this) return;
-    const bytes = sharedSink.take();
-    if (bytes.length > 0) this.#write(bytes);
-  }
-
-  #write(bytes: Uint8Array): void {
-    if (this.isClosed) return;
-    if (!this.transport.write(bytes)) this.writeBlocked = true;
+    this.#batch.commit();
   }
 
   /** Resolves once the transport drains (or closes). */

@@ -12,9 +12,7 @@ import { utf8Length } from "../../bytes/utf8-length.ts";
 import { assertFinalStatus } from "../../http/final-status.ts";
 import { ExchangeAbort } from "../../exchange/exchange-abort.ts";
 import { BodyChunkReader, cancelQuietly } from "../../exchange/body-reader.ts";
-
-/** An unread request body up to this size is read and dropped to keep the connection; past it, we close. */
-const DRAIN_LIMIT = 256 * 1024;
+import { DRAIN_LIMIT } from "../drain-limit.ts";
 
 /** What an exchange needs of its connection: the write side, and word when a response is done. */
 export interface Http1Channel {

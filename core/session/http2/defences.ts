@@ -11,9 +11,12 @@
  *   PING (CVE-2019-9512, 9515), PRIORITY (CVE-2019-9513), empty DATA/CONTINUATION frames
  *   (CVE-2019-9518), unknown extension frames, tiny WINDOW_UPDATEs (data dribble, CVE-2019-9511).
  *
+ * - {@link Defences.answeredWhileBlocked}: frames we must answer (SETTINGS ACK, PING ACK,
+ *   RST_STREAM) while the peer does not read our answers (CVE-2019-9512, 9514, 9515).
+ *
  * Other defences live where the data is: header block caps and the HPACK list limit in the
- * connection, flow-control windows bound what a request body may buffer, and response bytes
- * queued per stream are capped (internal data buffering, CVE-2019-9517).
+ * field-block assembly, flow-control windows bound what a request body may buffer, and response
+ * bytes queued per stream are capped (internal data buffering, CVE-2019-9517).
  *
  * @example
  * ```ts
@@ -25,6 +28,12 @@
  * ```
  * @module
  */
+import { ConnectionError, ErrorCode } from "../../http2/errors.ts";
+
+/** WINDOW_UPDATE increments below this count against the control budget (data dribble). */
+const TINY_INCREMENT = 1024;
+/** Control frames answered while the peer does not read (PING/SETTINGS/RST floods, CVE-2019-9512). */
+const MAX_BLOCKED_CONTROL = 1000;
 
 /** A token bucket on a millisecond clock. */
 export class FloodBudget {
@@ -64,8 +73,43 @@ export class Defences {
   /** Frames that need work or an answer but carry no request data. */
   readonly control: FloodBudget;
 
+  /** Answers written since the transport went above its high-water mark. */
+  #answeredWhileBlocked = 0;
+
   constructor(limits: { maxResets: number; maxControlFrames: number; floodWindowMs: number }, now: number) {
     this.resets = new FloodBudget(limits.maxResets, limits.floodWindowMs, now);
     this.control = new FloodBudget(limits.maxControlFrames, limits.floodWindowMs, now);
+  }
+
+  /** A frame that costs work but carries no request data; throws ENHANCE_YOUR_CALM past the budget. */
+  spendControl(now: number): void {
+    if (!this.control.spend(now)) {
+      throw new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, "Too many control frames (CVE-2019-9512, 9515, 9518)");
+    }
+  }
+
+  /** A WINDOW_UPDATE: a tiny increment counts as a control frame (data dribble, CVE-2019-9511). */
+  spendWindowUpdate(increment: number, now: number): void {
+    if (increment < TINY_INCREMENT) this.spendControl(now);
+  }
+
+  /** A stream reset because of the peer; throws ENHANCE_YOUR_CALM past the budget. */
+  spendReset(now: number): void {
+    if (!this.resets.spend(now)) {
+      throw new ConnectionError(
+        ErrorCode.ENHANCE_YOUR_CALM,
+        "Too many streams reset (CVE-2023-44487, CVE-2025-8671)",
+      );
+    }
+  }
+
+  /** We answered a frame while the peer does not read: false once that is too many. */
+  answeredWhileBlocked(): boolean {
+    return ++this.#answeredWhileBlocked <= MAX_BLOCKED_CONTROL;
+  }
+
+  /** The transport drained: the peer reads again. */
+  unblocked(): void {
+    this.#answeredWhileBlocked = 0;
   }
 }

@@ -18,46 +18,74 @@ import { BodyChunkReader, cancelQuietly } from "../../exchange/body-reader.ts";
 import type { BodyStream, Exchange } from "../../exchange/exchange.ts";
 import type { TransportInfo } from "../../transport/transport.ts";
 import { ErrorCode } from "../../http2/errors.ts";
-import type { Http2Connection } from "./http2-connection.ts";
 import { prepareResponseHeaders, prepareTrailers } from "../../http2/response-headers.ts";
-import type { Http2Stream } from "./stream.ts";
+import type { Http2Stream, StreamExchange } from "./stream.ts";
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
+const TEXT_PLAIN = ["content-type", "text/plain; charset=utf-8"];
 
 /** Trailer fields, or a function producing them once the body has been sent. */
 export type TrailerSource = string[] | (() => string[]);
 
+/** What an exchange needs of its connection: the write side of its stream, and word when its handler settles. */
+export interface StreamChannel {
+  readonly info: TransportInfo;
+  /** Response bytes queued per stream before a streamed body waits for the peer. */
+  readonly maxStreamBuffer: number;
+  /** The transport is above its high-water mark: a streamed body waits. */
+  readonly writeBlocked: boolean;
+  /** The response head (§8.1): HEADERS (+ CONTINUATION) frames. */
+  sendHeaders(stream: Http2Stream, status: number, fields: readonly string[], length: number, end: boolean): void;
+  /** An interim `100 Continue` (RFC 9110 §15.2.1). */
+  sendContinue(stream: Http2Stream): void;
+  /** Queue body bytes (kept by reference until sent); with `end`, the end of the body and its trailers. */
+  queueData(stream: Http2Stream, bytes: Uint8Array, end: boolean, trailers: string[] | null): void;
+  /** Send what is queued soon. */
+  commit(): void;
+  /** Reset the stream from our side (RST_STREAM, §6.4). */
+  resetStream(stream: Http2Stream, code: number): void;
+  /** A handler whose stream had closed under it settled: it no longer counts against the concurrency limit. */
+  zombieSettled(): void;
+}
+
 /** One request/response on an HTTP/2 stream. */
-export class Http2Exchange extends ExchangeAbort implements Exchange {
+export class Http2Exchange extends ExchangeAbort implements Exchange, StreamExchange {
   readonly head: RequestHead;
   readonly body: RequestBody | null;
-  readonly stream: Http2Stream;
-  readonly #conn: Http2Connection;
+  readonly #stream: Http2Stream;
+  readonly #channel: StreamChannel;
   #trailers: TrailerSource | null = null;
-  responded = false;
-  /** END_STREAM has been sent. */
-  responseDone = false;
+  #responded = false;
   /** The handler has answered (or given up); until then a reset stream still counts as busy. */
-  settled = false;
+  #settled = false;
   /** The stream closed while the handler was still running (counted against concurrency). */
-  zombie = false;
+  #zombie = false;
   /** The connection answered for the app (a timeout); the app's late answer is dropped. */
-  superseded = false;
-  continueSent = false;
+  #superseded = false;
+  #continueSent = false;
 
-  constructor(conn: Http2Connection, stream: Http2Stream, head: RequestHead, body: RequestBody | null) {
+  constructor(channel: StreamChannel, stream: Http2Stream, head: RequestHead, body: RequestBody | null) {
     super();
-    this.#conn = conn;
-    this.stream = stream;
+    this.#channel = channel;
+    this.#stream = stream;
     this.head = head;
     this.body = body;
   }
 
   get info(): TransportInfo {
-    return this.#conn.transport.info;
+    return this.#channel.info;
   }
 
+  /** Whether a response has been started. */
+  get responded(): boolean {
+    return this.#responded;
+  }
+
+  /** The response is complete: END_STREAM has been sent. */
+  get responseDone(): boolean {
+    return this.#stream.endSent;
+  }
   /**
    * HTTP/2 only (an optional extension of {@link Exchange}): send trailer fields after the
    * response body (RFC 9113 §8.1, a HEADERS frame with END_STREAM). Call it before the body ends
@@ -90,9 +118,12 @@ export class Http2Exchange extends ExchangeAbort implements Exchange {
   }
 
   #settle(): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.#conn.exchangeSettled(this);
+    if (this.#settled) return;
+    this.#settled = true;
+    if (this.#zombie) {
+      this.#zombie = false;
+      this.#channel.zombieSettled();
+    }
   }
 
   #isBodyless(status: number): boolean {
@@ -100,48 +131,42 @@ export class Http2Exchange extends ExchangeAbort implements Exchange {
   }
 
   respond(status: number, headers: string[], body: string | Uint8Array | null): void {
-    if (this.superseded) return this.#settle();
-    if (this.responded) throw new Error("A response was already sent for this request");
+    if (this.#superseded) return this.#settle();
+    if (this.#responded) throw new Error("A response was already sent for this request");
     const fields = prepareResponseHeaders(headers);
     checkFinalStatus(status);
-    this.responded = true;
+    this.#responded = true;
     this.#settle();
     if (this.aborted) return; // the stream is gone: nothing to send
     const bytes = body === null ? EMPTY : typeof body === "string" ? encoder.encode(body) : body;
     const bodyless = this.#isBodyless(status);
     const trailers = bodyless ? null : this.#resolveTrailers();
     const declared = status === 204 || status === 304 ? -1 : bytes.length;
-    const conn = this.#conn;
+    const channel = this.#channel;
     const endOnHeaders = bodyless || (bytes.length === 0 && trailers === null);
-    conn.sendHeaders(this.stream, status, fields, declared, endOnHeaders);
-    if (!endOnHeaders) conn.queueData(this.stream, bytes, true, trailers);
-    conn.commit();
+    channel.sendHeaders(this.#stream, status, fields, declared, endOnHeaders);
+    if (!endOnHeaders) channel.queueData(this.#stream, bytes, true, trailers);
+    channel.commit();
   }
 
   async respondStream(status: number, headers: string[], source: BodyStream, contentLength: number): Promise<void> {
-    if (this.superseded) {
+    if (this.#superseded) {
       this.#settle();
       return cancelQuietly(source);
     }
-    if (this.responded) throw new Error("A response was already sent for this request");
+    if (this.#responded) throw new Error("A response was already sent for this request");
     const fields = prepareResponseHeaders(headers);
     checkFinalStatus(status);
-    const conn = this.#conn;
-    if (
-      this.body !== null && source === this.body.existingStream && this.head.expectContinue && !this.continueSent &&
-      !this.aborted
-    ) {
-      // An echo reads the whole request body: invite it before the final head (RFC 9110 §10.1.1).
-      this.continueSent = true;
-      conn.sendContinue(this.stream);
-    }
-    this.responded = true;
+    // An echo reads the whole request body: invite it before the final head (RFC 9110 §10.1.1).
+    if (this.body !== null && source === this.body.existingStream) this.inviteBody();
+    this.#responded = true;
     this.#settle();
     if (this.aborted) return cancelQuietly(source);
     const bodyless = this.#isBodyless(status);
     const declared = status === 204 || status === 304 ? -1 : contentLength;
-    conn.sendHeaders(this.stream, status, fields, declared, bodyless);
-    conn.commit();
+    const channel = this.#channel;
+    channel.sendHeaders(this.#stream, status, fields, declared, bodyless);
+    channel.commit();
     if (bodyless) {
       await cancelQuietly(source);
       return;
@@ -150,9 +175,9 @@ export class Http2Exchange extends ExchangeAbort implements Exchange {
   }
 
   async #pump(source: BodyStream, declared: number): Promise<void> {
-    const conn = this.#conn;
-    const stream = this.stream;
-    const limit = conn.limits.maxStreamBuffer;
+    const channel = this.#channel;
+    const stream = this.#stream;
+    const limit = channel.maxStreamBuffer;
     const reader = new BodyChunkReader(source, this.body, declared);
     this.cancelSource = (reason) => reader.cancel(reason);
     try {
@@ -161,13 +186,13 @@ export class Http2Exchange extends ExchangeAbort implements Exchange {
         if (this.aborted) return;
         if (chunk === null) break;
         // The chunk is queued by reference: a producer must not reuse its buffer (web streams don't).
-        conn.queueData(stream, chunk, false, null);
-        conn.commit();
-        while (!this.aborted && (stream.queued >= limit || conn.writeBlocked)) await stream.waitWritable();
+        channel.queueData(stream, chunk, false, null);
+        channel.commit();
+        while (!this.aborted && (stream.queued >= limit || channel.writeBlocked)) await stream.waitWritable();
         if (this.aborted) return;
       }
-      conn.queueData(stream, EMPTY, true, this.#resolveTrailers());
-      conn.commit();
+      channel.queueData(stream, EMPTY, true, this.#resolveTrailers());
+      channel.commit();
     } catch (error) {
       // Midway through a body the only honest answer is to reset the stream (the client sees
       // the response fail); the connection and its other streams go on.
@@ -179,10 +204,42 @@ export class Http2Exchange extends ExchangeAbort implements Exchange {
     }
   }
 
+  // ── StreamExchange: what the connection tells the exchange ──
+
+  /** The handler reads the body: send the `100 Continue` the client may wait for (RFC 9110 §10.1.1). */
+  inviteBody(): void {
+    if (!this.head.expectContinue || this.#continueSent || this.#responded || this.#stream.localClosed) return;
+    this.#continueSent = true;
+    this.#channel.sendContinue(this.#stream);
+  }
+
+  /**
+   * The connection answers for the app (the request timed out): a plain-text response goes out
+   * now, and the app's own answer, if it comes later, is dropped.
+   */
+  answerInstead(status: number, message: string): void {
+    this.#superseded = true;
+    const bytes = encoder.encode(message);
+    this.#channel.sendHeaders(this.#stream, status, TEXT_PLAIN, bytes.length, false);
+    this.#channel.queueData(this.#stream, bytes, true, null);
+  }
+
+  /**
+   * The stream closed (reset, or both sides ended): a response still under way is cut short.
+   * Returns true while the handler still runs — until it settles, it counts against the
+   * concurrency limit (Rapid Reset, MadeYouReset).
+   */
+  streamClosed(reason: unknown): boolean {
+    if (!this.responseDone) this.disconnect(reason ?? new Error("Stream closed"));
+    if (this.#settled) return false;
+    this.#zombie = true;
+    return true;
+  }
+
   /** The stream is gone (reset, connection lost): abort the signal, the body and a streaming source. */
   disconnect(reason: unknown): void {
     if (!this.cutShort(reason, this.body, new Error("Stream closed"))) return;
-    this.stream.wakeWriter();
+    this.#stream.wakeWriter();
   }
 
   /** Give up on the exchange: reset this stream (RST_STREAM INTERNAL_ERROR); the connection stays. */
@@ -190,7 +247,7 @@ export class Http2Exchange extends ExchangeAbort implements Exchange {
     this.#settle();
     if (this.aborted) return;
     this.disconnect(reason ?? new Error("Exchange aborted"));
-    this.#conn.resetStream(this.stream, ErrorCode.INTERNAL_ERROR);
+    this.#channel.resetStream(this.#stream, ErrorCode.INTERNAL_ERROR);
   }
 }
 

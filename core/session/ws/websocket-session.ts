@@ -9,7 +9,6 @@ import {
   CLOSE_POLICY_VIOLATION,
 } from "../../ws/close-codes.ts";
 import { FrameParser, type FrameParserEvents } from "../../ws/frame-parser.ts";
-import { type ByteSink, sharedSink } from "../../bytes/byte-sink.ts";
 import {
   appendFrame,
   appendTextFrame,
@@ -25,6 +24,8 @@ import type { PubSub } from "./pubsub.ts";
 import { ServerWebSocket, type WebSocketSessionControl } from "./server-websocket.ts";
 import type { ResolvedWebSocketOptions, WebSocketHandlers } from "./websocket-options.ts";
 import { WsError } from "../../ws/ws-error.ts";
+import { Linger } from "../linger.ts";
+import { type BackpressureListener, WriteBatch } from "../write-batch.ts";
 
 /** What a session needs from the server it runs in. */
 export interface WebSocketHost {
@@ -37,8 +38,6 @@ export interface WebSocketHost {
 const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
-/** How long we wait for the peer's Close after sending ours, before cutting the connection. */
-const CLOSE_TIMEOUT_MS = 5_000;
 /**
  * Frames made while handling one read are encoded into the shared sink and written together,
  * up to this many bytes.
@@ -51,7 +50,8 @@ const textEncoder = new TextEncoder();
  * One WebSocket connection after the 101: frames in through the parser, messages out to the
  * handlers; the closing handshake, pings on idle, backpressure and topics.
  */
-export class WebSocketSession implements ManagedConnection, FrameParserEvents, WebSocketSessionControl {
+export class WebSocketSession
+  implements ManagedConnection, FrameParserEvents, WebSocketSessionControl, BackpressureListener {
   readonly ws: ServerWebSocket<unknown>;
   readonly #transport: Transport;
   readonly #host: WebSocketHost;
@@ -59,16 +59,15 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
   readonly #handlers: WebSocketHandlers<unknown>;
   readonly #parser: FrameParser;
   readonly #codec: PerMessageCodec | null;
+  /** Frames made while handling one read go out in one write (see "bytes out"). */
+  readonly #batch: WriteBatch;
   #state: 1 | 2 | 3 = OPEN;
-  #closeSentAt = 0;
+  /** Started when we send our Close: a peer that does not close in time is cut (RFC 6455 §7.1.1). */
+  readonly #linger: Linger = new Linger();
   #closeReported = false;
   #lastActive: number;
   #pingSent = false;
   #pingSentAt = 0;
-  #blocked = false;
-  #blockedBytes = 0;
-  /** Inside `data()`: frames go to the shared sink, sent at the end of the read. */
-  #corked = 0;
   #topics: Set<string> | null = null;
 
   constructor(
@@ -86,6 +85,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     this.#options = options;
     this.#handlers = handlers;
     this.#codec = codec;
+    this.#batch = new WriteBatch(transport, host, options.maxBackpressure, this);
     this.#parser = new FrameParser(this, { maxMessageSize: options.maxMessageSize, perMessageDeflate: codec !== null });
     this.#lastActive = host.now;
     this.ws = new ServerWebSocket(this, data, protocol, extensions, transport.info.remoteAddress);
@@ -117,15 +117,16 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     this.#lastActive = this.#host.now;
     this.#pingSent = false;
     // Frames made while the read is parsed are batched in the shared sink, sent in one write.
-    this.#corked++;
+    const batch = this.#batch;
+    batch.cork();
     let error: WsError | null;
     try {
       error = this.#parser.push(bytes);
     } finally {
-      this.#corked--;
+      batch.uncork();
     }
     if (error !== null) this.#fail(error);
-    this.flush();
+    batch.flush();
   }
 
   onMessage(opcode: DataOpcode, payload: Uint8Array, compressed: boolean, owned: boolean): void {
@@ -173,7 +174,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     if (this.#state === OPEN) this.#write(code === undefined ? encodeCloseFrame() : encodeCloseFrame(code));
     this.#state = CLOSING;
     this.#reportClose(code ?? CLOSE_NO_STATUS, reason);
-    this.flush();
+    this.#batch.flush();
     this.#transport.end();
   }
 
@@ -181,77 +182,56 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     if (this.#state === CLOSED) return;
     if (this.#state === OPEN) this.#sendClose(error.closeCode, error.message);
     this.#reportClose(error.closeCode, error.message);
-    this.flush();
+    this.#batch.flush();
     this.#transport.end();
   }
 
   // ── bytes out ───────────────────────────────────────────────────────────────────────────────
   //
-  // Inside `data()` (corked) frames are encoded straight into the process-wide sink, which this
-  // session owns until the batch is flushed: once at the end of the read, at once past
-  // BATCH_LIMIT, or when another connection takes the sink (it flushes us first). Outside a
-  // batch every frame is written at once, as its own array: no other owner's batch is cut short.
-
-  #sink(): ByteSink {
-    return sharedSink.acquire(this);
-  }
+  // Inside `data()` (corked) frames are encoded straight into the batch in the process-wide sink,
+  // which goes out once at the end of the read, at once past BATCH_LIMIT, or when another
+  // connection takes the sink (it flushes us first). Outside a batch every frame is written at
+  // once, as its own array: no other owner's batch is cut short.
 
   /** A frame made with `payload`, which is copied (into the batch, or a new array). */
   #writeFrame(opcode: number, payload: Uint8Array, rsv1 = false): void {
     if (this.#state === CLOSED) return;
-    if (this.#corked > 0 && payload.length < BATCH_LIMIT) {
-      appendFrame(this.#sink(), opcode, payload, true, rsv1);
-      this.#batched();
+    const batch = this.#batch;
+    if (batch.corked && payload.length < BATCH_LIMIT) {
+      appendFrame(batch.sink(), opcode, payload, true, rsv1);
+      batch.flushIfFull(BATCH_LIMIT);
     } else this.#write(encodeFrame(opcode, payload, true, rsv1));
   }
 
   #writeText(text: string): void {
     if (this.#state === CLOSED) return;
-    if (this.#corked > 0 && text.length < BATCH_LIMIT) {
-      appendTextFrame(this.#sink(), text);
-      this.#batched();
+    const batch = this.#batch;
+    if (batch.corked && text.length < BATCH_LIMIT) {
+      appendTextFrame(batch.sink(), text);
+      batch.flushIfFull(BATCH_LIMIT);
     } else this.#write(encodeTextFrame(text));
   }
 
   /** An encoded frame: into the batch when one is open, else out now. */
   #write(frame: Uint8Array): void {
     if (this.#state === CLOSED) return;
-    if (this.#corked > 0) {
-      // A large frame with nothing batched before it goes as it is, uncopied.
-      if (frame.length >= BATCH_LIMIT && (sharedSink.owner !== this || sharedSink.length === 0)) {
-        this.#writeNow(frame);
-        return;
-      }
-      this.#sink().writeBytes(frame);
-      this.#batched();
+    const batch = this.#batch;
+    // Outside a batch, or a large frame with nothing batched before it: it goes as it is, uncopied.
+    if (!batch.corked || (frame.length >= BATCH_LIMIT && batch.pending === 0)) {
+      batch.writeThrough(frame);
       return;
     }
-    this.flush();
-    this.#writeNow(frame);
-  }
-
-  /** After a frame went into the batch. */
-  #batched(): void {
+    batch.sink().writeBytes(frame);
     // A large batch goes now, so send() sees the socket's backpressure as it happens.
-    if (sharedSink.length >= BATCH_LIMIT) this.flush();
+    batch.flushIfFull(BATCH_LIMIT);
   }
 
-  /** Send what this session has in the sink; called by the sink when another writer takes it. */
-  flush(): void {
-    if (sharedSink.owner !== this) return;
-    const bytes = sharedSink.take();
-    if (bytes.length > 0 && this.#state !== CLOSED) this.#writeNow(bytes);
-  }
-
-  #writeNow(bytes: Uint8Array): void {
-    if (this.#blocked) this.#blockedBytes += bytes.length;
-    if (!this.#transport.write(bytes)) this.#blocked = true;
-    if (this.#blockedBytes > this.#options.maxBackpressure && this.#state === OPEN) {
-      // A consumer this slow would hold our memory: close it (RFC 6455 §7.4.1, 1008).
-      this.#state = CLOSING;
-      this.#reportClose(CLOSE_POLICY_VIOLATION, "Backpressure limit exceeded");
-      this.destroy();
-    }
+  /** @internal A consumer this slow would hold our memory: close it (RFC 6455 §7.4.1, 1008). */
+  backpressureExceeded(): void {
+    if (this.#state !== OPEN) return;
+    this.#state = CLOSING;
+    this.#reportClose(CLOSE_POLICY_VIOLATION, "Backpressure limit exceeded");
+    this.destroy();
   }
 
   /** A frame made once for many sockets (pub/sub). */
@@ -260,9 +240,9 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
   }
 
   drain(): void {
-    if (!this.#blocked) return;
-    this.#blocked = false;
-    this.#blockedBytes = 0;
+    const batch = this.#batch;
+    if (!batch.blocked) return;
+    batch.drained();
     const handler = this.#handlers.drain;
     if (handler !== undefined && this.#state === OPEN) this.#guard(() => handler(this.ws));
   }
@@ -273,7 +253,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     return this.#state;
   }
   get bufferedAmount(): number {
-    return this.#blockedBytes + (sharedSink.owner === this ? sharedSink.length : 0);
+    return this.#batch.blockedBytes + this.#batch.pending;
   }
 
   send(data: string | Uint8Array, compress: boolean): boolean {
@@ -285,7 +265,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
       this.#writeFrame(opcode, codec.compress(bytes), true);
     } else if (typeof data === "string") this.#writeText(data);
     else this.#writeFrame(OPCODE_BINARY, data);
-    return this.#blocked;
+    return this.#batch.blocked;
   }
 
   close(code: number | undefined, reason: string): void {
@@ -296,8 +276,8 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
   #sendClose(code: number, reason: string): void {
     this.#write(encodeCloseFrame(code, reason));
     this.#state = CLOSING;
-    this.#closeSentAt = this.#host.now || 1;
-    if (this.#corked === 0) this.flush();
+    this.#linger.start(this.#host.now);
+    this.#batch.commit();
   }
 
   terminate(): void {
@@ -351,7 +331,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
     if (this.#state === CLOSED) return;
     this.#state = CLOSED;
     // Bytes still batched for this socket have nowhere to go.
-    if (sharedSink.owner === this) sharedSink.take();
+    this.#batch.close();
     this.#reportClose(CLOSE_ABNORMAL, "");
     this.#codec?.close();
     this.#host.forget(this);
@@ -360,7 +340,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
   tick(now: number): void {
     if (this.#state === CLOSED) return;
     if (this.#state === CLOSING) {
-      if (this.#closeSentAt !== 0 && now - this.#closeSentAt > CLOSE_TIMEOUT_MS) this.destroy();
+      if (this.#linger.expired(now)) this.destroy();
       return;
     }
     const idle = this.#options.idleTimeoutMs;
