@@ -4,10 +4,20 @@
  */
 import { afterAll, beforeAll, describe, it } from "bun:test";
 import { serve } from "../adapters/bun/mod.ts";
-import type { Runtime, TestApi } from "./contract/harness.ts";
+import type { NativeHandler, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 
-const bun = (globalThis as { Bun?: { version: string } }).Bun;
+interface BunServeApi {
+  version: string;
+  serve(options: {
+    port: number;
+    hostname: string;
+    fetch: NativeHandler;
+    websocket?: unknown;
+    error?: (error: unknown) => Response;
+  }): { port: number; stop(closeActiveConnections?: boolean): Promise<void> | void };
+}
+const bun = (globalThis as { Bun?: BunServeApi }).Bun;
 if (bun === undefined) throw new Error("test/bun.test.ts must run on Bun (`bun test ./test/bun.test.ts`)");
 console.log(`wirecore contract suite: RUNTIME = bun ${bun.version} (bun test, adapters/bun)`);
 
@@ -17,7 +27,22 @@ const api: TestApi = {
   beforeAll: (body) => beforeAll(body),
   afterAll: (body) => afterAll(body),
 };
-const runtime: Runtime = { name: "bun", serve };
+const runtime: Runtime = {
+  name: "bun",
+  serve,
+  nativeServe: (handler, websocket) => {
+    // Bun.serve needs `websocket` handlers whenever a handler may call server.upgrade().
+    const server = bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: handler,
+      websocket: websocket ?? { message() {} },
+      // An error Bun.serve meets is the case's finding, not a failure of bun test's run.
+      error: () => new Response("Internal Server Error", { status: 500 }),
+    });
+    return Promise.resolve({ port: server.port, close: async () => await server.stop(true) });
+  },
+};
 
 describe(`contract suite on bun ${bun.version}`, () => {
   contractSuite(api, runtime);

@@ -7,10 +7,17 @@
  */
 import { after, before, describe, it } from "node:test";
 import { serve } from "../adapters/deno/mod.ts";
-import type { Runtime, TestApi } from "./contract/harness.ts";
+import type { NativeHandler, NativeServer, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 
-const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
+interface DenoServeApi {
+  version: { deno: string };
+  serve(
+    options: { port: number; hostname: string; onListen(addr: { port: number }): void },
+    handler: NativeHandler,
+  ): { shutdown(): Promise<void> };
+}
+const deno = (globalThis as { Deno?: DenoServeApi }).Deno;
 if (deno === undefined) throw new Error("test/deno.test.ts must run on Deno (`deno test -A test/deno.test.ts`)");
 console.log(`wirecore contract suite: RUNTIME = deno ${deno.version.deno} (deno test + node:test, adapters/deno)`);
 
@@ -21,7 +28,18 @@ const api: TestApi = {
   beforeAll: (body) => void before(async () => await body()),
   afterAll: (body) => void after(async () => await body()),
 };
-const runtime: Runtime = { name: "deno", serve };
+const runtime: Runtime = {
+  name: "deno",
+  serve,
+  nativeServe: (handler) =>
+    new Promise<NativeServer>((resolve) => {
+      const server = deno.serve({
+        port: 0,
+        hostname: "127.0.0.1",
+        onListen: (addr) => resolve({ port: addr.port, close: () => server.shutdown() }),
+      }, handler);
+    }),
+};
 
 describe(`contract suite on deno ${deno.version.deno}`, () => {
   contractSuite(api, runtime);

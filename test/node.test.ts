@@ -3,9 +3,11 @@
  * `npx vitest run test/node.test.ts`
  */
 import process from "node:process";
+import type { AddressInfo } from "node:net";
+import { serve as nodeServerServe } from "@hono/node-server";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { serve } from "../adapters/node/mod.ts";
-import type { Runtime, TestApi } from "./contract/harness.ts";
+import type { NativeServer, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 
 // Refuse to run anywhere else: a wrong runtime would test the wrong adapter and pass silently.
@@ -26,7 +28,32 @@ const api: TestApi = {
   beforeAll: (body) => beforeAll(body),
   afterAll: (body) => afterAll(body),
 };
-const runtime: Runtime = { name: "node", serve };
+const runtime: Runtime = {
+  name: "node",
+  serve,
+  // Node has no fetch server of its own: @hono/node-server (node:http with a fetch bridge) is the
+  // reference. overrideGlobalObjects: false keeps the global Request/Response the runtime's own.
+  nativeServe: (handler) =>
+    new Promise<NativeServer>((resolve) => {
+      const server = nodeServerServe(
+        {
+          fetch: handler as (request: Request) => Response,
+          port: 0,
+          hostname: "127.0.0.1",
+          overrideGlobalObjects: false,
+        },
+        (info: AddressInfo) =>
+          resolve({
+            port: info.port,
+            close: () =>
+              new Promise<void>((done) => {
+                server.close(() => done());
+                (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+              }),
+          }),
+      );
+    }),
+};
 
 describe(`contract suite on node ${process.version}`, () => {
   contractSuite(api, runtime);

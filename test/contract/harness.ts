@@ -19,10 +19,28 @@ export interface TestApi {
   afterAll(body: Body): void;
 }
 
+/** A fetch handler as the runtimes' own servers call it: the second argument is theirs. */
+export type NativeHandler = (
+  request: Request,
+  info: unknown,
+) => Response | undefined | Promise<Response | undefined>;
+
+/** A runtime's own server, running a fetch handler on 127.0.0.1. */
+export interface NativeServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
 /** The runtime under test. */
 export interface Runtime {
   name: "node" | "bun" | "deno";
   serve(target: ServeTarget, options?: ServeOptions): Server;
+  /**
+   * Run `handler` on the runtime's own server, the reference the fetch-path cases compare with:
+   * Bun.serve, Deno.serve, and on Node `@hono/node-server` (node:http with a fetch bridge).
+   * `websocket` is Bun.serve's `websocket` option (ignored elsewhere).
+   */
+  nativeServe(handler: NativeHandler, websocket?: unknown): Promise<NativeServer>;
 }
 
 /** Start a server on a free port of 127.0.0.1 and wait until it listens. */

@@ -8,6 +8,7 @@ import { stressCases } from "./stress-cases.ts";
 import { wsCases } from "./ws-cases.ts";
 import { tlsCases } from "./tls-cases.ts";
 import { semanticsCases } from "./semantics-cases.ts";
+import { fetchStandardCases } from "./fetch-standard-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -16,4 +17,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   wsCases(t, runtime);
   tlsCases(t, runtime);
   semanticsCases(t, runtime);
+  fetchStandardCases(t, runtime);
 }
