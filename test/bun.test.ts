@@ -3,8 +3,9 @@
  * `bun test ./test/bun.test.ts`
  */
 import { afterAll, beforeAll, describe, it } from "bun:test";
+import { getConnInfo, upgradeWebSocket, websocket } from "hono/bun";
 import { serve } from "../adapters/bun/mod.ts";
-import type { NativeHandler, Runtime, TestApi } from "./contract/harness.ts";
+import type { HonoAdapter, NativeHandler, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 
 interface BunServeApi {
@@ -30,6 +31,12 @@ const api: TestApi = {
 const runtime: Runtime = {
   name: "bun",
   serve,
+  hono: {
+    name: "hono/bun",
+    getConnInfo: getConnInfo as HonoAdapter["getConnInfo"],
+    upgradeWebSocket: upgradeWebSocket as HonoAdapter["upgradeWebSocket"],
+    websocket,
+  },
   nativeServe: (handler, websocket) => {
     // Bun.serve needs `websocket` handlers whenever a handler may call server.upgrade().
     const server = bun.serve({

@@ -6,8 +6,9 @@
  * so the runner-neutral cases need no Deno.test adaptation.
  */
 import { after, before, describe, it } from "node:test";
+import { getConnInfo, upgradeWebSocket } from "hono/deno";
 import { serve } from "../adapters/deno/mod.ts";
-import type { NativeHandler, NativeServer, Runtime, TestApi } from "./contract/harness.ts";
+import type { HonoAdapter, NativeHandler, NativeServer, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 
 interface DenoServeApi {
@@ -31,6 +32,11 @@ const api: TestApi = {
 const runtime: Runtime = {
   name: "deno",
   serve,
+  hono: {
+    name: "hono/deno",
+    getConnInfo: getConnInfo as HonoAdapter["getConnInfo"],
+    upgradeWebSocket: upgradeWebSocket as HonoAdapter["upgradeWebSocket"],
+  },
   nativeServe: (handler) =>
     new Promise<NativeServer>((resolve) => {
       const server = deno.serve({

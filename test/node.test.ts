@@ -5,9 +5,10 @@
 import process from "node:process";
 import type { AddressInfo } from "node:net";
 import { serve as nodeServerServe } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { serve } from "../adapters/node/mod.ts";
-import type { NativeServer, Runtime, TestApi } from "./contract/harness.ts";
+import type { HonoAdapter, NativeServer, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 
 // Refuse to run anywhere else: a wrong runtime would test the wrong adapter and pass silently.
@@ -31,6 +32,13 @@ const api: TestApi = {
 const runtime: Runtime = {
   name: "node",
   serve,
+  hono: {
+    name: "@hono/node-server",
+    getConnInfo: getConnInfo as HonoAdapter["getConnInfo"],
+    upgradeWebSocket: {
+      missing: "@hono/node-server's upgradeWebSocket needs node:http's upgrade event and a ws server of its own",
+    },
+  },
   // Node has no fetch server of its own: @hono/node-server (node:http with a fetch bridge) is the
   // reference. overrideGlobalObjects: false keeps the global Request/Response the runtime's own.
   nativeServe: (handler) =>

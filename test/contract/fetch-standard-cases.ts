@@ -6,10 +6,12 @@ import type { Runtime, TestApi } from "./harness.ts";
 import { fetchRequestCases } from "./fetch-request-cases.ts";
 import { fetchResponseCases } from "./fetch-response-cases.ts";
 import { fetchEdgeCases } from "./fetch-edge-cases.ts";
+import { fetchEnvCases } from "./fetch-env-cases.ts";
 
 /** Register every fetch-path case for one runtime. */
 export function fetchStandardCases(t: TestApi, runtime: Runtime): void {
   fetchRequestCases(t, runtime);
   fetchResponseCases(t, runtime);
   fetchEdgeCases(t, runtime);
+  fetchEnvCases(t, runtime);
 }

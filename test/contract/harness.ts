@@ -31,6 +31,25 @@ export interface NativeServer {
   close(): Promise<void>;
 }
 
+/** A Hono `getConnInfo` result (hono/conninfo's ConnInfo). */
+export interface ConnInfo {
+  remote: { address?: string; port?: number; addressType?: string; transport?: string };
+}
+
+/**
+ * The runtime's own Hono adapter helpers: `hono/bun`, `hono/deno`, or `@hono/node-server`.
+ * They can only be imported on their runtime, so each test entry brings its own.
+ */
+export interface HonoAdapter {
+  /** Where the helpers come from, e.g. "hono/bun". */
+  name: string;
+  getConnInfo(c: unknown): ConnInfo;
+  /** The adapter's `upgradeWebSocket`, with why it is missing when it is. */
+  upgradeWebSocket: ((createEvents: (c: never) => unknown) => unknown) | { missing: string };
+  /** The Bun.serve `websocket` handlers that go with hono/bun's `upgradeWebSocket`. */
+  websocket?: unknown;
+}
+
 /** The runtime under test. */
 export interface Runtime {
   name: "node" | "bun" | "deno";
@@ -41,6 +60,8 @@ export interface Runtime {
    * `websocket` is Bun.serve's `websocket` option (ignored elsewhere).
    */
   nativeServe(handler: NativeHandler, websocket?: unknown): Promise<NativeServer>;
+  /** The runtime's Hono adapter helpers, for the cases of the fetch handler's second argument. */
+  hono: HonoAdapter;
 }
 
 /** Start a server on a free port of 127.0.0.1 and wait until it listens. */
