@@ -23,7 +23,6 @@ const COLLECT_LIMIT = 1024 * 1024;
 /** Chunks this small in total are joined and sent in one write; larger ones go one by one. */
 const JOIN_LIMIT = 16 * 1024;
 
-const NOT_YET: unique symbol = Symbol("not yet");
 const encoder = new TextEncoder();
 
 type Read = ReadableStreamReadResult<Uint8Array | string>;
@@ -62,21 +61,23 @@ export async function sendWebResponse(exchange: Exchange, response: Response): P
     return;
   }
   const reader = body.getReader();
+  const probe = new ReadProbe();
   const chunks: Uint8Array[] = [];
   let size = 0;
   let read: Promise<Read> = reader.read();
   let waited = false;
   for (;;) {
-    let result = await readySoon(read);
-    if (result === NOT_YET && chunks.length > 0 && !waited) {
+    let settled = await settlesSoon(probe, read);
+    if (!settled && chunks.length > 0 && !waited) {
       // Some sources end a macrotask after their data (Node's Blob stream closes so): give the
       // end one timer turn, once, then stream. A stream with more to come still has its head
       // and first chunk out within that turn, long before any second chunk made by a timer.
       waited = true;
       await nextMacrotask();
-      result = await readySoon(read);
+      settled = probe.settled;
     }
-    if (result === NOT_YET) break;
+    if (!settled) break;
+    const result = probe.take();
     if (result.done) return sendWhole(exchange, status, headers, chunks, size);
     const chunk = toBytes(result.value);
     if (chunk.length > 0) {
@@ -86,27 +87,64 @@ export async function sendWebResponse(exchange: Exchange, response: Response): P
     read = reader.read();
     if (size > COLLECT_LIMIT) {
       // One last look: a large body that came whole (one chunk on Node and Deno) ends here.
-      const last = await readySoon(read);
-      if (last !== NOT_YET && last.done) return sendWhole(exchange, status, headers, chunks, size);
-      if (last !== NOT_YET) read = Promise.resolve(last);
+      if (await settlesSoon(probe, read) && probe.peekDone()) return sendWhole(exchange, status, headers, chunks, size);
       break;
     }
   }
   await exchange.respondStream(status, headers, resumeStream(reader, chunks, read), declaredLength);
 }
 
-/** The read's result if it settles within {@link READY_TURNS} microtask turns, else NOT_YET. */
-function readySoon(read: Promise<Read>): Promise<Read | typeof NOT_YET> {
-  return Promise.race([read, afterTurns()]);
+/**
+ * Watches one body read at a time: whether it has settled, and with what. One per response, its
+ * two callbacks made once, so probing a read allocates no closure.
+ */
+class ReadProbe {
+  #settled = false;
+  #result: Read | undefined = undefined;
+  #error: unknown = undefined;
+  #failed = false;
+  readonly #onResult = (result: Read): void => {
+    this.#settled = true;
+    this.#result = result;
+  };
+  readonly #onError = (error: unknown): void => {
+    this.#settled = true;
+    this.#failed = true;
+    this.#error = error;
+  };
+
+  /** Start watching `read` (the previous one has settled, or is given up). */
+  watch(read: Promise<Read>): void {
+    this.#settled = false;
+    this.#failed = false;
+    read.then(this.#onResult, this.#onError);
+  }
+
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  /** Whether the settled read said the stream has ended. */
+  peekDone(): boolean {
+    return !this.#failed && this.#result!.done === true;
+  }
+
+  /** The settled read's result; throws what it failed with. */
+  take(): Read {
+    if (this.#failed) throw this.#error;
+    return this.#result!;
+  }
+}
+
+/** Whether `read` settles within {@link READY_TURNS} microtask turns. */
+async function settlesSoon(probe: ReadProbe, read: Promise<Read>): Promise<boolean> {
+  probe.watch(read);
+  for (let turn = 0; turn < READY_TURNS && !probe.settled; turn++) await undefined;
+  return probe.settled;
 }
 
 function nextMacrotask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-async function afterTurns(): Promise<typeof NOT_YET> {
-  for (let i = 0; i < READY_TURNS; i++) await undefined;
-  return NOT_YET;
 }
 
 function sendWhole(
