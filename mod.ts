@@ -25,13 +25,21 @@ export {
   type Middleware,
   type RouteOptions,
 } from "./core/app/app.ts";
-export type { FetchInfo } from "./core/app/fetch-info.ts";
+export type { HostInfo } from "./core/app/host-info.ts";
 export { Context, type Reply, type ResponseBody } from "./core/app/context.ts";
 export { WireRequest } from "./core/app/request.ts";
 export type { ServeTarget } from "./core/app/serve-target.ts";
 export { HttpError } from "./core/http/http-error.ts";
 export type { FetchHandler } from "./core/fetch/fetch-dispatcher.ts";
+export type { BunUpgradeOptions, FetchInfo, IncomingLike, NetAddr, SocketAddress } from "./core/fetch/fetch-info.ts";
 export { upgradeWebSocket } from "./core/fetch/upgrade-websocket.ts";
+export type {
+  HonoContextLike,
+  HonoMiddleware,
+  WSContext,
+  WSEvents,
+  WSMessageReceive,
+} from "./core/fetch/hono-websocket.ts";
 export type { ServeOptions, TlsOptions } from "./core/server/options.ts";
 export type { Server, ServerAddress } from "./core/server/server.ts";
 export { ServeError, type ServeErrorCode } from "./core/server/serve-error.ts";

@@ -3,20 +3,22 @@
  * `bun test ./test/bun.test.ts`
  */
 import { afterAll, beforeAll, describe, it } from "bun:test";
+import { getConnInfo, upgradeWebSocket, websocket } from "hono/bun";
 import { serve } from "../adapters/bun/mod.ts";
-import type { FetchHost, Runtime, TestApi } from "./contract/harness.ts";
+import type { HonoAdapter, NativeHandler, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 
-/** The part of Bun.serve (https://bun.sh/docs/api/http) the fetch-host cases use. */
-interface BunServe {
+interface BunServeApi {
   version: string;
   serve(options: {
     port: number;
     hostname: string;
-    fetch: (request: Request, server: unknown) => Promise<Response>;
-  }): { port: number; stop(closeActiveConnections?: boolean): Promise<void> };
+    fetch: NativeHandler;
+    websocket?: unknown;
+    error?: (error: unknown) => Response;
+  }): { port: number; stop(closeActiveConnections?: boolean): Promise<void> | void };
 }
-const bun = (globalThis as { Bun?: BunServe }).Bun;
+const bun = (globalThis as { Bun?: BunServeApi }).Bun;
 if (bun === undefined) throw new Error("test/bun.test.ts must run on Bun (`bun test ./test/bun.test.ts`)");
 console.log(`wirecore contract suite: RUNTIME = bun ${bun.version} (bun test, adapters/bun)`);
 
@@ -26,19 +28,29 @@ const api: TestApi = {
   beforeAll: (body) => beforeAll(body),
   afterAll: (body) => afterAll(body),
 };
-/** Bun.serve, which passes its `server` beside the request. */
-const fetchHost: FetchHost = {
-  name: "Bun.serve",
-  serve: (fetch) => {
+const runtime: Runtime = {
+  name: "bun",
+  serve,
+  hono: {
+    name: "hono/bun",
+    getConnInfo: getConnInfo as HonoAdapter["getConnInfo"],
+    upgradeWebSocket: upgradeWebSocket as unknown as HonoAdapter["upgradeWebSocket"],
+    websocket,
+  },
+  nativeName: "Bun.serve",
+  nativeServe: (handler, websocket) => {
+    // Bun.serve needs `websocket` handlers whenever a handler may call server.upgrade().
     const server = bun.serve({
       port: 0,
       hostname: "127.0.0.1",
-      fetch: (request, info) => fetch(request, info as never),
+      fetch: handler,
+      websocket: websocket ?? { message() {} },
+      // An error Bun.serve meets is the case's finding, not a failure of bun test's run.
+      error: () => new Response("Internal Server Error", { status: 500 }),
     });
-    return Promise.resolve({ port: server.port, close: () => server.stop(true) });
+    return Promise.resolve({ port: server.port, close: async () => await server.stop(true) });
   },
 };
-const runtime: Runtime = { name: "bun", serve, fetchHost };
 
 describe(`contract suite on bun ${bun.version}`, () => {
   contractSuite(api, runtime);

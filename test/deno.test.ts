@@ -7,20 +7,20 @@
  * Deno drops errors that escape a test, so each test runs guarded (support/escaped-errors.ts).
  */
 import { after, before, describe, it } from "node:test";
+import { getConnInfo, upgradeWebSocket } from "hono/deno";
 import { serve } from "../adapters/deno/mod.ts";
-import type { FetchHost, Runtime, TestApi } from "./contract/harness.ts";
+import type { HonoAdapter, NativeHandler, NativeServer, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 import { checkNothingEscaped, guarded, watchEscapedErrors } from "./support/escaped-errors.ts";
 
-/** The part of Deno.serve (https://docs.deno.com/api/deno/~/Deno.serve) the fetch-host cases use. */
-interface DenoServe {
+interface DenoServeApi {
   version: { deno: string };
   serve(
-    options: { port: number; hostname: string; signal: AbortSignal; onListen(addr: { port: number }): void },
-    handler: (request: Request, info: unknown) => Promise<Response>,
-  ): { finished: Promise<void> };
+    options: { port: number; hostname: string; onListen(addr: { port: number }): void },
+    handler: NativeHandler,
+  ): { shutdown(): Promise<void> };
 }
-const deno = (globalThis as { Deno?: DenoServe }).Deno;
+const deno = (globalThis as { Deno?: DenoServeApi }).Deno;
 if (deno === undefined) throw new Error("test/deno.test.ts must run on Deno (`deno test -A test/deno.test.ts`)");
 console.log(`wirecore contract suite: RUNTIME = deno ${deno.version.deno} (deno test + node:test, adapters/deno)`);
 
@@ -32,28 +32,24 @@ const api: TestApi = {
   beforeAll: (body) => void before(async () => await body()),
   afterAll: (body) => void after(async () => await body()),
 };
-/** Deno.serve, which passes its `ServeHandlerInfo` (`remoteAddr`) beside the request. */
-const fetchHost: FetchHost = {
-  name: "Deno.serve",
-  serve: (fetch) =>
-    new Promise((resolve) => {
-      const stop = new AbortController();
+const runtime: Runtime = {
+  name: "deno",
+  serve,
+  hono: {
+    name: "hono/deno",
+    getConnInfo: getConnInfo as HonoAdapter["getConnInfo"],
+    upgradeWebSocket: upgradeWebSocket as unknown as HonoAdapter["upgradeWebSocket"],
+  },
+  nativeName: "Deno.serve",
+  nativeServe: (handler) =>
+    new Promise<NativeServer>((resolve) => {
       const server = deno.serve({
         port: 0,
         hostname: "127.0.0.1",
-        signal: stop.signal,
-        onListen: ({ port }) =>
-          resolve({
-            port,
-            close: () => {
-              stop.abort();
-              return server.finished;
-            },
-          }),
-      }, (request, info) => fetch(request, info as never));
+        onListen: (addr) => resolve({ port: addr.port, close: () => server.shutdown() }),
+      }, handler);
     }),
 };
-const runtime: Runtime = { name: "deno", serve, fetchHost };
 
 describe(`contract suite on deno ${deno.version.deno}`, () => {
   contractSuite(api, runtime);

@@ -3,11 +3,12 @@
  * `npx vitest run test/node.test.ts`
  */
 import process from "node:process";
+import type { AddressInfo } from "node:net";
+import { serve as nodeServerServe } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import type { AddressInfo, Server as NetServer } from "node:net";
-import { serve as honoNodeServe } from "@hono/node-server";
 import { serve } from "../adapters/node/mod.ts";
-import type { FetchHost, Runtime, TestApi } from "./contract/harness.ts";
+import type { HonoAdapter, NativeServer, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 
 // Refuse to run anywhere else: a wrong runtime would test the wrong adapter and pass silently.
@@ -28,28 +29,40 @@ const api: TestApi = {
   beforeAll: (body) => beforeAll(body),
   afterAll: (body) => afterAll(body),
 };
-/** Node has no fetch server of its own: `@hono/node-server` is the usual one (it passes `{ incoming, outgoing }`). */
-const fetchHost: FetchHost = {
-  name: "@hono/node-server",
-  serve: (fetch) =>
-    new Promise((resolve) => {
-      const server = honoNodeServe({
-        fetch: (request, env) => fetch(request, env as never),
-        port: 0,
-        hostname: "127.0.0.1",
-      }, (info: AddressInfo) =>
-        resolve({
-          port: info.port,
-          close: () =>
-            new Promise<void>((done) => {
-              const net = server as unknown as NetServer & { closeAllConnections(): void };
-              net.close(() => done());
-              net.closeAllConnections();
-            }),
-        }));
+const runtime: Runtime = {
+  name: "node",
+  serve,
+  hono: {
+    name: "@hono/node-server",
+    getConnInfo: getConnInfo as HonoAdapter["getConnInfo"],
+    upgradeWebSocket: {
+      missing: "@hono/node-server's upgradeWebSocket needs node:http's upgrade event and a ws server of its own",
+    },
+  },
+  // Node has no fetch server of its own: @hono/node-server (node:http with a fetch bridge) is the
+  // reference. overrideGlobalObjects: false keeps the global Request/Response the runtime's own.
+  nativeName: "@hono/node-server",
+  nativeServe: (handler) =>
+    new Promise<NativeServer>((resolve) => {
+      const server = nodeServerServe(
+        {
+          fetch: handler as (request: Request) => Response,
+          port: 0,
+          hostname: "127.0.0.1",
+          overrideGlobalObjects: false,
+        },
+        (info: AddressInfo) =>
+          resolve({
+            port: info.port,
+            close: () =>
+              new Promise<void>((done) => {
+                server.close(() => done());
+                (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+              }),
+          }),
+      );
     }),
 };
-const runtime: Runtime = { name: "node", serve, fetchHost };
 
 describe(`contract suite on node ${process.version}`, () => {
   contractSuite(api, runtime);

@@ -12,7 +12,7 @@ import type { ErrorHandler, Handler, HandlerResult, Middleware } from "./handler
 import { compose } from "./compose.ts";
 import { errorResponse, noResponse, resetResponse } from "./response-state.ts";
 import { FetchExchange } from "./fetch-exchange.ts";
-import { type FetchInfo, peerInfo } from "./fetch-info.ts";
+import { type HostInfo, peerInfo } from "./host-info.ts";
 
 export type { ErrorHandler, Handler, HandlerResult, Middleware } from "./handler.ts";
 
@@ -141,7 +141,7 @@ export class App implements Dispatcher {
    * Answer a web `Request` with a web `Response`: the App as a fetch handler, for any fetch host —
    * `Bun.serve({ fetch: app.fetch })`, `Deno.serve(app.fetch)`, a worker's `export default app` —
    * with the same routing, middleware and errors as over `serve()`. `info` is what the host passes
-   * beside the request ({@link FetchInfo}): the peer's address is read from it.
+   * beside the request ({@link HostInfo}): the peer's address is read from it.
    *
    * @example
    * ```ts
@@ -149,7 +149,7 @@ export class App implements Dispatcher {
    * Deno.serve(app.fetch);
    * ```
    */
-  readonly fetch: (request: Request, info?: FetchInfo) => Promise<Response> = (request, info) => {
+  readonly fetch: (request: Request, info?: HostInfo) => Promise<Response> = (request, info) => {
     const exchange = new FetchExchange(request, peerInfo(request, info, request.url.startsWith("https:")));
     this.dispatch(exchange);
     return exchange.response;
@@ -165,7 +165,7 @@ export class App implements Dispatcher {
    * console.log(response.status, await response.json());
    * ```
    */
-  request(input: string | URL | Request, init?: RequestInit, info?: FetchInfo): Promise<Response> {
+  request(input: string | URL | Request, init?: RequestInit, info?: HostInfo): Promise<Response> {
     // A streamed body needs `duplex: "half"` in `new Request()` (Fetch spec §5.4; Node insists).
     const options = init === undefined ? undefined : { duplex: "half", ...init } as RequestInit;
     let request: Request;

@@ -19,7 +19,7 @@ export function toDispatcher(target: ServeTarget, options: ServeOptions = {}): D
   if (typeof target === "function") return new FetchDispatcher(target, onError);
   if (target !== null && typeof target === "object" && typeof target.fetch === "function") {
     const fetch = target.fetch.bind(target) as FetchHandler;
-    return new FetchDispatcher((request) => fetch(request), onError);
+    return new FetchDispatcher(fetch, onError);
   }
   throw new TypeError("serve() needs an App, a fetch function, or an object with a fetch method");
 }

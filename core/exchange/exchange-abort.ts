@@ -16,10 +16,15 @@ export class ExchangeAbort {
     return this.#aborted;
   }
 
-  /** The signal handlers see; already aborted when asked for after the fact. */
+  /**
+   * The signal handlers see; already aborted when asked for after the fact. Its reason is a
+   * `DOMException` named `AbortError`, as the fetch standard gives an aborted request and as
+   * Bun.serve, Deno.serve and Node's fetch bridges do, so `error.name === "AbortError"` checks
+   * in fetch-style code hold; what cut the exchange short is in the message.
+   */
   get signal(): AbortSignal {
     const controller = (this.#controller ??= new AbortController());
-    if (this.#aborted && !controller.signal.aborted) controller.abort();
+    if (this.#aborted && !controller.signal.aborted) controller.abort(abortError(undefined));
     return controller.signal;
   }
 
@@ -32,11 +37,19 @@ export class ExchangeAbort {
   protected cutShort(reason: unknown, body: RequestBody | null, bodyError: unknown): boolean {
     if (this.#aborted) return false;
     this.#aborted = true;
-    this.#controller?.abort(reason);
+    this.#controller?.abort(abortError(reason));
     body?.fail(reason ?? bodyError);
     const cancel = this.#cancelSource;
     this.#cancelSource = null;
     cancel?.(reason);
     return true;
   }
+}
+
+function abortError(cause: unknown): DOMException {
+  const detail = cause instanceof Error ? cause.message : typeof cause === "string" ? cause : "";
+  return new DOMException(
+    detail === "" ? "The request was aborted: the client went away" : `The request was aborted: ${detail}`,
+    "AbortError",
+  );
 }

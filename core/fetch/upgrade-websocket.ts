@@ -1,40 +1,44 @@
-import type { Exchange } from "../exchange/exchange.ts";
-import { isUpgradable, type UpgradableExchange } from "../session/upgrade.ts";
 import type { UpgradeOptions } from "../session/ws/accept.ts";
-
-const exchanges = new WeakMap<Request, Exchange>();
-const upgrades = new WeakMap<Response, { exchange: UpgradableExchange; options: UpgradeOptions<unknown> }>();
-
-/** @internal remember which exchange a web Request stands for. */
-export function rememberExchange(request: Request, exchange: Exchange): void {
-  exchanges.set(request, exchange);
-}
+import { type HonoContextLike, type HonoMiddleware, honoWebSocketMiddleware, type WSEvents } from "./hono-websocket.ts";
+import { upgradeResponse } from "./web-upgrade.ts";
 
 /**
- * Upgrade a request to a WebSocket from a `fetch`-style handler (like Deno's
- * `upgradeWebSocket`). Return the Response it gives: wirecore answers with 101 (or 400/426 for
- * a bad handshake) and serves the socket with `options.handlers`, or the server's `websocket`
- * handlers.
+ * Upgrade a request to a WebSocket from a `fetch`-style handler, in one of two shapes.
+ *
+ * **With a Request** (like `Deno.upgradeWebSocket`): return the Response it gives. wirecore
+ * answers with 101 (or 400/426 for a bad handshake) and serves the socket with
+ * `options.handlers`, or the server's `websocket` handlers.
+ *
+ * **With a function** (like `upgradeWebSocket` from `hono/bun` or `hono/deno`): a Hono
+ * middleware. `createEvents(c)` gives the route's `onOpen`, `onMessage`, `onClose` and
+ * `onError`; they get Hono-shaped events and a `WSContext` whose `raw` is wirecore's
+ * `ServerWebSocket`. It works on Node, Bun and Deno alike; a request without
+ * `Upgrade: websocket` goes on to `next()`.
  *
  * @example
  * ```ts
+ * // fetch handler
  * serve((req) => upgradeWebSocket(req, { handlers: { message: (ws, m) => ws.send(m) } }));
+ *
+ * // Hono
+ * const app = new Hono();
+ * app.get("/ws", upgradeWebSocket((c) => ({
+ *   onMessage(event, ws) { ws.send(`echo: ${event.data}`); },
+ * })));
+ * serve(app);
  * ```
  */
-export function upgradeWebSocket<T>(request: Request, options: UpgradeOptions<T> = {}): Response {
-  const exchange = exchanges.get(request);
-  if (exchange === undefined) throw new TypeError("upgradeWebSocket() needs a Request that wirecore's serve() gave");
-  if (!isUpgradable(exchange)) throw new TypeError("This request's protocol cannot be upgraded to a WebSocket");
-  const response = new Response(null, { status: 200 });
-  upgrades.set(response, { exchange, options: options as UpgradeOptions<unknown> });
-  return response;
-}
-
-/** @internal the upgrade a Response stands for, if it came from `upgradeWebSocket()`. */
-export function takeUpgrade(
-  response: Response,
-): { exchange: UpgradableExchange; options: UpgradeOptions<unknown> } | undefined {
-  const upgrade = upgrades.get(response);
-  if (upgrade !== undefined) upgrades.delete(response);
-  return upgrade;
+export function upgradeWebSocket<T>(request: Request, options?: UpgradeOptions<T>): Response;
+// The Context is Hono's, which core cannot name: `c` is `any` unless given, as in
+// `upgradeWebSocket<Context>((c) => …)`.
+// deno-lint-ignore no-explicit-any
+export function upgradeWebSocket<C extends HonoContextLike = any>(
+  createEvents: (c: C) => WSEvents | Promise<WSEvents>,
+): HonoMiddleware<C>;
+export function upgradeWebSocket<T, C extends HonoContextLike>(
+  target: Request | ((c: C) => WSEvents | Promise<WSEvents>),
+  options: UpgradeOptions<T> = {},
+): Response | HonoMiddleware<C> {
+  if (typeof target === "function") return honoWebSocketMiddleware(target);
+  return upgradeResponse(target, options);
 }

@@ -727,6 +727,21 @@ const invalid: Case[] = [
     events: reject(400, "INVALID_TARGET"),
   },
   {
+    name: 'Host with a second port (RFC 9110 §7.2: uri-host [ ":" port ])',
+    input: "GET / HTTP/1.1\r\nHost: host:80:extra\r\n\r\n",
+    events: reject(400, "INVALID_HOST"),
+  },
+  {
+    name: "Host with a bad percent-encoding (RFC 3986 §2.1)",
+    input: "GET / HTTP/1.1\r\nHost: a%zz\r\n\r\n",
+    events: reject(400, "INVALID_HOST"),
+  },
+  {
+    name: "absolute-form with a second port (RFC 9112 §3.2.2, RFC 3986 §3.2)",
+    input: "GET http://a:1:2/ HTTP/1.1\r\nHost: a\r\n\r\n",
+    events: reject(400, "INVALID_TARGET"),
+  },
+  {
     name: "CONNECT with origin-form (RFC 9112 §3.2.3)",
     input: "CONNECT / HTTP/1.1\r\nHost: h\r\n\r\n",
     events: reject(400, "INVALID_TARGET"),

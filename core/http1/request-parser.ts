@@ -33,6 +33,7 @@
 import type { ParserLimits, RequestHead } from "../http/request-head.ts";
 import { DEFAULT_PARSER_LIMITS } from "../http/request-head.ts";
 import { HttpError } from "../http/http-error.ts";
+import { isValidHost } from "../http/authority.ts";
 import * as chars from "../bytes/chars.ts";
 import { BodyDecoder } from "./body-decoder.ts";
 import { FieldLines } from "./field-lines.ts";
@@ -379,8 +380,18 @@ export class RequestParser {
       path = form === FORM_ASTERISK ? "*" : "";
     }
     let host = "";
-    if (form === FORM_ABSOLUTE) host = text.substring(authStart - start, authEnd - start);
-    else if (hostField >= 0) host = headers[hostField * 2 + 1];
+    if (hostField >= 0) {
+      host = headers[hostField * 2 + 1];
+      // RFC 9110 §7.2: a Host field with an invalid value gets 400 (the characters were checked
+      // above; this is the uri-host [ ":" port ] structure).
+      if (!isValidHost(host)) return this.failed(400, "INVALID_HOST", "Host is not a valid authority");
+    }
+    if (form === FORM_ABSOLUTE) {
+      host = text.substring(authStart - start, authEnd - start);
+      if (!isValidHost(host)) {
+        return this.failed(400, "INVALID_TARGET", "Absolute-form target has an invalid authority");
+      }
+    }
     let upgrade = "";
     // RFC 9110 §7.8: Upgrade only counts when listed in Connection; ignored in HTTP/1.0.
     if (upgradeField >= 0 && conn & CONN_UPGRADE && versionMinor === 1) {

@@ -17,6 +17,7 @@
  */
 import { HttpError } from "../http/http-error.ts";
 import type { RequestHead } from "../http/request-head.ts";
+import { isValidHost } from "../http/authority.ts";
 import { ErrorCode, StreamError } from "./errors.ts";
 
 /** tchar (RFC 9110 §5.6.2) without uppercase: a valid HTTP/2 field name octet (§8.2.1). */
@@ -102,10 +103,11 @@ function isScheme(s: string): boolean {
   return true;
 }
 
+/** A non-empty `uri-host [ ":" port ]` (RFC 9110 §7.2, RFC 3986 §3.2.2): the characters, then the structure. */
 function isAuthority(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) if (AUTHORITY[s.charCodeAt(i)] === 0) return false;
-  return true;
+  return isValidHost(s);
 }
 
 /** A :path is visible ASCII (no SP or controls), origin-form or `*` (§8.3.1). */
@@ -274,6 +276,8 @@ export function buildRequestHead(streamId: number, fields: string[], maxHeaders:
       throw malformed(streamId, "Host differs from :authority (RFC 9113 §8.3.1)");
     }
     host = authority;
+  } else if (host !== "" && !isAuthority(host)) {
+    throw malformed(streamId, "Invalid Host (RFC 9110 §7.2)");
   }
 
   let headers = firstRegular === 0 ? fields : fields.slice(firstRegular);

@@ -1,13 +1,13 @@
 /**
  * An App runs on any fetch host: `app.fetch` served by the runtime's own server (Bun.serve on
- * Bun, Deno.serve on Deno, @hono/node-server on Node — `runtime.fetchHost`), checked with the
+ * Bun, Deno.serve on Deno, @hono/node-server on Node — `runtime.nativeServe`), checked with the
  * runtime's `fetch` as client. Routing, middleware, errors, fields, bodies both ways, streaming,
  * bodiless answers, the peer's address from the host's `info`, and the request signal when the
  * client leaves — the same cases on every host.
  */
 import assert from "node:assert/strict";
 import { App, HttpError } from "../../mod.ts";
-import { type HostedFetch, type Runtime, type TestApi, waitFor } from "./harness.ts";
+import { type NativeServer, type Runtime, type TestApi, waitFor } from "./harness.ts";
 
 const encoder = new TextEncoder();
 
@@ -59,14 +59,15 @@ async function readFirst(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
 
 /** Register the fetch-host cases for one runtime. */
 export function appFetchHostCases(t: TestApi, runtime: Runtime): void {
-  t.describe(`app.fetch on ${runtime.fetchHost.name}`, () => {
-    let hosted: HostedFetch | null = null;
+  t.describe(`app.fetch on ${runtime.nativeName}`, () => {
+    let hosted: NativeServer | null = null;
     const url = (path: string): string => {
       if (hosted === null) throw new Error("host not started");
       return `http://127.0.0.1:${hosted.port}${path}`;
     };
     t.beforeAll(async () => {
-      hosted = await runtime.fetchHost.serve(createHostedApp().fetch);
+      const app = createHostedApp();
+      hosted = await runtime.nativeServe((request, info) => app.fetch(request, info as never));
     });
     t.afterAll(async () => {
       await hosted?.close();

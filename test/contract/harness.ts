@@ -19,28 +19,51 @@ export interface TestApi {
   afterAll(body: Body): void;
 }
 
-/** A server of the runtime's own (not wirecore's) serving a fetch function. */
-export interface HostedFetch {
+/** A fetch handler as the runtimes' own servers call it: the second argument is theirs. */
+export type NativeHandler = (
+  request: Request,
+  info: unknown,
+) => Response | undefined | Promise<Response | undefined>;
+
+/** A runtime's own server, running a fetch handler on 127.0.0.1. */
+export interface NativeServer {
   readonly port: number;
   close(): Promise<void>;
 }
 
+/** A Hono `getConnInfo` result (hono/conninfo's ConnInfo). */
+export interface ConnInfo {
+  remote: { address?: string; port?: number; addressType?: string; transport?: string };
+}
+
 /**
- * The runtime's own way to serve a `fetch(request, info)` function on 127.0.0.1, port 0:
- * Bun.serve on Bun, Deno.serve on Deno; Node has no fetch server, so `@hono/node-server`,
- * the usual one there. Each passes its own `info` beside the request.
+ * The runtime's own Hono adapter helpers: `hono/bun`, `hono/deno`, or `@hono/node-server`.
+ * They can only be imported on their runtime, so each test entry brings its own.
  */
-export interface FetchHost {
-  readonly name: string;
-  serve(fetch: (request: Request, info?: never) => Promise<Response>): Promise<HostedFetch>;
+export interface HonoAdapter {
+  /** Where the helpers come from, e.g. "hono/bun". */
+  name: string;
+  getConnInfo(c: unknown): ConnInfo;
+  /** The adapter's `upgradeWebSocket`, with why it is missing when it is. */
+  upgradeWebSocket: ((createEvents: (c: never) => unknown) => unknown) | { missing: string };
+  /** The Bun.serve `websocket` handlers that go with hono/bun's `upgradeWebSocket`. */
+  websocket?: unknown;
 }
 
 /** The runtime under test. */
 export interface Runtime {
   name: "node" | "bun" | "deno";
   serve(target: ServeTarget, options?: ServeOptions): Server;
-  /** Hosts `app.fetch` for the cases that prove an App runs on any fetch host. */
-  fetchHost: FetchHost;
+  /**
+   * Run `handler` on the runtime's own server, the reference the fetch-path cases compare with:
+   * Bun.serve, Deno.serve, and on Node `@hono/node-server` (node:http with a fetch bridge).
+   * `websocket` is Bun.serve's `websocket` option (ignored elsewhere).
+   */
+  nativeServe(handler: NativeHandler, websocket?: unknown): Promise<NativeServer>;
+  /** The name of that server, for test names: "Bun.serve", "Deno.serve", "@hono/node-server". */
+  nativeName: string;
+  /** The runtime's Hono adapter helpers, for the cases of the fetch handler's second argument. */
+  hono: HonoAdapter;
 }
 
 /** Start a server on a free port of 127.0.0.1 and wait until it listens. */

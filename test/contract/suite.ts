@@ -12,6 +12,7 @@ import { appErrorCases } from "./app-error-cases.ts";
 import { http1TrailerCases } from "./http1-trailer-cases.ts";
 import { serveErrorCases } from "./serve-error-cases.ts";
 import { appFetchHostCases } from "./app-fetch-host-cases.ts";
+import { fetchStandardCases } from "./fetch-standard-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -24,4 +25,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   http1TrailerCases(t, runtime);
   serveErrorCases(t, runtime);
   appFetchHostCases(t, runtime);
+  fetchStandardCases(t, runtime);
 }

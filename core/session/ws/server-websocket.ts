@@ -51,12 +51,13 @@ export class ServerWebSocket<T = unknown> {
     return this.#session.bufferedAmount;
   }
   /**
-   * Send a message: a string as text, bytes as binary (do not change them afterwards).
+   * Send a message: a string as text, bytes (a Uint8Array, ArrayBuffer or other view, as Bun
+   * takes) as binary — do not change them afterwards.
    * Returns true when the socket is now buffered beyond its high-water mark: wait for `drain`.
    * `compress` (default true) applies when permessage-deflate was negotiated.
    */
-  send(data: string | Uint8Array, compress = true): boolean {
-    return this.#session.send(data, compress);
+  send(data: string | Uint8Array | ArrayBuffer | ArrayBufferView, compress = true): boolean {
+    return this.#session.send(typeof data === "string" ? data : toBytes(data), compress);
   }
   /** Start the closing handshake (RFC 6455 §7.1.2). */
   close(code?: number, reason = ""): void {
@@ -82,7 +83,14 @@ export class ServerWebSocket<T = unknown> {
     return this.#session.isSubscribed(topic);
   }
   /** Send to every subscriber of `topic` except this socket; returns how many got it. */
-  publish(topic: string, data: string | Uint8Array): number {
-    return this.#session.publish(topic, data);
+  publish(topic: string, data: string | Uint8Array | ArrayBuffer | ArrayBufferView): number {
+    return this.#session.publish(topic, typeof data === "string" ? data : toBytes(data));
   }
+}
+
+/** Binary data as Bun's `send()` takes it (any BufferSource), viewed as bytes without a copy. */
+function toBytes(data: Uint8Array | ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
 }

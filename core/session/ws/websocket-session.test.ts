@@ -86,6 +86,33 @@ describe("WebSocketSession output", () => {
     expect(transport.writes).toHaveLength(3);
   });
 
+  it("a binary message is alone in its ArrayBuffer, even when the read is a Buffer whose slice() is a view", () => {
+    // Node and Bun hand reads over as Buffers; Buffer#slice is a view, so it cannot be the copy.
+    class ViewSlicing extends Uint8Array {
+      override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+        return this.subarray(start, end) as Uint8Array<ArrayBuffer>;
+      }
+    }
+    const kept: Uint8Array[] = [];
+    const { session: s } = session({ message: (_ws, data) => void kept.push(data as Uint8Array) });
+    const frames = concat([clientFrame(2, Uint8Array.of(1, 2, 3)), clientFrame(2, Uint8Array.of(4, 5))]);
+    s.data(new ViewSlicing(frames));
+    const split = clientFrame(2, Uint8Array.of(7, 8, 9, 10));
+    s.data(new ViewSlicing(split.subarray(0, 8)));
+    s.data(new ViewSlicing(split.subarray(8)));
+    expect(kept.map((m) => [...new Uint8Array(m.buffer)])).toEqual([[1, 2, 3], [4, 5], [7, 8, 9, 10]]);
+  });
+
+  it("send() takes an ArrayBuffer and any view, as Bun's does", () => {
+    let socket: ServerWebSocket<unknown> | undefined;
+    const { transport, session: s } = session({ open: (ws) => void (socket = ws) });
+    s.open();
+    const bytes = Uint8Array.of(9, 1, 2, 3, 9);
+    socket!.send(bytes.buffer.slice(1, 4));
+    socket!.send(new DataView(bytes.buffer, 1, 3));
+    expect(transport.writes).toEqual([encodeFrame(2, Uint8Array.of(1, 2, 3)), encodeFrame(2, Uint8Array.of(1, 2, 3))]);
+  });
+
   it("a send outside a batch goes out at once; a batch above 64 KiB goes before the read ends", () => {
     let socket: ServerWebSocket<unknown> | undefined;
     const { transport, session: s } = session({

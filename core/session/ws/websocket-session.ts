@@ -146,9 +146,15 @@ export class WebSocketSession
     }
     const handler = this.#handlers.message;
     if (handler === undefined) return;
-    // Text was validated as UTF-8 by the parser (or the codec). Binary is the handler's to keep:
-    // a view into the read buffer is copied, an array assembled or inflated for it is not.
-    const message = opcode === OPCODE_TEXT ? textDecoder.decode(bytes) : compressed || owned ? bytes : bytes.slice();
+    // Text was validated as UTF-8 by the parser (or the codec). Binary is the handler's to keep,
+    // alone in its ArrayBuffer (Bun's handlers get that, and code such as hono/bun reads
+    // `message.buffer`): a view into the read buffer, or into a larger assembled array, is copied
+    // (with the constructor: `slice()` of a Node or Bun Buffer is a view).
+    const message = opcode === OPCODE_TEXT
+      ? textDecoder.decode(bytes)
+      : (compressed || owned) && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes
+      : new Uint8Array(bytes);
     // Inline rather than #guard: no closure per message.
     try {
       handler(this.ws, message);
@@ -161,12 +167,12 @@ export class WebSocketSession
     // RFC 6455 §5.5.2: answer with a Pong carrying the same payload (at most 125 bytes).
     if (this.#state === OPEN) this.#writeFrame(OPCODE_PONG, payload);
     const handler = this.#handlers.ping;
-    if (handler !== undefined) this.#guard(() => handler(this.ws, payload.slice()));
+    if (handler !== undefined) this.#guard(() => handler(this.ws, new Uint8Array(payload)));
   }
 
   onPong(payload: Uint8Array): void {
     const handler = this.#handlers.pong;
-    if (handler !== undefined) this.#guard(() => handler(this.ws, payload.slice()));
+    if (handler !== undefined) this.#guard(() => handler(this.ws, new Uint8Array(payload)));
   }
 
   onClose(code: number | undefined, reason: string): void {

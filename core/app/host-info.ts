@@ -11,7 +11,7 @@ import type { TransportInfo } from "../transport/transport.ts";
  *   address (https://github.com/honojs/node-server);
  * - a plain `{ remoteAddress, remotePort }` (what tests give).
  */
-export type FetchInfo =
+export type HostInfo =
   | { remoteAddr: { hostname: string; port: number } }
   | { requestIP(request: Request): { address: string; port: number } | null }
   | { incoming: { socket: { remoteAddress?: string; remotePort?: number } } }
