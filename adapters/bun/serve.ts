@@ -137,7 +137,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
         port: core.options.port,
         // Bun takes ALPN in wire format; a comma list would be one protocol name.
         tls: tls === undefined
-          ? undefined
+          ? false
           : { cert: tls.cert, key: tls.key, ALPNProtocols: alpnWireFormat(core.alpnProtocols) },
         // Keep our side open when the client half-closes after its request.
         allowHalfOpen: true,

@@ -198,7 +198,7 @@ export class App implements Dispatcher {
     return router;
   }
 
-  /** @internal Serve one exchange. */
+  /** Serve one exchange (the Dispatcher the server calls). */
   dispatch(exchange: Exchange): void {
     const router = this.#router ?? this.#compile();
     const { method, path } = exchange.head;

@@ -17,7 +17,7 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  * so a client that uploads faster than the handler reads cannot grow the server's memory.
  */
 export class RequestBody {
-  static readonly highWaterMark = 64 * 1024;
+  static readonly highWaterMark: number = 64 * 1024;
 
   readonly #source: BodySource;
   /** Declared length, or -1 when chunked. */

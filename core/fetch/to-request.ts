@@ -25,7 +25,7 @@ export function toWebRequest(exchange: Exchange): Request {
   } else if (target === "*") url = (info.tls ? "https://" : "http://") + (head.host || "localhost") + "/*";
   else url = target;
   const method = head.method;
-  const init: RequestInit & { duplex?: "half" } = { method, headers: undefined, signal: exchange.signal };
+  const init: RequestInit & { duplex?: "half" } = { method, signal: exchange.signal };
   if (exchange.body !== null && method !== "GET" && method !== "HEAD") {
     init.body = exchange.body.stream();
     init.duplex = "half";

@@ -15,7 +15,7 @@ export class HttpError extends Error {
   /** Whether the message may be shown to the client as the response body. */
   readonly expose: boolean;
 
-  constructor(status: number, message: string, code = "HTTP_ERROR", expose = status < 500) {
+  constructor(status: number, message: string, code: string = "HTTP_ERROR", expose: boolean = status < 500) {
     super(message);
     this.name = "HttpError";
     this.status = status;

@@ -25,14 +25,14 @@ export const SETTINGS_MAX_HEADER_LIST_SIZE = 0x6;
 
 /** The settings a peer has sent, starting from the initial values of RFC 9113 §6.5.2. */
 export class PeerSettings {
-  headerTableSize = 4096;
-  enablePush = 1;
+  headerTableSize: number = 4096;
+  enablePush: number = 1;
   /** Unlimited until the peer says otherwise. */
-  maxConcurrentStreams = Number.POSITIVE_INFINITY;
-  initialWindowSize = DEFAULT_WINDOW;
-  maxFrameSize = MIN_MAX_FRAME_SIZE;
+  maxConcurrentStreams: number = Number.POSITIVE_INFINITY;
+  initialWindowSize: number = DEFAULT_WINDOW;
+  maxFrameSize: number = MIN_MAX_FRAME_SIZE;
   /** Advisory (§6.5.2); unlimited until the peer says otherwise. */
-  maxHeaderListSize = Number.POSITIVE_INFINITY;
+  maxHeaderListSize: number = Number.POSITIVE_INFINITY;
 }
 
 /**

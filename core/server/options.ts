@@ -7,36 +7,36 @@ import type { WebSocketOptions } from "../session/ws/websocket-options.ts";
 /** Server options shared by every adapter. */
 export interface ServeOptions extends Partial<ParserLimits> {
   /** TCP port; 0 picks a free one. Default 3000. */
-  port?: number;
+  port?: number | undefined;
   /** Interface to bind. Default `0.0.0.0`. */
-  hostname?: string;
+  hostname?: string | undefined;
   /** Aborting it shuts the server down gracefully. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Default cap for the buffered body helpers (`text()`, `json()`, `bytes()`). Default 1 MiB. */
-  bodyLimit?: number;
+  bodyLimit?: number | undefined;
   /** Idle keep-alive connections are closed after this many ms. Default 5 000. */
-  keepAliveTimeout?: number;
+  keepAliveTimeout?: number | undefined;
   /** A request head must arrive within this many ms of its first byte (408 otherwise). Default 60 000. */
-  headersTimeout?: number;
+  headersTimeout?: number | undefined;
   /** A whole request (head and body) must arrive within this many ms. Default 300 000. */
-  requestTimeout?: number;
+  requestTimeout?: number | undefined;
   /** Called with errors thrown by handlers (default: console.error). */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
   /** Called once the server listens. */
-  onListen?: (address: { hostname: string; port: number }) => void;
+  onListen?: ((address: { hostname: string; port: number }) => void) | undefined;
   /**
    * HTTP/2 limits: concurrent streams, header list size, flow-control windows, flood budgets,
    * stall and SETTINGS timeouts. Each field is optional; see `Http2Limits` (core/session/http2/limits.ts)
    * for what each bounds and its default.
    */
-  http2?: Partial<Http2Limits>;
+  http2?: Partial<Http2Limits> | undefined;
   /** Serve TLS (https, wss, h2 via ALPN) with this PEM certificate chain and key. */
-  tls?: TlsOptions;
+  tls?: TlsOptions | undefined;
   /** WebSocket settings and default handlers (Bun style). */
   // deno-lint-ignore no-explicit-any
-  websocket?: WebSocketOptions<any>;
+  websocket?: WebSocketOptions<any> | undefined;
   /** zlib for permessage-deflate; each adapter supplies its runtime's zlib. */
-  deflateProvider?: DeflateProvider;
+  deflateProvider?: DeflateProvider | undefined;
 }
 
 /** A certificate and its private key, PEM-encoded. */
@@ -49,7 +49,7 @@ export interface TlsOptions {
 export interface ResolvedOptions extends SessionOptions {
   port: number;
   hostname: string;
-  onListen?: (address: { hostname: string; port: number }) => void;
+  onListen?: ((address: { hostname: string; port: number }) => void) | undefined;
 }
 
 /** Fill in the defaults. */

@@ -66,14 +66,14 @@ export class ServerCore implements SnifferHost {
     return conn;
   }
 
-  /** @internal the socket `old` managed is now managed by `next` (a protocol was chosen or switched). */
+  /** The socket `old` managed is now managed by `next` (a protocol was chosen or switched). */
   replace(old: ManagedConnection, next: ManagedConnection): void {
     this.#connections.delete(old);
     this.#connections.add(next);
     if (this.#draining) next.closeIdle();
   }
 
-  /** @internal a connection closed. */
+  /** A connection closed. */
   forget(conn: ManagedConnection): void {
     this.#connections.delete(conn);
     if (this.#connections.size === 0 && this.#idleWaiters.length > 0) {

@@ -7,4 +7,4 @@
  */
 
 /** Octets of an unread request body still received and dropped. */
-export const DRAIN_LIMIT = 256 * 1024;
+export const DRAIN_LIMIT: number = 256 * 1024;

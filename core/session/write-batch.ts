@@ -33,7 +33,7 @@ import type { Transport } from "../transport/transport.ts";
 import { type Clock, stamp } from "./clock.ts";
 
 /** A batch is sent early once it holds this much. */
-export const FLUSH_THRESHOLD = 256 * 1024;
+export const FLUSH_THRESHOLD: number = 256 * 1024;
 
 /** Told when the bytes written above the high-water mark pass the batch's limit. */
 export interface BackpressureListener {

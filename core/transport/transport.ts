@@ -11,7 +11,7 @@ export interface TransportInfo {
   remotePort: number;
   tls: boolean;
   /** ALPN protocol negotiated on a TLS socket, when any. */
-  alpn?: string;
+  alpn?: string | undefined;
 }
 
 /** One accepted socket, as the core sees it. Filled in by an adapter. */

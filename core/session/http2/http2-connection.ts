@@ -266,7 +266,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   }
 
   /**
-   * @internal The one place where protocol errors become frames (RFC 9113 §5.4): a stream error
+   * The one place where protocol errors become frames (RFC 9113 §5.4): a stream error
    * resets the stream (and counts against the reset budget: the peer caused it, CVE-2025-8671);
    * a connection error sends GOAWAY with the last processed stream and closes (§5.4.1).
    */
@@ -297,7 +297,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     this.#endTransport();
   }
 
-  /** @internal A new request stream, served by the dispatcher. */
+  /** A new request stream, served by the dispatcher. */
   openRequest(id: number, head: RequestHead, endStream: boolean): void {
     const stream = this.#newStream(id, endStream, head.contentLength);
     const body = endStream ? null : new RequestBody(stream, head.contentLength, this.#host.options.maxBodySize);
@@ -306,7 +306,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     this.#host.dispatcher.dispatch(ex);
   }
 
-  /** @internal Answer a request the app never sees (431, 413) on a stream of its own. */
+  /** Answer a request the app never sees (431, 413) on a stream of its own. */
   reject(id: number, endStream: boolean, status: number, message: string): void {
     const stream = this.#newStream(id, endStream, -1);
     stream.discardBody();
@@ -323,7 +323,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     return stream;
   }
 
-  /** @internal Reset a stream from our side (RST_STREAM, §6.4). */
+  /** Reset a stream from our side (RST_STREAM, §6.4). */
   resetStream(stream: Http2Stream, code: number, reason?: string): void {
     if (stream.isClosed || this.#closed) return;
     this.#writer.reset(stream.id, code);
@@ -331,7 +331,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     this.#batch.commitSoon();
   }
 
-  /** @internal A stream is closed (§5.1): forget it, return its credit, stop its exchange. */
+  /** A stream is closed (§5.1): forget it, return its credit, stop its exchange. */
   closeStream(stream: Http2Stream, kind: number, reason?: unknown): void {
     if (!this.#streams.remove(stream, kind)) return;
     stream.close();
@@ -346,7 +346,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     this.#maybeFinish();
   }
 
-  /** @internal */
+  /** The peer sent GOAWAY (§6.8): the connection ends once its streams are done. */
   peerGoaway(): void {
     this.#peerGoaway = true;
     this.#maybeFinish();
@@ -354,7 +354,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
 
   // ── SchedulerEvents ────────────────────────────────────────────────────────────────────────
 
-  /** @internal We sent END_STREAM (§5.1). */
+  /** We sent END_STREAM (§5.1). */
   endSent(stream: Http2Stream): void {
     stream.wakeWriter();
     if (stream.isClosed) {
@@ -373,7 +373,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
 
   // ── StreamHost ─────────────────────────────────────────────────────────────────────────────
 
-  /** @internal The handler read from the body — give the peer credit for it (§6.9). */
+  /** The handler read from the body — give the peer credit for it (§6.9). */
   bodyConsumed(stream: Http2Stream): void {
     const ex = stream.exchange;
     if (ex === null || this.#closed) return;
@@ -388,7 +388,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     this.#batch.commitSoon();
   }
 
-  /** @internal The handler gave up on the body: credit what it held, drop what comes. */
+  /** The handler gave up on the body: credit what it held, drop what comes. */
   bodyDiscarded(stream: Http2Stream): void {
     stream.discardBody();
     if (this.#closed) return;

@@ -8,13 +8,13 @@ import { WebSocketSession } from "./websocket-session.ts";
 /** What a handler passes to `c.upgrade()` (or `upgradeWebSocket()` on the fetch path). */
 export interface UpgradeOptions<T = unknown> {
   /** A value the socket carries as `ws.data`. */
-  data?: T;
+  data?: T | undefined;
   /** The subprotocol to answer with: one the client offered (`Sec-WebSocket-Protocol`). */
-  protocol?: string;
+  protocol?: string | undefined;
   /** Extra headers for the 101 response, flat `[name, value, …]`. */
-  headers?: string[];
+  headers?: string[] | undefined;
   /** Handlers for this socket; default: the server's `websocket` option. */
-  handlers?: WebSocketHandlers<T>;
+  handlers?: WebSocketHandlers<T> | undefined;
 }
 
 /**

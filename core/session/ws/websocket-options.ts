@@ -21,13 +21,13 @@ export interface WebSocketHandlers<T = unknown> {
 /** Server-wide WebSocket settings and default handlers (`serve(app, { websocket })`). */
 export interface WebSocketOptions<T = unknown> extends WebSocketHandlers<T> {
   /** Largest message, in bytes, after decompression; larger closes with 1009. Default 16 MiB. */
-  maxMessageSize?: number;
+  maxMessageSize?: number | undefined;
   /** Seconds without traffic before the socket is closed; a ping is sent at half of it. Default 120; 0 disables. */
-  idleTimeout?: number;
+  idleTimeout?: number | undefined;
   /** Offer permessage-deflate (RFC 7692) to clients that ask. Default false. */
-  perMessageDeflate?: boolean | PerMessageDeflateOptions;
+  perMessageDeflate?: boolean | PerMessageDeflateOptions | undefined;
   /** Bytes a socket may hold unsent before it is closed with 1008. Default 16 MiB. */
-  maxBackpressure?: number;
+  maxBackpressure?: number | undefined;
 }
 
 /** Settings with defaults filled in, plus what the adapter supplies. */

@@ -232,7 +232,7 @@ export class WebSocketSession
     batch.flushIfFull(BATCH_LIMIT);
   }
 
-  /** @internal A consumer this slow would hold our memory: close it (RFC 6455 §7.4.1, 1008). */
+  /** A consumer this slow would hold our memory: close it (RFC 6455 §7.4.1, 1008). */
   backpressureExceeded(): void {
     if (this.#state !== OPEN) return;
     this.#state = CLOSING;

@@ -29,9 +29,9 @@ function acceptFor(key: string): string {
 
 export interface OpenOptions {
   /** Header lines to add, e.g. `["Sec-WebSocket-Protocol: a, b"]`. */
-  headers?: string[];
+  headers?: string[] | undefined;
   /** Expect this status instead of 101 (the client then holds the response head only). */
-  status?: number;
+  status?: number | undefined;
 }
 
 /**
