@@ -108,7 +108,7 @@ function parseArgs(argv: readonly string[]): CliOptions {
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+    const a = argv[i]!;
     const next = (): string => {
       const v = argv[++i];
       if (v === undefined) fail(`${a} needs a value`);
@@ -215,7 +215,7 @@ const mbps = (bytes: number, durationMs: number): string => fmt(bytes / 1e6 / (d
 function errorLines(errors: Record<string, number>, examples: Record<string, string>): string {
   const kinds = Object.keys(errors);
   if (kinds.length === 0) return "none";
-  return kinds.map((k) => `${k}: ${fmt(errors[k])}${examples[k] ? ` (${examples[k]})` : ""}`).join("\n             ");
+  return kinds.map((k) => `${k}: ${fmt(errors[k]!)}${examples[k] ? ` (${examples[k]})` : ""}`).join("\n             ");
 }
 
 function printLoad(o: CliOptions, r: LoadResult): void {
@@ -314,7 +314,7 @@ async function main(): Promise<void> {
     const idle = await IdleConnections.open({
       host,
       port,
-      request: requests[0],
+      request: requests[0]!,
       method: o.method,
       count: o.idle,
       expectStatus: o.expectStatus,

@@ -76,9 +76,9 @@ function buildBatches(requests: readonly Uint8Array[], pipeline: number): Batch[
     const parts: Uint8Array[] = [];
     for (let m = 0; m < pipeline; m++) {
       variants[m] = (j * pipeline + m) % v;
-      parts.push(requests[variants[m]]);
+      parts.push(requests[variants[m]!]!);
     }
-    out.push({ bytes: pipeline === 1 ? parts[0] : concat(parts), variants });
+    out.push({ bytes: pipeline === 1 ? parts[0]! : concat(parts), variants });
   }
   return out;
 }
@@ -128,7 +128,7 @@ class Connection {
   constructor(run: Run, index: number) {
     this.run = run;
     this.batchIndex = index % run.batches.length;
-    this.batch = run.batches[this.batchIndex];
+    this.batch = run.batches[this.batchIndex]!;
     this.parser = this.newParser();
   }
 
@@ -182,7 +182,7 @@ class Connection {
     const run = this.run;
     if (!run.measuring || this.socket === null) return;
     this.batchIndex = this.batchIndex + 1 === run.batches.length ? 0 : this.batchIndex + 1;
-    this.batch = run.batches[this.batchIndex];
+    this.batch = run.batches[this.batchIndex]!;
     this.done = 0;
     this.sentAt = now();
     run.bytesWritten += this.batch.bytes.length;
@@ -213,7 +213,7 @@ class Connection {
   complete(): void {
     const run = this.run;
     const t = now();
-    const variant = this.batch.variants[this.done++];
+    const variant = this.batch.variants[this.done++]!;
     if (run.measuring && run.verifier.check(variant, this.status, this.bodyLength)) {
       run.latency.record((t - this.sentAt) * 1e6);
       run.completed++;
@@ -279,7 +279,7 @@ async function openAll(run: Run, count: number, concurrency: number): Promise<Co
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < all.length) {
-      const c = all[next++];
+      const c = all[next++]!;
       await c.open();
     }
   };

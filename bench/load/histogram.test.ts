@@ -3,10 +3,10 @@ import { Histogram, HISTOGRAM_MAX_RELATIVE_ERROR } from "./histogram.ts";
 
 /** The exact percentile by the same definition: the smallest value with ≥ p % at or below it. */
 function exactPercentile(sorted: number[], p: number): number {
-  if (p <= 0) return sorted[0];
-  if (p >= 100) return sorted[sorted.length - 1];
+  if (p <= 0) return sorted[0]!;
+  if (p >= 100) return sorted[sorted.length - 1]!;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1];
+  return sorted[rank - 1]!;
 }
 
 /** A small deterministic PRNG (mulberry32), so a failure reproduces. */

@@ -69,7 +69,7 @@ export class Histogram {
   /** Record one value; it is rounded to an integer and negatives count as 0. */
   record(value: number): void {
     const v = value > 0 ? Math.round(value) : 0;
-    this.counts[indexOf(v)]++;
+    this.counts[indexOf(v)]!++;
     if (this.count === 0 || v < this.min) this.min = v;
     if (v > this.max) this.max = v;
     this.count++;
@@ -92,7 +92,7 @@ export class Histogram {
     const rank = Math.max(1, Math.ceil((p / 100) * this.count));
     let seen = 0;
     for (let i = 0; i < BUCKETS; i++) {
-      seen += this.counts[i];
+      seen += this.counts[i]!;
       if (seen >= rank) {
         const [low, width] = bucketRange(i);
         const mid = width === 1 ? low : low + (width - 1) / 2;
@@ -105,7 +105,7 @@ export class Histogram {
   /** Add every value of another histogram to this one. */
   merge(other: Histogram): void {
     if (other.count === 0) return;
-    for (let i = 0; i < BUCKETS; i++) this.counts[i] += other.counts[i];
+    for (let i = 0; i < BUCKETS; i++) this.counts[i]! += other.counts[i]!;
     if (this.count === 0 || other.min < this.min) this.min = other.min;
     if (other.max > this.max) this.max = other.max;
     this.count += other.count;

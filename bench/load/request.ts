@@ -28,7 +28,7 @@ const encoder = new TextEncoder();
 export function makeBody(size: number): Uint8Array {
   const body = new Uint8Array(size);
   const pattern = encoder.encode("wirecore-load-0123456789abcdefghijklmnopqrstuvwxyz\n");
-  for (let i = 0; i < size; i++) body[i] = pattern[i % pattern.length];
+  for (let i = 0; i < size; i++) body[i] = pattern[i % pattern.length]!;
   return body;
 }
 

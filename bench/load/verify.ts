@@ -43,7 +43,7 @@ export class ResponseVerifier {
       this.count(`status ${status}`, `expected ${this.status}`);
       return false;
     }
-    const expected = this.expectedLength[variant];
+    const expected = this.expectedLength[variant]!;
     if (expected < 0) {
       this.expectedLength[variant] = bodyLength;
       return true;

@@ -129,7 +129,7 @@ describe("runWsLoad verifies every echo", () => {
     const port = await fakeWsServer((n, opcode, payload) => {
       if (n % 4 !== 1) return encodeFrame(opcode, payload);
       const changed = payload.slice();
-      changed[70_000] ^= 1;
+      changed[70_000]! ^= 1;
       return encodeFrame(opcode, changed);
     });
     const r = await runWsLoad(options(port, { binary: true, messageSize: 100_000, connections: 2, inflight: 2 }));

@@ -60,11 +60,11 @@ export function writeClientFrame(
   rsv1 = false,
 ): number {
   let at = writeFrameHeader(target, offset, opcode, payload.length, fin, rsv1);
-  target[offset + 1] |= 0x80; // MASK (§5.2)
-  target[at] = key[0];
-  target[at + 1] = key[1];
-  target[at + 2] = key[2];
-  target[at + 3] = key[3];
+  target[offset + 1]! |= 0x80; // MASK (§5.2)
+  target[at] = key[0]!;
+  target[at + 1] = key[1]!;
+  target[at + 2] = key[2]!;
+  target[at + 3] = key[3]!;
   at += 4;
   target.set(payload, at);
   unmask(target.subarray(at, at + payload.length), key, 0); // XOR: masking is the same operation

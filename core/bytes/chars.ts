@@ -84,6 +84,6 @@ export function asciiBytes(s: string): Uint8Array {
 /** Case-insensitive compare of b[s..e) with a lowercase token (from {@link asciiBytes}). */
 export function equalsLower(b: Uint8Array, s: number, e: number, lit: Uint8Array): boolean {
   if (e - s !== lit.length) return false;
-  for (let i = 0; i < lit.length; i++) if (TOKEN_LOWER[b[s + i]] !== lit[i]) return false;
+  for (let i = 0; i < lit.length; i++) if (TOKEN_LOWER[b[s + i]!] !== lit[i]) return false;
   return true;
 }

@@ -159,7 +159,7 @@ export class Router<T> {
 
     let node = this.#root;
     for (let i = 0; i < segments.length; i++) {
-      const segment = segments[i];
+      const segment = segments[i]!;
       if (segment === "*") {
         node.wildcard ??= new Handlers();
         node.wildcard.add(route);
@@ -205,7 +205,7 @@ export class Router<T> {
     const names = route.names;
     const values = this.#values;
     const params: Record<string, string> = {};
-    for (let i = 0; i < names.length; i++) params[names[i]] = decode(values[i]);
+    for (let i = 0; i < names.length; i++) params[names[i]!] = decode(values[i]!);
     if (route.wildcard) params["*"] = decode(path.slice(this.#wildcardStart));
     return { value: route.value, params };
   }
@@ -306,7 +306,7 @@ function parsePattern(pattern: string): string[] {
   const names = new Set<string>();
   let index = 1; // of the current segment in the pattern, for error messages
   for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i];
+    const segment = segments[i]!;
     const at = `${quoted} at index ${index}`;
     if (segment === "*") {
       if (i !== segments.length - 1) {

@@ -37,7 +37,7 @@ export function bytes(s: string): Uint8Array {
 /** One char per byte. */
 export function text(b: Uint8Array): string {
   let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
   return s;
 }
 

@@ -14,10 +14,10 @@ function clientFrame(opcode: number, payload: Uint8Array | string): Uint8Array {
   const header = server.length - bytes.length;
   const out = new Uint8Array(server.length + 4);
   out.set(server.subarray(0, header));
-  out[1] |= 0x80;
+  out[1]! |= 0x80;
   const key = [0x37, 0xfa, 0x21, 0x3d];
   out.set(key, header);
-  for (let i = 0; i < bytes.length; i++) out[header + 4 + i] = bytes[i] ^ key[i & 3];
+  for (let i = 0; i < bytes.length; i++) out[header + 4 + i] = bytes[i]! ^ key[i & 3]!;
   return out;
 }
 

@@ -32,7 +32,7 @@ export function protocolErrorCases(t: TestApi, s: WsSuite): void {
       ],
       ["a 64-bit length with its top bit set → 1002 (§5.2)", () => {
         const f = frame(OP_BINARY, Buffer.alloc(0), { length: 0x10000 });
-        f[2] |= 0x80;
+        f[2]! |= 0x80;
         return f;
       }, 1002],
       ["a 16-bit length under 126 → 1002 (§5.2 minimal length; wirecore is strict)", () => {

@@ -176,7 +176,7 @@ export class WsClient {
       let payload = raw.subarray(headerLength);
       if (masked) {
         payload = Buffer.from(payload);
-        for (let i = 0; i < payload.length; i++) payload[i] ^= raw[2 + ext + (i & 3)]!;
+        for (let i = 0; i < payload.length; i++) payload[i]! ^= raw[2 + ext + (i & 3)]!;
       }
       this.frames.push({
         fin: (b0 & 0x80) !== 0,
