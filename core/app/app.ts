@@ -10,7 +10,7 @@ import { acceptWebSocket } from "../session/ws/accept.ts";
 import type { WebSocketHandlers } from "../session/ws/websocket-options.ts";
 import type { ErrorHandler, Handler, HandlerResult, Middleware } from "./handler.ts";
 import { compose } from "./compose.ts";
-import { errorResponse, noResponse, resetResponse } from "./response-state.ts";
+import { errorResponse, noResponse } from "./response-state.ts";
 import { FetchExchange } from "./fetch-exchange.ts";
 import { type HostInfo, peerInfo } from "./host-info.ts";
 
@@ -213,17 +213,15 @@ export class App implements Dispatcher {
         const body = exchange.body;
         if (body !== null) body.limit = Math.min(body.limit, route.bodyLimit);
       }
-      c = new Context(exchange, bodyLimit, match.params);
-      c.route = route.label;
+      c = new Context(exchange, bodyLimit, match.params, route.label);
       run = route.run;
     } else {
-      c = new Context(exchange, this.#bodyLimit);
       const allowed = router.allowed(path);
       if (allowed.length === 0) {
-        c.route = "notFound";
+        c = new Context(exchange, this.#bodyLimit, undefined, "notFound");
         run = this.#notFoundRun;
       } else {
-        c.route = `${method} ${path}`;
+        c = new Context(exchange, this.#bodyLimit, undefined, `${method} ${path}`);
         run = compose(this.#middleware, methodNotAllowed(allowed), this.#recover);
       }
     }
@@ -268,7 +266,7 @@ export class App implements Dispatcher {
     } catch (error) {
       // Checked before the exchange is touched, so a bad status answers 500 and the connection
       // goes on. The middleware have all returned: the default answer, keeping their fields.
-      resetResponse(c);
+      c.resetResponse();
       errorResponse(c, error, this.#logError);
     }
     const body = c.resBody;
@@ -293,7 +291,7 @@ export class App implements Dispatcher {
     if (this.#onError === null) {
       // The default answer needs no turn of the event loop: a 413 leaves before the body comes.
       c.error = error;
-      resetResponse(c);
+      c.resetResponse();
       errorResponse(c, error, this.#logError);
       this.#finish(c, undefined);
       return;
@@ -310,7 +308,7 @@ export class App implements Dispatcher {
    */
   readonly #recover = async (c: Context, error: unknown): Promise<Response | undefined> => {
     c.error = error;
-    resetResponse(c);
+    c.resetResponse();
     const handler = this.#onError;
     if (handler !== null) {
       try {
@@ -318,7 +316,7 @@ export class App implements Dispatcher {
         if (result instanceof Response) return result;
         if (c.finalized) return undefined;
       } catch (second) {
-        resetResponse(c);
+        c.resetResponse();
         errorResponse(c, second, this.#logError);
         return undefined;
       }

@@ -1,6 +1,6 @@
 import type { Context } from "./context.ts";
 import type { Handler, Middleware } from "./handler.ts";
-import { adoptResponse, noResponse } from "./response-state.ts";
+import { noResponse } from "./response-state.ts";
 
 /** Turns an error into the context's response (the app's `onError`, or the default answer). */
 export type Recover = (c: Context, error: unknown) => Promise<Response | undefined>;
@@ -22,16 +22,16 @@ export function compose(chain: Middleware[], handler: Handler, recover: Recover)
       try {
         if (i < chain.length) {
           const result = await chain[i]!(c, () => step(i + 1));
-          if (result instanceof Response && !c.finalized) adoptResponse(c, result);
+          if (result instanceof Response && !c.finalized) c.adopt(result);
         } else {
           const result = await handler(c);
           if (result instanceof Response) {
-            if (!c.finalized) adoptResponse(c, result);
+            if (!c.finalized) c.adopt(result);
           } else if (!c.finalized) throw noResponse(c);
         }
       } catch (error) {
         const response = await recover(c, error);
-        if (response !== undefined) adoptResponse(c, response);
+        if (response !== undefined) c.adopt(response);
       }
     };
     return step(0);

@@ -35,15 +35,21 @@ export class Context {
   /** @internal a WebSocket upgrade to perform instead of a response. */
   resUpgrade: UpgradeOptions<unknown> | null = null;
   /** @internal the matched route as `METHOD /pattern` (`notFound` when none), for error messages. */
-  route = "";
+  readonly route: string;
   /**
    * The error a handler (or an inner middleware) threw, once it has been turned into the
    * response; `undefined` when none. Middleware read it after `await next()`, e.g. to log.
    */
   error: unknown = undefined;
 
-  constructor(exchange: Exchange, bodyLimit: number, params: Record<string, string> = EMPTY_PARAMS) {
+  constructor(
+    exchange: Exchange,
+    bodyLimit: number,
+    params: Record<string, string> = EMPTY_PARAMS,
+    route = "",
+  ) {
     this.exchange = exchange;
+    this.route = route;
     this.req = new WireRequest(exchange, bodyLimit);
     this.params = params;
   }
@@ -154,5 +160,39 @@ export class Context {
   redirect(location: string, status = 302): Reply {
     this.header("location", location);
     return this.body(null, status);
+  }
+
+  /** @internal A web Response returned inside a middleware chain (or by `onError`) becomes this context's response. */
+  adopt(response: Response): void {
+    this.resStatus = response.status;
+    response.headers.forEach((value, name) => {
+      if (name !== "set-cookie") this.header(name, value);
+    });
+    for (const cookie of response.headers.getSetCookie()) this.header("set-cookie", cookie);
+    this.resBody = response.body;
+    this.resUpgrade = null;
+    this.finalized = true;
+  }
+
+  /**
+   * @internal
+   * Forget the response a failed handler was building, before the error answer is made: status,
+   * body, upgrade and the body's own fields go; the other fields (CORS, request id, cookies set by
+   * middleware) stay, as they belong to the exchange rather than to the failed body.
+   */
+  resetResponse(): void {
+    this.resStatus = 200;
+    this.resBody = null;
+    this.resUpgrade = null;
+    this.finalized = false;
+    const list = this.resHeaders;
+    let kept = 0;
+    for (let i = 0; i < list.length; i += 2) {
+      const name = list[i]!;
+      if (name === "content-type" || name === "content-length" || name === "content-encoding") continue;
+      list[kept++] = name;
+      list[kept++] = list[i + 1]!;
+    }
+    list.length = kept;
   }
 }
