@@ -1,5 +1,5 @@
 /**
- * The reference app for test/http2-interop.node.test.ts, served by whichever runtime runs this
+ * The reference app for test/http2-interop-*.node.test.ts, served by whichever runtime runs this
  * file, h2c (prior knowledge and `Upgrade: h2c`) or, with `--tls`, HTTPS with ALPN `h2` using the
  * checked-in self-signed certificate `test/fixtures/localhost-{cert,key}.pem`:
  * `node test/http2-interop-server.ts --port 0 [--tls]`, `bun test/http2-interop-server.ts …`,
