@@ -162,7 +162,7 @@ export class App implements Dispatcher {
           if (body.contentLength > route.bodyLimit) {
             sendErrorResponse(
               exchange,
-              new HttpError(413, "Request body is larger than the limit", "BODY_TOO_LARGE"),
+              new HttpError("BODY_TOO_LARGE"),
               this.#logError,
             );
             return;
@@ -198,14 +198,14 @@ export class App implements Dispatcher {
       return;
     }
     if (!c.finalized) {
-      this.#fail(c, new HttpError(500, "Handler returned no response", "NO_RESPONSE", false));
+      this.#fail(c, new HttpError("NO_RESPONSE"));
       return;
     }
     const upgrade = c.resUpgrade;
     if (upgrade !== null) {
       try {
         if (!isUpgradable(exchange)) {
-          throw new HttpError(501, "WebSocket upgrades need HTTP/1.1 here", "UPGRADE_UNSUPPORTED");
+          throw new HttpError("UPGRADE_UNSUPPORTED");
         }
         acceptWebSocket(exchange, upgrade);
       } catch (error) {

@@ -1,5 +1,6 @@
 import type { BodyStream, Exchange } from "../exchange/exchange.ts";
 import { WireRequest } from "./request.ts";
+import { TEXT_PLAIN } from "../http/wire-errors.ts";
 import type { UpgradeOptions } from "../session/ws/accept.ts";
 
 /** A response body a handler may give. */
@@ -85,7 +86,7 @@ export class Context {
   /** Respond with text (`text/plain; charset=utf-8` unless set). */
   text(text: string, status?: number): Reply {
     if (status !== undefined) this.resStatus = status;
-    this.#defaultType("text/plain; charset=utf-8");
+    this.#defaultType(TEXT_PLAIN);
     this.resBody = text;
     this.finalized = true;
     return this as unknown as Reply;

@@ -24,7 +24,7 @@ export class FetchDispatcher implements Dispatcher {
   async #run(exchange: Exchange): Promise<void> {
     const response = await this.#handler(toWebRequest(exchange));
     if (!(response instanceof Response)) {
-      throw new HttpError(500, "fetch handler did not return a Response", "NO_RESPONSE", false);
+      throw new HttpError("NO_RESPONSE", "fetch handler did not return a Response");
     }
     await sendWebResponse(exchange, response);
   }

@@ -34,7 +34,7 @@
  * @module
  */
 import { WsError } from "./ws-error.ts";
-import { CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG, CLOSE_PROTOCOL_ERROR, isValidCloseCode } from "./close-codes.ts";
+import { isValidCloseCode } from "./close-codes.ts";
 import {
   type DataOpcode,
   MAX_CONTROL_PAYLOAD,
@@ -205,7 +205,7 @@ export class FrameParser {
           }
           // §5.2: 126 announces a 16-bit length, meant for 126–65535.
           if (length < 126 && !this.allowNonMinimalLength) {
-            error = protocolError(`Length ${length} must use the 7-bit form`, "NON_MINIMAL_LENGTH");
+            error = new WsError("NON_MINIMAL_LENGTH", `Length ${length} must use the 7-bit form`);
           } else {
             error = this.haveLength(length);
           }
@@ -228,13 +228,13 @@ export class FrameParser {
           }
           if (high >= 0x80000000) {
             // §5.2: "the most significant bit MUST be 0".
-            error = protocolError("The most significant bit of a 64-bit length must be 0", "LENGTH_MSB_SET");
+            error = new WsError("LENGTH_MSB_SET");
           } else if (high > 0x1fffff) {
             // Beyond 2^53 - 1: not representable, and beyond any message size limit.
-            error = new WsError(CLOSE_MESSAGE_TOO_BIG, "Frame length exceeds 2^53 - 1 bytes", "MESSAGE_TOO_BIG");
+            error = new WsError("MESSAGE_TOO_BIG", "Frame length exceeds 2^53 - 1 bytes");
           } else if (high === 0 && low < 0x10000 && !this.allowNonMinimalLength) {
             // §5.2: 127 announces a 64-bit length, meant for 65536 and more.
-            error = protocolError(`Length ${low} must use the 16-bit form`, "NON_MINIMAL_LENGTH");
+            error = new WsError("NON_MINIMAL_LENGTH", `Length ${low} must use the 16-bit form`);
           } else {
             error = this.haveLength(high * 0x100000000 + low);
           }
@@ -299,24 +299,24 @@ export class FrameParser {
 
     // §5.2: RSV1–3 "MUST be 0 unless an extension is negotiated that defines meanings".
     // permessage-deflate defines RSV1 only (RFC 7692 §6); nothing defines RSV2 or RSV3.
-    if ((b0 & 0x30) !== 0) return protocolError("RSV2 and RSV3 must be clear", "RSV_SET");
+    if ((b0 & 0x30) !== 0) return new WsError("RSV_SET", "RSV2 and RSV3 must be clear");
     switch (opcode) {
       case OPCODE_CONTINUATION:
         // §5.4: a continuation belongs to a message started by a non-final text/binary frame.
         if (this.messageOpcode === 0) {
-          return protocolError("Continuation frame without a message to continue", "UNEXPECTED_CONTINUATION");
+          return new WsError("UNEXPECTED_CONTINUATION", "Continuation frame without a message to continue");
         }
         // RFC 7692 §6.1: RSV1 marks the first frame of a compressed message only.
-        if (rsv1) return protocolError("RSV1 must be clear on a continuation frame", "RSV_SET");
+        if (rsv1) return new WsError("RSV_SET", "RSV1 must be clear on a continuation frame");
         break;
       case OPCODE_TEXT:
       case OPCODE_BINARY:
         // §5.4: fragments of one message are not interleaved with another message's frames.
         if (this.messageOpcode !== 0) {
-          return protocolError("New data frame while a fragmented message is in progress", "EXPECTED_CONTINUATION");
+          return new WsError("EXPECTED_CONTINUATION");
         }
         if (rsv1 && !this.perMessageDeflate) {
-          return protocolError("RSV1 must be clear without a negotiated extension", "RSV_SET");
+          return new WsError("RSV_SET", "RSV1 must be clear without a negotiated extension");
         }
         this.messageOpcode = opcode;
         this.compressed = rsv1;
@@ -325,20 +325,20 @@ export class FrameParser {
       case OPCODE_PING:
       case OPCODE_PONG:
         // §5.5: "Control frames themselves MUST NOT be fragmented".
-        if (!fin) return protocolError("Control frames must not be fragmented", "FRAGMENTED_CONTROL");
+        if (!fin) return new WsError("FRAGMENTED_CONTROL");
         // RFC 7692 §6.1: control frames are never compressed.
-        if (rsv1) return protocolError("RSV1 must be clear on a control frame", "RSV_SET");
+        if (rsv1) return new WsError("RSV_SET", "RSV1 must be clear on a control frame");
         // §5.5: "All control frames MUST have a payload length of 125 bytes or less".
         if (length7 > MAX_CONTROL_PAYLOAD) {
-          return protocolError("Control frame payload is longer than 125 bytes", "CONTROL_TOO_LONG");
+          return new WsError("CONTROL_TOO_LONG");
         }
         break;
       default:
         // §5.2: 0x3–0x7 and 0xB–0xF are reserved.
-        return protocolError(`Reserved opcode 0x${opcode.toString(16)}`, "RESERVED_OPCODE");
+        return new WsError("RESERVED_OPCODE", `Reserved opcode 0x${opcode.toString(16)}`);
     }
     // §5.1: "The server MUST close the connection upon receiving a frame that is not masked".
-    if ((b1 & 0x80) === 0) return protocolError("Client frames must be masked", "UNMASKED_FRAME");
+    if ((b1 & 0x80) === 0) return new WsError("UNMASKED_FRAME");
 
     this.fin = fin;
     this.opcode = opcode;
@@ -354,11 +354,7 @@ export class FrameParser {
       const size = this.messageSize + length;
       const limit = this.compressed ? this.maxCompressedSize : this.maxMessageSize;
       if (size > limit) {
-        return new WsError(
-          CLOSE_MESSAGE_TOO_BIG,
-          `Message exceeds the limit of ${this.maxMessageSize} bytes`,
-          "MESSAGE_TOO_BIG",
-        );
+        return new WsError("MESSAGE_TOO_BIG", `Message exceeds the limit of ${this.maxMessageSize} bytes`);
       }
       this.messageSize = size;
     }
@@ -381,11 +377,7 @@ export class FrameParser {
     this.remaining -= piece.length;
     // §8.1: fail as soon as the bytes so far cannot be UTF-8, not at the end of the message.
     if (this.messageOpcode === OPCODE_TEXT && !this.compressed && !this.utf8.update(piece)) {
-      return new WsError(
-        CLOSE_INVALID_PAYLOAD,
-        `Text message is not valid UTF-8 at byte ${this.utf8.invalidAt}`,
-        "INVALID_UTF8",
-      );
+      return new WsError("INVALID_UTF8", `Text message is not valid UTF-8 at byte ${this.utf8.invalidAt}`);
     }
     const frameDone = this.remaining === 0;
     if (frameDone && this.fin && piece.length === this.frameLength && this.assembler.size === 0) {
@@ -407,11 +399,7 @@ export class FrameParser {
     const compressed = this.compressed;
     // §8.1: a sequence cut off by the end of the message is invalid too.
     if (opcode === OPCODE_TEXT && !compressed && !this.utf8.finish()) {
-      return new WsError(
-        CLOSE_INVALID_PAYLOAD,
-        `Text message is not valid UTF-8: truncated at byte ${this.utf8.invalidAt}`,
-        "INVALID_UTF8",
-      );
+      return new WsError("INVALID_UTF8", `Text message is not valid UTF-8: truncated at byte ${this.utf8.invalidAt}`);
     }
     this.messageOpcode = 0;
     this.compressed = false;
@@ -450,22 +438,18 @@ export class FrameParser {
       this.events.onClose(undefined, "");
       return null;
     }
-    if (payload.length === 1) return protocolError("Close frame body of 1 byte", "INVALID_CLOSE_LENGTH");
+    if (payload.length === 1) return new WsError("INVALID_CLOSE_LENGTH");
     const code = (payload[0] << 8) | payload[1];
     // §7.4: codes reserved or unassigned fail the connection.
-    if (!isValidCloseCode(code)) return protocolError(`Invalid close code ${code}`, "INVALID_CLOSE_CODE");
+    if (!isValidCloseCode(code)) return new WsError("INVALID_CLOSE_CODE", `Invalid close code ${code}`);
     // §5.5.1: "the data MUST be UTF-8-encoded"; §8.1 maps invalid UTF-8 to 1007.
     if (!isValidUtf8(payload, 2)) {
-      return new WsError(CLOSE_INVALID_PAYLOAD, "Close reason is not valid UTF-8", "INVALID_UTF8");
+      return new WsError("INVALID_UTF8", "Close reason is not valid UTF-8");
     }
     this.state = S_CLOSED;
     this.events.onClose(code, payload.length === 2 ? "" : reasonDecoder.decode(payload.subarray(2)));
     return null;
   }
-}
-
-function protocolError(message: string, code: string): WsError {
-  return new WsError(CLOSE_PROTOCOL_ERROR, message, code);
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {

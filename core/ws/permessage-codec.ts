@@ -23,7 +23,6 @@
 import type { DeflateProvider, RawDeflater, RawInflater } from "./deflate-provider.ts";
 import type { PerMessageDeflateParams } from "./permessage-deflate.ts";
 import { WsError } from "./ws-error.ts";
-import { CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG } from "./close-codes.ts";
 import { isValidUtf8 } from "./utf8-validator.ts";
 
 /** One connection's compression state for both directions. */
@@ -71,15 +70,15 @@ export class PerMessageCodec {
     } catch (error) {
       this.dropInflater();
       const reason = `Invalid compressed data: ${(error as Error).message}`;
-      throw new WsError(CLOSE_INVALID_PAYLOAD, reason, "INFLATE_FAILED");
+      throw new WsError("INFLATE_FAILED", reason);
     }
     if (message === null) {
       this.dropInflater();
-      throw new WsError(CLOSE_MESSAGE_TOO_BIG, `Message exceeds ${maxSize} bytes once decompressed`, "MESSAGE_TOO_BIG");
+      throw new WsError("MESSAGE_TOO_BIG", `Message exceeds ${maxSize} bytes once decompressed`);
     }
     if (this.params.clientNoContextTakeover) this.inflater.reset();
     if (text && !isValidUtf8(message)) {
-      throw new WsError(CLOSE_INVALID_PAYLOAD, "Text message is not valid UTF-8", "INVALID_UTF8");
+      throw new WsError("INVALID_UTF8", "Text message is not valid UTF-8");
     }
     return message;
   }

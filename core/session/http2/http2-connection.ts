@@ -15,6 +15,7 @@
  * @module
  */
 import { HttpError } from "../../http/http-error.ts";
+import { TEXT_PLAIN as PLAIN } from "../../http/wire-errors.ts";
 import { BlockBuffer, HpackDecoder, HpackEncoder, HpackError } from "../../hpack/mod.ts";
 import type { RequestHead } from "../../http/request-head.ts";
 import { RequestBody } from "../../exchange/request-body.ts";
@@ -94,7 +95,7 @@ const MAX_BLOCKED_CONTROL = 1000;
 const DRAIN_LIMIT = 256 * 1024;
 
 const textEncoder = new TextEncoder();
-const TEXT_PLAIN = ["content-type", "text/plain; charset=utf-8"];
+const TEXT_PLAIN = ["content-type", PLAIN];
 
 /** The request of an `Upgrade: h2c` (RFC 7540 §3.2) that becomes stream 1. */
 export interface Http2Upgrade {

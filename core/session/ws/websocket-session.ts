@@ -136,9 +136,7 @@ export class WebSocketSession implements ManagedConnection, FrameParserEvents, W
         bytes = this.#codec!.decompress(payload, this.#options.maxMessageSize, opcode === OPCODE_TEXT);
       } catch (error) {
         this.#fail(
-          error instanceof WsError
-            ? error
-            : new WsError(CLOSE_INTERNAL_ERROR, "Decompression failed", "INFLATE_FAILED"),
+          error instanceof WsError ? error : new WsError("INFLATE_INTERNAL_ERROR"),
         );
         return;
       }
