@@ -1,6 +1,7 @@
 /**
  * A micro-benchmark of the codec hot paths, with no socket: the HTTP/1.1 request parser on a few
- * typical heads, and the WebSocket frame parser on small frames, whole and split across reads.
+ * typical heads, the WebSocket frame parser on small frames, whole and split across reads, and
+ * HPACK decoding and encoding of a browser's request fields once they are in the dynamic table.
  * It exists to compare a change to a parser before and after on each runtime; the server-level
  * numbers are `npm run bench`'s.
  *
@@ -36,11 +37,21 @@ interface Codecs {
   RequestParser: new (events: any) => { execute(b: Uint8Array): number; error: unknown };
   // deno-lint-ignore no-explicit-any
   FrameParser: new (events: any) => { push(b: Uint8Array): unknown };
+  HpackDecoder: new () => { decode(block: Uint8Array): string[] };
+  HpackEncoder: new () => { encode(fields: string[], out: unknown): void };
+  BlockBuffer: new () => { view(): Uint8Array; reset(): void };
 }
 async function load(root: URL): Promise<Codecs> {
   const http1 = await import(new URL("core/http1/request-parser.ts", root).href);
   const ws = await import(new URL("core/ws/frame-parser.ts", root).href);
-  return { RequestParser: http1.RequestParser, FrameParser: ws.FrameParser };
+  const hpack = await import(new URL("core/hpack/mod.ts", root).href);
+  return {
+    RequestParser: http1.RequestParser,
+    FrameParser: ws.FrameParser,
+    HpackDecoder: hpack.HpackDecoder,
+    HpackEncoder: hpack.HpackEncoder,
+    BlockBuffer: hpack.BlockBuffer,
+  };
 }
 
 const runtime = "Bun" in globalThis ? "bun" : "Deno" in globalThis ? "deno" : "node";
@@ -134,7 +145,30 @@ interface Case {
   run: () => void;
 }
 
-function makeCases({ RequestParser, FrameParser }: Codecs): Case[] {
+const H2_FIELDS = [
+  ":method",
+  "GET",
+  ":scheme",
+  "https",
+  ":authority",
+  "example.com",
+  ":path",
+  "/users/42?tab=posts&page=2",
+  "user-agent",
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+  "accept",
+  "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+  "accept-encoding",
+  "gzip, deflate, br",
+  "accept-language",
+  "en-US,en;q=0.9",
+  "cookie",
+  "session=abcdef0123456789; theme=dark",
+  "sec-fetch-mode",
+  "navigate",
+];
+
+function makeCases({ RequestParser, FrameParser, HpackDecoder, HpackEncoder, BlockBuffer }: Codecs): Case[] {
   const cases: Case[] = [];
   {
     const p = new RequestParser(events);
@@ -184,6 +218,28 @@ function makeCases({ RequestParser, FrameParser }: Codecs): Case[] {
       name: "ws 300 B frame, header split in 5 reads",
       run: () => {
         for (const piece of pieces) p.push(piece);
+      },
+    });
+  }
+  {
+    // The second request of a connection: every field is in the dynamic table by now.
+    const encoder = new HpackEncoder();
+    const decoder = new HpackDecoder();
+    const out = new BlockBuffer();
+    encoder.encode(H2_FIELDS, out);
+    decoder.decode(out.view().slice());
+    out.reset();
+    encoder.encode(H2_FIELDS, out);
+    const block = out.view().slice();
+    cases.push({
+      name: "hpack decode: 10 browser fields, indexed",
+      run: () => void (sink += decoder.decode(block).length),
+    });
+    cases.push({
+      name: "hpack encode: 10 browser fields, indexed",
+      run: () => {
+        out.reset();
+        encoder.encode(H2_FIELDS, out);
       },
     });
   }
