@@ -253,7 +253,7 @@ export class App implements Dispatcher {
     if (upgrade !== null) {
       try {
         if (!isUpgradable(exchange)) {
-          throw new HttpError(501, "WebSocket upgrades need HTTP/1.1 here", "UPGRADE_UNSUPPORTED");
+          throw new HttpError("UPGRADE_UNSUPPORTED");
         }
         acceptWebSocket(exchange, upgrade);
       } catch (error) {

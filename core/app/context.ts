@@ -1,5 +1,6 @@
 import type { BodyStream, Exchange, TrailerSource } from "../exchange/exchange.ts";
 import { WireRequest } from "./request.ts";
+import { TEXT_PLAIN } from "../http/wire-errors.ts";
 import type { UpgradeOptions } from "../session/ws/accept.ts";
 
 /** A response body a handler may give. */
@@ -98,7 +99,7 @@ export class Context {
   /** Respond with text (`text/plain; charset=utf-8` unless set). */
   text(text: string, status?: number): Reply {
     if (status !== undefined) this.resStatus = status;
-    this.#defaultType("text/plain; charset=utf-8");
+    this.#defaultType(TEXT_PLAIN);
     this.resBody = text;
     this.finalized = true;
     return this as unknown as Reply;

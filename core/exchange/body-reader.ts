@@ -39,10 +39,8 @@ export class BodyChunkReader {
         this.#done = true;
         if (this.#declared >= 0 && this.#written !== this.#declared) {
           throw new HttpError(
-            500,
-            `Response body is shorter than its content-length ${this.#declared}`,
             "BODY_LENGTH_MISMATCH",
-            false,
+            `Response body is shorter than its content-length ${this.#declared}`,
           );
         }
         return null;
@@ -53,10 +51,8 @@ export class BodyChunkReader {
       this.#written += chunk.length;
       if (this.#declared >= 0 && this.#written > this.#declared) {
         throw new HttpError(
-          500,
-          `Response body is longer than its content-length ${this.#declared}`,
           "BODY_LENGTH_MISMATCH",
-          false,
+          `Response body is longer than its content-length ${this.#declared}`,
         );
       }
       return chunk;

@@ -1,6 +1,7 @@
 import { HttpError } from "../http/http-error.ts";
 import type { Exchange } from "./exchange.ts";
 import { statusText } from "../http/status-text.ts";
+import { TEXT_PLAIN } from "../http/wire-errors.ts";
 
 /**
  * The one place where an error becomes a response: an HttpError gives its status (and message,
@@ -17,7 +18,7 @@ export function sendErrorResponse(exchange: Exchange, error: unknown, onError: (
   const status = isHttp ? error.status : 500;
   const message = isHttp && error.expose ? error.message : statusText(status) || "Error";
   try {
-    exchange.respond(status, ["content-type", "text/plain; charset=utf-8"], message);
+    exchange.respond(status, ["content-type", TEXT_PLAIN], message);
   } catch (second) {
     onError(second);
     exchange.abort(second);

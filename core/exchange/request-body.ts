@@ -58,7 +58,7 @@ export class RequestBody {
     if (this.#ended || this.#error !== undefined) return;
     this.#received += chunk.length;
     if (this.#received > this.limit) {
-      this.fail(new HttpError(413, "Request body is larger than the limit", "BODY_TOO_LARGE"));
+      this.fail(new HttpError("BODY_TOO_LARGE"));
       return;
     }
     this.#chunks.push(chunk);
@@ -110,7 +110,7 @@ export class RequestBody {
   /** The whole body as bytes, failing with 413 past `limit` bytes. */
   async bytes(limit: number): Promise<Uint8Array> {
     if (this.contentLength > limit) {
-      throw new HttpError(413, "Request body is larger than the limit", "BODY_TOO_LARGE");
+      throw new HttpError("BODY_TOO_LARGE");
     }
     const parts: Uint8Array[] = [];
     let total = 0;
@@ -120,7 +120,7 @@ export class RequestBody {
       total += chunk.length;
       if (total > limit) {
         this.discardRest();
-        throw new HttpError(413, "Request body is larger than the limit", "BODY_TOO_LARGE");
+        throw new HttpError("BODY_TOO_LARGE");
       }
       parts.push(chunk);
     }
@@ -141,7 +141,7 @@ export class RequestBody {
     try {
       return decoder.decode(bytes);
     } catch {
-      throw new HttpError(400, "Request body is not valid UTF-8", "INVALID_UTF8");
+      throw new HttpError("INVALID_UTF8", "Request body is not valid UTF-8");
     }
   }
 
@@ -151,7 +151,7 @@ export class RequestBody {
     try {
       return JSON.parse(text);
     } catch {
-      throw new HttpError(400, "Request body is not valid JSON", "INVALID_JSON");
+      throw new HttpError("INVALID_JSON");
     }
   }
 

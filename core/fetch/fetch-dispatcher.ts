@@ -54,7 +54,7 @@ export class FetchDispatcher implements Dispatcher {
       return;
     }
     if (!(response instanceof Response)) {
-      throw new HttpError(500, "fetch handler did not return a Response", "NO_RESPONSE", false);
+      throw new HttpError("NO_RESPONSE", "fetch handler did not return a Response");
     }
     await sendWebResponse(exchange, response);
   }

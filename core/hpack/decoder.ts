@@ -55,22 +55,22 @@ const NONE: readonly number[] = Object.freeze([]);
 export class HpackDecoder {
   /** The dynamic table, for inspection (tests, debugging); do not modify it. */
   readonly table: DynamicTable;
-  private allowedMaxSize: number;
-  private readonly maxHeaderListSize: number;
-  private readonly maxStringLength: number;
+  #allowedMaxSize: number;
+  readonly #maxHeaderListSize: number;
+  readonly #maxStringLength: number;
   /** Set when the limit was lowered below the table size: the next block must resize (§4.2). */
-  private updateRequired = false;
-  private readonly cursor: Cursor = { pos: 0 };
+  #updateRequired = false;
+  readonly #cursor: Cursor = { pos: 0 };
   /** Reused output of Huffman decoding; grows up to `maxStringLength`. */
-  private scratch = new Uint8Array(0);
-  private _sensitive: number[] | readonly number[] = NONE;
+  #scratch = new Uint8Array(0);
+  #sensitive: number[] | readonly number[] = NONE;
 
   constructor(options: HpackDecoderOptions = {}) {
     const maxTableSize = options.maxTableSize ?? 4096;
     this.table = new DynamicTable(maxTableSize);
-    this.allowedMaxSize = maxTableSize;
-    this.maxHeaderListSize = options.maxHeaderListSize ?? 65536;
-    this.maxStringLength = options.maxStringLength ?? this.maxHeaderListSize;
+    this.#allowedMaxSize = maxTableSize;
+    this.#maxHeaderListSize = options.maxHeaderListSize ?? 65536;
+    this.#maxStringLength = options.maxStringLength ?? this.#maxHeaderListSize;
   }
 
   /**
@@ -78,7 +78,7 @@ export class HpackDecoder {
    * block that came as never-indexed literals (RFC 7541 §6.2.3); usually empty.
    */
   get sensitive(): readonly number[] {
-    return this._sensitive;
+    return this.#sensitive;
   }
 
   /**
@@ -87,8 +87,8 @@ export class HpackDecoder {
    * a dynamic table size update within the new limit (RFC 7541 §4.2).
    */
   setMaxTableSize(maxTableSize: number): void {
-    this.allowedMaxSize = maxTableSize;
-    if (this.table.maxSize > maxTableSize) this.updateRequired = true;
+    this.#allowedMaxSize = maxTableSize;
+    if (this.table.maxSize > maxTableSize) this.#updateRequired = true;
   }
 
   /**
@@ -101,20 +101,20 @@ export class HpackDecoder {
   decode(block: Uint8Array): string[] {
     const src = block;
     const end = block.length;
-    const cursor = this.cursor;
+    const cursor = this.#cursor;
     cursor.pos = 0;
-    this._sensitive = NONE;
+    this.#sensitive = NONE;
     const fields: string[] = [];
-    const maxListSize = this.maxHeaderListSize;
+    const maxListSize = this.#maxHeaderListSize;
     let listSize = 0;
     let overflow = false;
     let atStart = true;
 
     // §4.2: after the limit was lowered, the first thing in the next block is a size update.
-    if (this.updateRequired && (end === 0 || (src[0]! & 0xe0) !== 0x20)) {
+    if (this.#updateRequired && (end === 0 || (src[0]! & 0xe0) !== 0x20)) {
       throw new HpackError(
         "SIZE_UPDATE_MISSING",
-        `Header block must begin with a dynamic table size update to at most ${this.allowedMaxSize}`,
+        `Header block must begin with a dynamic table size update to at most ${this.#allowedMaxSize}`,
       );
     }
 
@@ -133,7 +133,7 @@ export class HpackDecoder {
           name = STATIC_NAMES[index]!;
           value = STATIC_VALUES[index]!;
         } else {
-          const i = this.dynamicIndex(index, at);
+          const i = this.#dynamicIndex(index, at);
           name = this.table.name(i);
           value = this.table.value(i);
         }
@@ -146,14 +146,14 @@ export class HpackDecoder {
           );
         }
         const size = decodeInteger(src, end, cursor, 5);
-        if (size > this.allowedMaxSize) {
+        if (size > this.#allowedMaxSize) {
           throw new HpackError(
             "SIZE_UPDATE_TOO_LARGE",
-            `Dynamic table size update to ${size} at offset ${at} exceeds the limit ${this.allowedMaxSize} (RFC 7541 §6.3)`,
+            `Dynamic table size update to ${size} at offset ${at} exceeds the limit ${this.#allowedMaxSize} (RFC 7541 §6.3)`,
           );
         }
         this.table.setMaxSize(size);
-        this.updateRequired = false;
+        this.#updateRequired = false;
         continue;
       } else {
         // §6.2.1 with incremental indexing: 01xxxxxx, 6-bit name index. §6.2.2 without
@@ -170,13 +170,13 @@ export class HpackDecoder {
         const wanted = !overflow || kind === INCREMENTAL_INDEXING;
         const nameIndex = decodeInteger(src, end, cursor, prefix);
         if (nameIndex === 0) {
-          name = this.readString(src, end, wanted);
+          name = this.#readString(src, end, wanted);
         } else if (nameIndex <= STATIC_TABLE_LENGTH) {
           name = STATIC_NAMES[nameIndex]!;
         } else {
-          name = this.table.name(this.dynamicIndex(nameIndex, at));
+          name = this.table.name(this.#dynamicIndex(nameIndex, at));
         }
-        value = this.readString(src, end, wanted);
+        value = this.#readString(src, end, wanted);
         if (kind === INCREMENTAL_INDEXING) this.table.add(name, value);
       }
       atStart = false;
@@ -189,14 +189,14 @@ export class HpackDecoder {
         continue;
       }
       if (kind === NEVER_INDEXED) {
-        if (this._sensitive === NONE) this._sensitive = [];
-        (this._sensitive as number[]).push(fields.length >>> 1);
+        if (this.#sensitive === NONE) this.#sensitive = [];
+        (this.#sensitive as number[]).push(fields.length >>> 1);
       }
       fields.push(name, value);
     }
 
     if (overflow) {
-      this._sensitive = NONE;
+      this.#sensitive = NONE;
       throw new HpackError(
         "HEADER_LIST_TOO_LARGE",
         `Header list is larger than ${maxListSize} octets (RFC 9113 §6.5.2)`,
@@ -206,7 +206,7 @@ export class HpackDecoder {
   }
 
   /** Maps a full index above the static table to a dynamic index, or throws (RFC 7541 §2.3.3). */
-  private dynamicIndex(index: number, at: number): number {
+  #dynamicIndex(index: number, at: number): number {
     const i = index - STATIC_TABLE_LENGTH;
     if (i > this.table.length) {
       throw new HpackError(
@@ -221,8 +221,8 @@ export class HpackDecoder {
    * Reads a string literal (RFC 7541 §5.2) at the cursor. When `wanted` is false the string is
    * only skipped: it is neither decoded nor checked, and `""` is returned.
    */
-  private readString(src: Uint8Array, end: number, wanted: boolean): string {
-    const cursor = this.cursor;
+  #readString(src: Uint8Array, end: number, wanted: boolean): string {
+    const cursor = this.#cursor;
     const at = cursor.pos;
     if (at >= end) {
       throw new HpackError("TRUNCATED", `Header block ends at offset ${at} where a string literal was expected`);
@@ -238,7 +238,7 @@ export class HpackDecoder {
     }
     cursor.pos = start + length;
     if (!wanted) return "";
-    const max = this.maxStringLength;
+    const max = this.#maxStringLength;
     if (!huffman) {
       if (length > max) throw tooLong(at, length, max);
       return latin1(src, start, start + length);
@@ -246,11 +246,11 @@ export class HpackDecoder {
     // Huffman codes are 5 to 30 bits: n octets decode to between ceil(8n/30) and floor(8n/5).
     if (Math.ceil((length * 8) / 30) > max) throw tooLong(at, Math.ceil((length * 8) / 30), max);
     const limit = Math.min(max, Math.floor((length * 8) / 5));
-    if (this.scratch.length < limit) {
-      this.scratch = new Uint8Array(Math.max(limit, Math.min(this.scratch.length * 2, max), 64));
+    if (this.#scratch.length < limit) {
+      this.#scratch = new Uint8Array(Math.max(limit, Math.min(this.#scratch.length * 2, max), 64));
     }
-    const n = huffmanDecode(src, start, start + length, this.scratch, limit);
-    return latin1(this.scratch, 0, n);
+    const n = huffmanDecode(src, start, start + length, this.#scratch, limit);
+    return latin1(this.#scratch, 0, n);
   }
 }
 

@@ -24,39 +24,39 @@ export type EvictListener = (name: string, value: string, id: number) => void;
 
 /** A dynamic table. Names and values are latin1 strings: one character per octet. */
 export class DynamicTable {
-  private names: string[];
-  private values: string[];
-  private mask: number;
+  #names: string[];
+  #values: string[];
+  #mask: number;
   /** Slot of the next insertion. */
-  private head = 0;
-  private count = 0;
-  private _size = 0;
-  private _maxSize: number;
-  private _inserted = 0;
+  #head = 0;
+  #count = 0;
+  #size = 0;
+  #maxSize: number;
+  #inserted = 0;
   /** Told about each eviction (the encoder keeps its lookup maps in step with it). */
   onEvict: EvictListener | null = null;
 
   constructor(maxSize: number) {
-    this._maxSize = maxSize;
+    this.#maxSize = maxSize;
     // A small ring that doubles when full (a 4096-octet table holds at most 128 entries of 32+).
-    this.names = new Array<string>(INITIAL_CAPACITY).fill("");
-    this.values = new Array<string>(INITIAL_CAPACITY).fill("");
-    this.mask = INITIAL_CAPACITY - 1;
+    this.#names = new Array<string>(INITIAL_CAPACITY).fill("");
+    this.#values = new Array<string>(INITIAL_CAPACITY).fill("");
+    this.#mask = INITIAL_CAPACITY - 1;
   }
 
   /** Number of entries. */
   get length(): number {
-    return this.count;
+    return this.#count;
   }
 
   /** Sum of the entry sizes (RFC 7541 §4.1). */
   get size(): number {
-    return this._size;
+    return this.#size;
   }
 
   /** The maximum size now in effect (RFC 7541 §4.2). */
   get maxSize(): number {
-    return this._maxSize;
+    return this.#maxSize;
   }
 
   /**
@@ -64,17 +64,17 @@ export class DynamicTable {
    * `id` is at dynamic index `inserted - id` while it is in the table.
    */
   get inserted(): number {
-    return this._inserted;
+    return this.#inserted;
   }
 
   /** Name at dynamic index `i`, 1 (newest) to {@link length}. */
   name(i: number): string {
-    return this.names[(this.head - i) & this.mask]!;
+    return this.#names[(this.#head - i) & this.#mask]!;
   }
 
   /** Value at dynamic index `i`, 1 (newest) to {@link length}. */
   value(i: number): string {
-    return this.values[(this.head - i) & this.mask]!;
+    return this.#values[(this.#head - i) & this.#mask]!;
   }
 
   /**
@@ -84,54 +84,54 @@ export class DynamicTable {
    */
   add(name: string, value: string): void {
     const size = name.length + value.length + ENTRY_OVERHEAD;
-    if (size > this._maxSize) {
-      this.evictDownTo(0);
-      this._inserted++;
+    if (size > this.#maxSize) {
+      this.#evictDownTo(0);
+      this.#inserted++;
       return;
     }
-    this.evictDownTo(this._maxSize - size);
-    this._inserted++;
-    if (this.count > this.mask) this.grow();
-    this.names[this.head] = name;
-    this.values[this.head] = value;
-    this.head = (this.head + 1) & this.mask;
-    this.count++;
-    this._size += size;
+    this.#evictDownTo(this.#maxSize - size);
+    this.#inserted++;
+    if (this.#count > this.#mask) this.#grow();
+    this.#names[this.#head] = name;
+    this.#values[this.#head] = value;
+    this.#head = (this.#head + 1) & this.#mask;
+    this.#count++;
+    this.#size += size;
   }
 
   /** Sets a new maximum size, evicting the oldest entries until the table fits (RFC 7541 §4.3). */
   setMaxSize(maxSize: number): void {
-    this._maxSize = maxSize;
-    this.evictDownTo(maxSize);
+    this.#maxSize = maxSize;
+    this.#evictDownTo(maxSize);
   }
 
-  private evictDownTo(target: number): void {
-    while (this._size > target) {
-      const slot = (this.head - this.count) & this.mask;
-      const id = this._inserted - this.count;
-      const name = this.names[slot]!;
-      const value = this.values[slot]!;
-      this._size -= name.length + value.length + ENTRY_OVERHEAD;
+  #evictDownTo(target: number): void {
+    while (this.#size > target) {
+      const slot = (this.#head - this.#count) & this.#mask;
+      const id = this.#inserted - this.#count;
+      const name = this.#names[slot]!;
+      const value = this.#values[slot]!;
+      this.#size -= name.length + value.length + ENTRY_OVERHEAD;
       // Drop the references so evicted strings can be collected.
-      this.names[slot] = "";
-      this.values[slot] = "";
-      this.count--;
+      this.#names[slot] = "";
+      this.#values[slot] = "";
+      this.#count--;
       if (this.onEvict !== null) this.onEvict(name, value, id);
     }
   }
 
-  private grow(): void {
-    const capacity = (this.mask + 1) * 2;
+  #grow(): void {
+    const capacity = (this.#mask + 1) * 2;
     const names = new Array<string>(capacity).fill("");
     const values = new Array<string>(capacity).fill("");
     // Copy oldest first, so the oldest lands at slot 0 and the head at `count`.
-    for (let i = this.count; i >= 1; i--) {
-      names[this.count - i] = this.name(i);
-      values[this.count - i] = this.value(i);
+    for (let i = this.#count; i >= 1; i--) {
+      names[this.#count - i] = this.name(i);
+      values[this.#count - i] = this.value(i);
     }
-    this.names = names;
-    this.values = values;
-    this.mask = capacity - 1;
-    this.head = this.count;
+    this.#names = names;
+    this.#values = values;
+    this.#mask = capacity - 1;
+    this.#head = this.#count;
   }
 }

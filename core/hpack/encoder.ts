@@ -58,21 +58,21 @@ const MAX_INTEGER_OCTETS = 6;
 export class HpackEncoder {
   /** The dynamic table, for inspection (tests, debugging); do not modify it. */
   readonly table: DynamicTable;
-  private readonly tableSizeLimit: number;
-  private readonly huffman: HuffmanMode;
+  readonly #tableSizeLimit: number;
+  readonly #huffman: HuffmanMode;
   /** Dynamic entries by name, for lookups; kept in step with evictions. */
-  private readonly byName = new Map<string, NameEntries>();
+  readonly #byName = new Map<string, NameEntries>();
   /** A size change not yet signaled, and the smallest size since the last block (§4.2). */
-  private updatePending = false;
-  private smallestUpdate = 0;
+  #updatePending = false;
+  #smallestUpdate = 0;
 
   constructor(options: HpackEncoderOptions = {}) {
     const maxTableSize = options.maxTableSize ?? 4096;
-    this.tableSizeLimit = options.tableSizeLimit ?? 4096;
-    this.huffman = options.huffman ?? "shorter";
+    this.#tableSizeLimit = options.tableSizeLimit ?? 4096;
+    this.#huffman = options.huffman ?? "shorter";
     // The peer's decoder starts at `maxTableSize`; using less has to be signaled too.
     this.table = new DynamicTable(maxTableSize);
-    this.table.onEvict = (name, value, id) => this.forget(name, value, id);
+    this.table.onEvict = (name, value, id) => this.#forget(name, value, id);
     this.setMaxTableSize(maxTableSize);
   }
 
@@ -82,10 +82,10 @@ export class HpackEncoder {
    * smallest size since the last block, then the final one (RFC 7541 §4.2, §6.3).
    */
   setMaxTableSize(maxTableSize: number): void {
-    const size = Math.min(maxTableSize, this.tableSizeLimit);
-    if (size === this.table.maxSize && !this.updatePending) return;
-    if (!this.updatePending || size < this.smallestUpdate) this.smallestUpdate = size;
-    this.updatePending = true;
+    const size = Math.min(maxTableSize, this.#tableSizeLimit);
+    if (size === this.table.maxSize && !this.#updatePending) return;
+    if (!this.#updatePending || size < this.#smallestUpdate) this.#smallestUpdate = size;
+    this.#updatePending = true;
     this.table.setMaxSize(size);
   }
 
@@ -98,10 +98,10 @@ export class HpackEncoder {
    * @throws {TypeError} When a name or value has a character above U+00FF.
    */
   encode(fields: readonly string[], out: BlockBuffer, sensitive: readonly number[] = []): void {
-    if (this.updatePending) {
-      if (this.smallestUpdate < this.table.maxSize) this.writeSizeUpdate(out, this.smallestUpdate);
-      this.writeSizeUpdate(out, this.table.maxSize);
-      this.updatePending = false;
+    if (this.#updatePending) {
+      if (this.#smallestUpdate < this.table.maxSize) this.#writeSizeUpdate(out, this.#smallestUpdate);
+      this.#writeSizeUpdate(out, this.table.maxSize);
+      this.#updatePending = false;
     }
     const table = this.table;
     for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -109,17 +109,17 @@ export class HpackEncoder {
       const value = fields[i + 1]!;
       const neverIndex = isSensitive(name, value) || (sensitive.length > 0 && sensitive.includes(i >>> 1));
       const fixed = STATIC_BY_NAME.get(name);
-      const dynamic = this.byName.get(name);
+      const dynamic = this.#byName.get(name);
       if (!neverIndex) {
         // §6.1: the whole field is in a table; static entries first, they never move.
         const s = fixed?.values.get(value);
         if (s !== undefined) {
-          this.writeIndexed(out, s);
+          this.#writeIndexed(out, s);
           continue;
         }
         const id = dynamic?.values.get(value);
         if (id !== undefined) {
-          this.writeIndexed(out, STATIC_TABLE_LENGTH + table.inserted - id);
+          this.#writeIndexed(out, STATIC_TABLE_LENGTH + table.inserted - id);
           continue;
         }
       }
@@ -129,12 +129,12 @@ export class HpackEncoder {
         ? STATIC_TABLE_LENGTH + table.inserted - dynamic.latest
         : 0;
       if (neverIndex) {
-        this.writeLiteral(out, 0x10, 4, nameIndex, name, value); // §6.2.3
+        this.#writeLiteral(out, 0x10, 4, nameIndex, name, value); // §6.2.3
       } else if (isWorthIndexing(name, value, table.maxSize)) {
-        this.writeLiteral(out, 0x40, 6, nameIndex, name, value); // §6.2.1
-        this.remember(name, value);
+        this.#writeLiteral(out, 0x40, 6, nameIndex, name, value); // §6.2.1
+        this.#remember(name, value);
       } else {
-        this.writeLiteral(out, 0x00, 4, nameIndex, name, value); // §6.2.2
+        this.#writeLiteral(out, 0x00, 4, nameIndex, name, value); // §6.2.2
       }
     }
   }
@@ -147,40 +147,40 @@ export class HpackEncoder {
   }
 
   /** Adds a field to the table and to the lookup maps. */
-  private remember(name: string, value: string): void {
+  #remember(name: string, value: string): void {
     const table = this.table;
     table.add(name, value);
     // isWorthIndexing keeps entries within the table, so the new entry is in it.
     const id = table.inserted - 1;
-    let entries = this.byName.get(name);
+    let entries = this.#byName.get(name);
     if (entries === undefined) {
       entries = { latest: id, values: new Map() };
-      this.byName.set(name, entries);
+      this.#byName.set(name, entries);
     }
     entries.latest = id;
     entries.values.set(value, id);
   }
 
   /** Drops an evicted entry from the lookup maps, unless a newer entry took its place. */
-  private forget(name: string, value: string, id: number): void {
-    const entries = this.byName.get(name);
+  #forget(name: string, value: string, id: number): void {
+    const entries = this.#byName.get(name);
     if (entries === undefined) return;
     if (entries.values.get(value) === id) entries.values.delete(value);
     // FIFO eviction: when the newest entry with this name goes, all older ones are gone too.
-    if (entries.latest === id) this.byName.delete(name);
+    if (entries.latest === id) this.#byName.delete(name);
   }
 
-  private writeIndexed(out: BlockBuffer, index: number): void {
+  #writeIndexed(out: BlockBuffer, index: number): void {
     const buf = out.ensure(MAX_INTEGER_OCTETS);
     out.length = encodeInteger(buf, out.length, index, 7, 0x80);
   }
 
-  private writeSizeUpdate(out: BlockBuffer, size: number): void {
+  #writeSizeUpdate(out: BlockBuffer, size: number): void {
     const buf = out.ensure(MAX_INTEGER_OCTETS);
     out.length = encodeInteger(buf, out.length, size, 5, 0x20);
   }
 
-  private writeLiteral(
+  #writeLiteral(
     out: BlockBuffer,
     flags: number,
     prefix: number,
@@ -190,16 +190,16 @@ export class HpackEncoder {
   ): void {
     const buf = out.ensure(MAX_INTEGER_OCTETS);
     out.length = encodeInteger(buf, out.length, nameIndex, prefix, flags);
-    if (nameIndex === 0) this.writeString(out, name);
-    this.writeString(out, value);
+    if (nameIndex === 0) this.#writeString(out, name);
+    this.#writeString(out, value);
   }
 
   /** A string literal (RFC 7541 §5.2): raw, or Huffman coded per the encoder's mode. */
-  private writeString(out: BlockBuffer, s: string): void {
+  #writeString(out: BlockBuffer, s: string): void {
     const raw = s.length;
-    const coded = this.huffman === "never" ? raw : huffmanEncodedLength(s);
+    const coded = this.#huffman === "never" ? raw : huffmanEncodedLength(s);
     if (coded < 0) throw nonLatin1(s);
-    const huffman = this.huffman === "always" || coded < raw;
+    const huffman = this.#huffman === "always" || coded < raw;
     const length = huffman ? coded : raw;
     const buf = out.ensure(MAX_INTEGER_OCTETS + length);
     let pos = encodeInteger(buf, out.length, length, 7, huffman ? 0x80 : 0);

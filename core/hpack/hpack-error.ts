@@ -18,8 +18,9 @@
  * ```
  * @module
  */
+import { WIRE_ERRORS } from "../http/wire-errors.ts";
 
-/** Stable names of the rules an HPACK decoder enforces. */
+/** Stable names of the rules an HPACK decoder enforces; each is in the table of `core/http/wire-errors.ts`. */
 export type HpackErrorCode =
   /** The block ends inside a representation, integer or string (RFC 7541 §5.1, §5.2). */
   | "TRUNCATED"
@@ -52,10 +53,13 @@ export class HpackError extends Error {
    */
   readonly fatal: boolean;
 
-  constructor(code: HpackErrorCode, message: string) {
-    super(message);
+  /** The error named `code`, with `detail` (the offset, the limit) or the table's reason. */
+  constructor(code: HpackErrorCode, detail?: string) {
+    const answer = WIRE_ERRORS[code];
+    super(detail ?? answer.reason);
     this.name = "HpackError";
     this.code = code;
-    this.fatal = code !== "HEADER_LIST_TOO_LARGE";
+    // The table answers a lost context with COMPRESSION_ERROR; the one exception, a 431.
+    this.fatal = "h2" in answer;
   }
 }

@@ -28,15 +28,10 @@ export function isValidFieldValue(value: string): boolean {
 export function assertValidHeaders(headers: readonly string[]): void {
   for (let i = 0; i < headers.length; i += 2) {
     if (!isValidFieldName(headers[i]!)) {
-      throw new HttpError(
-        500,
-        `Invalid response header name ${JSON.stringify(headers[i])}`,
-        "INVALID_HEADER_NAME",
-        false,
-      );
+      throw new HttpError("INVALID_RESPONSE_HEADER_NAME", `Invalid response header name ${JSON.stringify(headers[i])}`);
     }
     if (!isValidFieldValue(headers[i + 1]!)) {
-      throw new HttpError(500, `Invalid character in response header ${headers[i]}`, "INVALID_HEADER_VALUE", false);
+      throw new HttpError("INVALID_RESPONSE_HEADER_VALUE", `Invalid character in response header ${headers[i]}`);
     }
   }
 }

@@ -4,13 +4,12 @@
  * demand, all from one decode of the section.
  *
  * `*( field-line CRLF ) CRLF`, with `field-line = field-name ":" OWS field-value OWS`. Strict:
- * obs-fold, whitespace before the colon, bare CR or LF and control bytes in a value are errors.
- * Both parsers use it; only the status of an error differs (400 for a request, 502 for a
- * response), and it is given at construction.
+ * obs-fold, whitespace before the colon, bare CR or LF and control bytes in a value are errors,
+ * each recorded in the parser's {@link Rejection}.
  *
  * @example
  * ```ts
- * const lines = new FieldLines(new Rejection(), 400);
+ * const lines = new FieldLines(new Rejection(false));
  * const b = new TextEncoder().encode("Host: a\r\nX-Y: 1\r\n\r\n");
  * const end = lines.validate(b, 0, b.length, true); // b.length
  * console.log(lines.strings(b, 0, lines.text(b, 0, end))); // ["host", "a", "x-y", "1"]
@@ -62,24 +61,21 @@ export class FieldLines {
   /** `count` records of {@link FIELD_STRIDE} slots each; offsets are into the validated bytes. */
   fields: Int32Array = new Int32Array(32 * FIELD_STRIDE);
 
-  private readonly rejection: Rejection;
-  private readonly status: number;
+  readonly #rejection: Rejection;
 
-  /** `status` is what every field-line error answers with (400 for requests, 502 for responses). */
-  constructor(rejection: Rejection, status: number) {
-    this.rejection = rejection;
-    this.status = status;
+  /** Failures are recorded in `rejection`, the parser's. */
+  constructor(rejection: Rejection) {
+    this.#rejection = rejection;
   }
 
   /**
    * Validate `*( field-line CRLF ) CRLF` from b[p], reading no further than `limit`, and record
    * each line. Returns the offset just past the empty line that ends the section, or -1 with the
-   * verdict in the {@link Rejection} (status 0: more bytes needed). `isHead` only names the
+   * verdict in the {@link Rejection} (or just "incomplete": more bytes needed). `isHead` only names the
    * section in messages.
    */
   validate(b: Uint8Array, p: number, limit: number, isHead: boolean): number {
-    const r = this.rejection;
-    const status = this.status;
+    const r = this.#rejection;
     let f = this.fields;
     let k = 0;
     let bits = 0;
@@ -89,17 +85,17 @@ export class FieldLines {
       c = b[p];
       if (c === CR) {
         if (p + 1 === limit) return r.incomplete();
-        if (b[p + 1] !== LF) return r.reject(status, "BARE_CR", `Bare CR in ${isHead ? "header" : "trailer"} section`);
+        if (b[p + 1] !== LF) return r.reject("BARE_CR", `Bare CR in ${isHead ? "header" : "trailer"} section`);
         break;
       }
       // RFC 9112 §5.2: obs-fold is rejected (a server MUST either reject it or replace it); a
       // first line starting with whitespace is rejected too (§2.2).
-      if (c === SP || c === HTAB) return r.reject(status, "OBS_FOLD", "Obsolete line folding in a field line");
+      if (c === SP || c === HTAB) return r.reject("OBS_FOLD");
       const ns = p;
       while (p < limit && TOKEN_LOWER[c = b[p]] !== 0) p++;
       if (p === limit) return r.incomplete();
-      if (c !== COLON) return this.nameError(b, p, limit, isHead);
-      if (p === ns) return r.reject(status, "INVALID_HEADER_NAME", "Empty field name");
+      if (c !== COLON) return this.#nameError(b, p, limit, isHead);
+      if (p === ns) return r.reject("INVALID_HEADER_NAME", "Empty field name");
       const ne = p++;
       while (p < limit && ((c = b[p]) === SP || c === HTAB)) p++;
       const vs = p;
@@ -114,10 +110,10 @@ export class FieldLines {
       }
       if (p + 1 >= limit) return r.incomplete();
       if (c !== CR) {
-        if (c === LF) return r.reject(status, "BARE_LF", "Bare LF in a field value");
-        return r.reject(status, "INVALID_HEADER_VALUE", "Invalid character in field value");
+        if (c === LF) return r.reject("BARE_LF", "Bare LF in a field value");
+        return r.reject("INVALID_HEADER_VALUE");
       }
-      if (b[p + 1] !== LF) return r.reject(status, "BARE_CR", "Bare CR in field value");
+      if (b[p + 1] !== LF) return r.reject("BARE_CR", "Bare CR in field value");
       let ve = p;
       while (ve > vs && ((c = b[ve - 1]) === SP || c === HTAB)) ve--;
       if (k + FIELD_STRIDE > f.length) {
@@ -139,26 +135,25 @@ export class FieldLines {
   }
 
   /** Name the fault at b[p], where a field name stopped before a colon (cold path). */
-  private nameError(b: Uint8Array, p: number, limit: number, isHead: boolean): -1 {
-    const r = this.rejection;
-    const status = this.status;
+  #nameError(b: Uint8Array, p: number, limit: number, isHead: boolean): -1 {
+    const r = this.#rejection;
     const c = b[p];
     if (c === SP || c === HTAB) {
       while (p < limit && isOws(b[p])) p++;
       if (p === limit) return r.incomplete();
       // RFC 9112 §5.1: no whitespace is allowed between the field name and colon.
-      if (b[p] === COLON) return r.reject(status, "SPACE_BEFORE_COLON", "Whitespace between field name and colon");
-      return r.reject(status, "INVALID_HEADER_NAME", "Whitespace in field name");
+      if (b[p] === COLON) return r.reject("SPACE_BEFORE_COLON");
+      return r.reject("INVALID_HEADER_NAME", "Whitespace in field name");
     }
     if (c === CR) {
       if (p + 1 >= limit) return r.incomplete();
       if (b[p + 1] === LF) {
-        return r.reject(status, "INVALID_HEADER", `${isHead ? "Header" : "Trailer"} field line has no colon`);
+        return r.reject("INVALID_HEADER", `${isHead ? "Header" : "Trailer"} field line has no colon`);
       }
-      return r.reject(status, "BARE_CR", "Bare CR in field name");
+      return r.reject("BARE_CR", "Bare CR in field name");
     }
-    if (c === LF) return r.reject(status, "BARE_LF", "Bare LF in field name");
-    return r.reject(status, "INVALID_HEADER_NAME", "Invalid character in field name");
+    if (c === LF) return r.reject("BARE_LF", "Bare LF in field name");
+    return r.reject("INVALID_HEADER_NAME");
   }
 
   /**

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const line = new RequestLine(new Rejection());
+ * const line = new RequestLine(new Rejection(false));
  * const b = new TextEncoder().encode("GET /a?b HTTP/1.1\r\n");
  * line.validate(b, 0, b.length); // b.length
  * console.log(internMethod(b, 0, line.methodEnd), line.queryStart); // "GET" 6
@@ -31,20 +31,20 @@ export class RequestLine implements StartLine {
   /** Offset of the CR that ends the line. */
   lineEnd = 0;
 
-  private readonly rejection: Rejection;
+  readonly #rejection: Rejection;
 
   constructor(rejection: Rejection) {
-    this.rejection = rejection;
+    this.#rejection = rejection;
   }
 
-  /** See {@link StartLine.validate}. Errors answer 400, or 505 for an HTTP major version not 1. */
+  /** See {@link StartLine.validate}. */
   validate(b: Uint8Array, start: number, limit: number): number {
     let p = start;
     let c = 0;
     // request-line = method SP request-target SP HTTP-version CRLF
     while (p < limit && TOKEN_LOWER[b[p]] !== 0) p++;
-    if (p === limit) return this.rejection.incomplete();
-    if (b[p] !== SP || p === start) return this.error(b, start, limit);
+    if (p === limit) return this.#rejection.incomplete();
+    if (b[p] !== SP || p === start) return this.#error(b, start, limit);
     this.methodEnd = p++;
     const ts = p;
     let q = -1;
@@ -53,8 +53,8 @@ export class RequestLine implements StartLine {
       if (TARGET_CHAR[c] === 0) break;
       if (c === QUESTION && q < 0) q = p;
     }
-    if (p === limit) return this.rejection.incomplete();
-    if (c !== SP || p === ts) return this.error(b, start, limit);
+    if (p === limit) return this.#rejection.incomplete();
+    if (c !== SP || p === ts) return this.#error(b, start, limit);
     this.targetEnd = p++;
     this.queryStart = q;
     // HTTP-version = "HTTP" "/" DIGIT "." DIGIT (RFC 9112 §2.3), then exactly CRLF.
@@ -63,41 +63,39 @@ export class RequestLine implements StartLine {
       b[p + 4] !== SLASH || !isDigit(b[p + 5]) || b[p + 6] !== 0x2e || !isDigit(b[p + 7]) ||
       b[p + 8] !== CR || b[p + 9] !== LF
     ) {
-      return this.error(b, start, limit);
+      return this.#error(b, start, limit);
     }
     // RFC 9110 §2.5: a higher minor version of HTTP/1 is served as the highest we support.
-    if (b[p + 5] !== 0x31) {
-      return this.rejection.reject(505, "HTTP_VERSION_NOT_SUPPORTED", "HTTP version not supported");
-    }
+    if (b[p + 5] !== 0x31) return this.#rejection.reject("HTTP_VERSION_NOT_SUPPORTED");
     this.versionMinor = b[p + 7] === 0x30 ? 0 : 1;
     this.lineEnd = p + 8;
     return p + 10;
   }
 
   /** Name the fault in a request line that failed the fast checks (cold path). */
-  private error(b: Uint8Array, start: number, limit: number): -1 {
-    const r = this.rejection;
+  #error(b: Uint8Array, start: number, limit: number): -1 {
+    const r = this.#rejection;
     let cr = start;
     while (cr < limit && b[cr] !== CR && b[cr] !== LF) cr++;
     if (cr + 1 >= limit) return r.incomplete();
-    if (b[cr] === LF) return r.reject(400, "BARE_LF", "Bare LF in request line");
-    if (b[cr + 1] !== LF) return r.reject(400, "BARE_CR", "Bare CR in request line");
+    if (b[cr] === LF) return r.reject("BARE_LF", "Bare LF in request line");
+    if (b[cr + 1] !== LF) return r.reject("BARE_CR", "Bare CR in request line");
     let p = start;
     while (p < cr && TOKEN_LOWER[b[p]] !== 0) p++;
-    if (p === cr) return r.reject(400, "INVALID_REQUEST_LINE", "Request line has no request target");
-    if (b[p] !== SP) return r.reject(400, "INVALID_METHOD", "Invalid character in method");
-    if (p === start) return r.reject(400, "INVALID_METHOD", "Empty method");
+    if (p === cr) return r.reject("INVALID_REQUEST_LINE", "Request line has no request target");
+    if (b[p] !== SP) return r.reject("INVALID_METHOD", "Invalid character in method");
+    if (p === start) return r.reject("INVALID_METHOD", "Empty method");
     const ts = ++p;
     while (p < cr && TARGET_CHAR[b[p]] !== 0) p++;
-    if (p === ts) return r.reject(400, "INVALID_REQUEST_LINE", "Request line has an empty request target");
-    if (p === cr) return r.reject(400, "INVALID_REQUEST_LINE", "Request line has no HTTP version");
-    if (b[p] !== SP) return r.reject(400, "INVALID_TARGET", "Invalid character in request target");
+    if (p === ts) return r.reject("INVALID_REQUEST_LINE", "Request line has an empty request target");
+    if (p === cr) return r.reject("INVALID_REQUEST_LINE", "Request line has no HTTP version");
+    if (b[p] !== SP) return r.reject("INVALID_TARGET", "Invalid character in request target");
     for (let i = p + 1; i < cr; i++) {
       if (b[i] === SP) {
-        return r.reject(400, "INVALID_REQUEST_LINE", "Request line has more than three parts (space in the target?)");
+        return r.reject("INVALID_REQUEST_LINE", "Request line has more than three parts (space in the target?)");
       }
     }
-    return r.reject(400, "INVALID_VERSION", "Malformed HTTP version");
+    return r.reject("INVALID_VERSION");
   }
 }
 

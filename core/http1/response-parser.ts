@@ -4,8 +4,9 @@
  *
  * Shape: the same as the request parser — a byte-driven state machine whose states are named for
  * their place in the grammar (`message-head`, `chunked-body`, `trailer-section`, close-delimited
- * body, …), every failing edge its own {@link HttpError} with a stable `code` and a sentence-case
- * reason — and the same grammar: the head and trailers are read by {@link SectionReader}
+ * body, …), every failing edge its own code of the table in `core/http/wire-errors.ts` with a
+ * sentence-case reason, recorded in one {@link Rejection} and raised as one {@link HttpError} —
+ * and the same grammar: the head and trailers are read by {@link SectionReader}
  * ({@link StatusLine}, then {@link FieldLines}), the body by {@link BodyDecoder}. A
  * broken response is what a gateway answers with 502, so that is the status every error carries.
  * There is no lenient mode: bare LF, obs-fold, whitespace before a colon and conflicting framing
@@ -35,7 +36,7 @@
  * ```
  * @module
  */
-import { HttpError } from "../http/http-error.ts";
+import type { HttpError } from "../http/http-error.ts";
 import type { BodyFraming } from "./response-serializer.ts";
 import { BodyDecoder } from "./body-decoder.ts";
 import { FieldLines } from "./field-lines.ts";
@@ -143,9 +144,6 @@ const S_CLOSED = 3;
 /** After an error: every call returns -1. */
 const S_DEAD = 4;
 
-/** Every parse error is a bad upstream response: a gateway would answer 502 (RFC 9110 §15.6.3). */
-const BAD_RESPONSE = 502;
-
 // ─── The parser ───────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -153,60 +151,63 @@ const BAD_RESPONSE = 502;
  * {@link ResponseParser.execute}, call {@link ResponseParser.finish} at end of stream.
  */
 export class ResponseParser {
-  /** The error that killed the parser, or null. Once set, `execute` returns -1. */
-  error: HttpError | null = null;
   /**
    * The method of the request whose response is parsed next: a response to HEAD has no body
    * (RFC 9110 §9.3.2), a 2xx to CONNECT starts a tunnel. Read when a final head arrives.
    */
   method: string = "GET";
 
-  private readonly events: ResponseParserEvents;
-  private readonly maxBodySize: number;
-  private readonly decodeHeaders: boolean;
-  private readonly line: StatusLine;
-  private readonly fields: FieldLines;
-  private readonly section: SectionReader;
-  private readonly body: BodyDecoder;
+  #error: HttpError | null = null;
 
-  private state: number = S_HEAD;
+  readonly #events: ResponseParserEvents;
+  readonly #maxBodySize: number;
+  readonly #decodeHeaders: boolean;
+  readonly #rejection: Rejection;
+  readonly #line: StatusLine;
+  readonly #fields: FieldLines;
+  readonly #section: SectionReader;
+  readonly #body: BodyDecoder;
+
+  #state: number = S_HEAD;
 
   constructor(events: ResponseParserEvents, options?: ResponseParserOptions) {
-    const rejection = new Rejection();
-    this.events = events;
-    this.maxBodySize = options?.maxBodySize ?? DEFAULT_RESPONSE_LIMITS.maxBodySize;
-    this.decodeHeaders = options?.decodeHeaders ?? true;
-    this.line = new StatusLine(rejection);
-    this.fields = new FieldLines(rejection, BAD_RESPONSE);
-    this.section = new SectionReader(this.line, this.fields, rejection, {
+    // A broken response is what a gateway answers with 502 (RFC 9110 §15.6.3): every error.
+    const rejection = new Rejection(true);
+    this.#events = events;
+    this.#maxBodySize = options?.maxBodySize ?? DEFAULT_RESPONSE_LIMITS.maxBodySize;
+    this.#decodeHeaders = options?.decodeHeaders ?? true;
+    this.#rejection = rejection;
+    this.#line = new StatusLine(rejection);
+    this.#fields = new FieldLines(rejection);
+    this.#section = new SectionReader(this.#line, this.#fields, rejection, {
       maxSize: options?.maxHeaderSize ?? DEFAULT_RESPONSE_LIMITS.maxHeaderSize,
       maxFields: options?.maxHeaders ?? DEFAULT_RESPONSE_LIMITS.maxHeaders,
       maxStartLine: Number.POSITIVE_INFINITY,
       startLine: "status line",
-      status: BAD_RESPONSE,
-      startLineStatus: BAD_RESPONSE,
-      limitStatus: BAD_RESPONSE,
+      emptyStartLine: "INVALID_STATUS_LINE",
+      startLineTooLong: "STATUS_LINE_TOO_LONG",
     });
-    this.body = new BodyDecoder(events, this.section, this.fields, {
-      maxBodySize: this.maxBodySize,
-      status: BAD_RESPONSE,
-      tooLargeStatus: BAD_RESPONSE,
-    });
+    this.#body = new BodyDecoder(events, this.#section, this.#fields, rejection, this.#maxBodySize);
+  }
+
+  /** The error that killed the parser, or null. Once set, `execute` returns -1. */
+  get error(): HttpError | null {
+    return this.#error;
   }
 
   /** True between onHead and onMessageComplete (reading a body). Already true during onHead. */
   get inBody(): boolean {
-    return this.state === S_BODY;
+    return this.#state === S_BODY;
   }
 
   /** True when nothing of a next response has arrived: a clean place for the stream to end. */
   get idle(): boolean {
-    return (this.state === S_HEAD && !this.section.pending) || this.state === S_UPGRADED || this.state === S_CLOSED;
+    return (this.#state === S_HEAD && !this.#section.pending) || this.#state === S_UPGRADED || this.#state === S_CLOSED;
   }
 
   /** True after a 101 or a CONNECT tunnel: the remaining bytes are another protocol's. */
   get upgraded(): boolean {
-    return this.state === S_UPGRADED;
+    return this.#state === S_UPGRADED;
   }
 
   /**
@@ -218,26 +219,26 @@ export class ResponseParser {
     const len = data.length;
     let pos = 0;
     while (pos < len) {
-      switch (this.state) {
+      switch (this.#state) {
         case S_HEAD: {
-          const s = this.section;
+          const s = this.#section;
           const next = s.read(data, pos, true);
           if (next === SECTION_NEED_MORE) return len;
-          if (next === SECTION_ERROR) return this.die(s.error!);
-          if (!this.parseHead(s.bytes, s.start, s.end)) return -1;
-          // parseHead moved the state on. A completed response (or an upgrade) returns now;
+          if (next === SECTION_ERROR || this.#onHead(s.bytes, s.start, s.end) < 0) return this.#die();
+          // onHead moved the state on. A completed response (or an upgrade) returns now;
           // after an interim 1xx the next head follows, still for the same request.
-          const state = this.state as number;
-          if (state === S_UPGRADED || (state === S_HEAD && this.line.status >= 200)) return next;
+          const state = this.#state as number;
+          if (state === S_UPGRADED || (state === S_HEAD && this.#line.status >= 200)) return next;
           pos = next;
           break;
         }
 
         case S_BODY:
-          pos = this.body.decode(data, pos);
-          if (pos < 0) return this.die(this.body.error!);
-          if (this.body.done) {
-            this.complete(this.body.trailers);
+          pos = this.#body.decode(data, pos);
+          if (pos < 0) return this.#die();
+          if (this.#body.done) {
+            this.#state = S_HEAD;
+            this.#events.onMessageComplete(this.#body.trailers);
             return pos;
           }
           break;
@@ -245,12 +246,13 @@ export class ResponseParser {
         case S_UPGRADED:
           return pos;
         case S_CLOSED:
-          return this.fail("DATA_AFTER_CLOSE", "Data after the end of the stream");
+          this.#rejection.reject("DATA_AFTER_CLOSE");
+          return this.#die();
         default: // S_DEAD
           return -1;
       }
     }
-    return this.state === S_DEAD ? -1 : pos;
+    return this.#state === S_DEAD ? -1 : pos;
   }
 
   /**
@@ -259,15 +261,16 @@ export class ResponseParser {
    * false on error, with `error` set.
    */
   finish(): boolean {
-    switch (this.state) {
+    switch (this.#state) {
       case S_BODY:
-        if (!this.body.untilClose) break;
-        this.state = S_CLOSED;
-        this.events.onMessageComplete(null);
+        if (!this.#body.untilClose) break;
+        this.#state = S_CLOSED;
+        this.#events.onMessageComplete(null);
         return true;
       case S_HEAD:
-        if (!this.section.pending) return true;
-        this.fail("INCOMPLETE_RESPONSE", "Connection closed inside a response head");
+        if (!this.#section.pending) return true;
+        this.#rejection.reject("INCOMPLETE_RESPONSE", "Connection closed inside a response head");
+        this.#die();
         return false;
       case S_UPGRADED:
       case S_CLOSED:
@@ -275,42 +278,29 @@ export class ResponseParser {
       case S_DEAD:
         return false;
     }
-    this.fail("INCOMPLETE_RESPONSE", "Connection closed before the response body was complete");
+    this.#rejection.reject("INCOMPLETE_RESPONSE", "Connection closed before the response body was complete");
+    this.#die();
     return false;
   }
 
-  // ─── Helpers ────────────────────────────────────────────────────────────────────────────────
-
-  private fail(code: string, message: string): -1 {
-    return this.die(new HttpError(BAD_RESPONSE, message, code));
-  }
-
-  private die(error: HttpError): -1 {
-    this.error = error;
-    this.state = S_DEAD;
-    this.section.reset();
+  /** The one way the parser fails: the verdict recorded in the {@link Rejection} becomes `error`. */
+  #die(): -1 {
+    this.#error = this.#rejection.toError();
+    this.#state = S_DEAD;
+    this.#section.reset();
     return -1;
-  }
-
-  private failed(code: string, message: string): false {
-    this.fail(code, message);
-    return false;
-  }
-
-  private complete(trailers: string[] | null): void {
-    this.state = S_HEAD;
-    this.events.onMessageComplete(trailers);
   }
 
   /**
    * Interpret a validated head: framing (RFC 9112 §6.3), persistence (§9.3), then the events.
-   * Returns false after failing.
+   * Returns -1 after a rejection.
    */
-  private parseHead(b: Uint8Array, start: number, end: number): boolean {
-    const line = this.line;
+  #onHead(b: Uint8Array, start: number, end: number): number {
+    const r = this.#rejection;
+    const line = this.#line;
     const status = line.status;
     const versionMinor = line.versionMinor;
-    const fields = this.fields;
+    const fields = this.#fields;
     const count = fields.count;
     const f = fields.fields;
     let contentLength = -1;
@@ -325,14 +315,14 @@ export class ResponseParser {
       switch (id) {
         case ID_CONTENT_LENGTH: {
           const n = parseContentLength(b, vs, ve, contentLength);
-          if (n === -2) return this.failed("CONFLICTING_CONTENT_LENGTH", "Differing Content-Length values");
-          if (n < 0) return this.failed("INVALID_CONTENT_LENGTH", "Malformed Content-Length");
+          if (n === -2) return r.reject("CONFLICTING_CONTENT_LENGTH");
+          if (n < 0) return r.reject("INVALID_CONTENT_LENGTH");
           contentLength = n;
           break;
         }
         case ID_TRANSFER_ENCODING:
           teFlags = parseTransferCodings(b, vs, ve, teFlags);
-          if (teFlags & TE_INVALID) return this.failed("INVALID_TRANSFER_ENCODING", "Malformed Transfer-Encoding");
+          if (teFlags & TE_INVALID) return r.reject("INVALID_TRANSFER_ENCODING");
           break;
         case ID_CONNECTION:
           conn = parseConnection(b, vs, ve, conn);
@@ -347,7 +337,7 @@ export class ResponseParser {
       status,
       reason: line.reason(b),
       versionMinor,
-      headers: this.decodeHeaders ? this.headers(b, start, end) : [],
+      headers: this.#decodeHeaders ? this.#headers(b, start, end) : [],
       contentLength,
       framing: "none",
       keepAlive: persists(versionMinor, conn),
@@ -360,87 +350,87 @@ export class ResponseParser {
       if (status === 101) {
         // RFC 9110 §15.2.2: the protocol changes right after this head's empty line; §7.8: the
         // server MUST send Upgrade with it.
-        if (!hasUpgrade) return this.failed("INVALID_UPGRADE", "101 response without an Upgrade field");
-        return this.upgrade(head);
+        if (!hasUpgrade) return r.reject("INVALID_UPGRADE");
+        return this.#upgrade(head);
       }
       // RFC 9110 §15.2: a client MUST be able to parse one or more 1xx responses before the
       // final one, even if it did not expect any. They carry no body.
-      this.state = S_HEAD;
-      this.events.onInformational?.(head);
-      return true;
+      this.#state = S_HEAD;
+      this.#events.onInformational?.(head);
+      return 0;
     }
     // RFC 9112 §6.3 rule 2: a 2xx answer to CONNECT turns the connection into a tunnel.
-    if (this.method === "CONNECT" && status < 300) return this.upgrade(head);
-    if (this.method === "HEAD" || status === 204 || status === 304) return this.bodyless(head);
+    if (this.method === "CONNECT" && status < 300) return this.#upgrade(head);
+    if (this.method === "HEAD" || status === 204 || status === 304) return this.#bodyless(head);
     if (teFlags !== 0) {
       // RFC 9112 §6.3 rule 3: both fields "ought to be handled as an error" — smuggling risk.
       if (contentLength >= 0) {
-        return this.failed("CONTENT_LENGTH_AND_TRANSFER_ENCODING", "Both Content-Length and Transfer-Encoding");
+        return r.reject("CONTENT_LENGTH_AND_TRANSFER_ENCODING");
       }
       // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means the framing is faulty.
       if (versionMinor === 0) {
-        return this.failed("TRANSFER_ENCODING_IN_HTTP10", "Transfer-Encoding in an HTTP/1.0 response");
+        return r.reject("TRANSFER_ENCODING_IN_HTTP10", "Transfer-Encoding in an HTTP/1.0 response");
       }
       // RFC 9112 §6.1: chunked MUST NOT be applied more than once.
-      if (teFlags & TE_CHUNKED_TWICE) return this.failed("INVALID_TRANSFER_ENCODING", "Chunked applied more than once");
+      if (teFlags & TE_CHUNKED_TWICE) return r.reject("INVALID_TRANSFER_ENCODING", "Chunked applied more than once");
       head.contentLength = -1;
       if (teFlags & TE_LAST_CHUNKED) {
         head.framing = "chunked";
-        this.body.startChunked();
-        this.state = S_BODY;
-        this.events.onHead(head);
-        return true;
+        this.#body.startChunked();
+        this.#state = S_BODY;
+        this.#events.onHead(head);
+        return 0;
       }
       // RFC 9112 §6.3 rule 4: chunked is not the final coding → the body runs until close.
-      return this.closeDelimited(head);
+      return this.#closeDelimited(head);
     }
     if (contentLength >= 0) {
-      if (contentLength > this.maxBodySize) {
-        return this.failed("BODY_TOO_LARGE", "Content-Length is larger than the limit");
+      if (contentLength > this.#maxBodySize) {
+        return r.reject("BODY_TOO_LARGE", "Content-Length is larger than the limit");
       }
       head.framing = "length";
-      if (contentLength === 0) return this.bodyless(head);
-      this.body.startLength(contentLength);
-      this.state = S_BODY;
-      this.events.onHead(head);
-      return true;
+      if (contentLength === 0) return this.#bodyless(head);
+      this.#body.startLength(contentLength);
+      this.#state = S_BODY;
+      this.#events.onHead(head);
+      return 0;
     }
     // RFC 9112 §6.3 rule 8: no framing fields → the body is everything until the server closes.
-    return this.closeDelimited(head);
+    return this.#closeDelimited(head);
   }
 
   /** A response that ends with its head. */
-  private bodyless(head: ResponseHead): true {
-    this.state = S_HEAD;
-    this.events.onHead(head);
-    this.events.onMessageComplete(null);
-    return true;
+  #bodyless(head: ResponseHead): 0 {
+    this.#state = S_HEAD;
+    this.#events.onHead(head);
+    this.#events.onMessageComplete(null);
+    return 0;
   }
 
   /** After this head the connection carries another protocol (a 101, or a 2xx to CONNECT). */
-  private upgrade(head: ResponseHead): true {
+  #upgrade(head: ResponseHead): 0 {
     head.upgraded = true;
     head.keepAlive = false;
-    this.state = S_UPGRADED;
-    this.events.onHead(head);
-    this.events.onMessageComplete(null);
-    return true;
+    this.#state = S_UPGRADED;
+    this.#events.onHead(head);
+    this.#events.onMessageComplete(null);
+    return 0;
   }
 
-  private closeDelimited(head: ResponseHead): true {
+  #closeDelimited(head: ResponseHead): 0 {
     head.framing = "close";
     head.keepAlive = false;
-    this.body.startClose();
-    this.state = S_BODY;
-    this.events.onHead(head);
-    return true;
+    this.#body.startClose();
+    this.#state = S_BODY;
+    this.#events.onHead(head);
+    return 0;
   }
 
   /** The head's fields as a flat [lowercased name, value, …] list. */
-  private headers(b: Uint8Array, start: number, end: number): string[] {
+  #headers(b: Uint8Array, start: number, end: number): string[] {
     // One decode of the whole head: offsets carry over only if a reason phrase with obs-text
     // makes it latin1 too (RFC 9110 §5.5).
-    this.fields.valueBits |= this.line.reasonBits;
-    return this.fields.strings(b, start, this.fields.text(b, start, end));
+    this.#fields.valueBits |= this.#line.reasonBits;
+    return this.#fields.strings(b, start, this.#fields.text(b, start, end));
   }
 }

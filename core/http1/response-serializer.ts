@@ -20,7 +20,7 @@ function statusLine(status: number): string {
   let line = cache[status];
   if (line === undefined) {
     if (!Number.isInteger(status) || status < 100 || status > 999) {
-      throw new HttpError(500, `Invalid response status ${status}`, "INVALID_STATUS");
+      throw new HttpError("INVALID_STATUS", `Invalid response status ${status}`);
     }
     line = `HTTP/1.1 ${status} ${statusText(status)}\r\n`;
     cache[status] = line;

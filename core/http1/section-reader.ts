@@ -2,7 +2,8 @@
  * Reads one head or trailer section — start line (head only), field lines, empty line (RFC 9112
  * §2.1, §7.1.2) — out of input that may arrive in any number of pieces, holding its limits as
  * the bytes arrive. Both parsers use it; what differs is given at construction: the start-line
- * grammar (request line or status line), the limits, and the status each error answers with.
+ * grammar (request line or status line), the limits, and the names of the start line's errors.
+ * Failures are recorded in the parser's {@link Rejection}.
  *
  * When a section arrives whole — the common case — one pass validates it in place on the
  * caller's bytes and nothing is copied. Otherwise a resumable scan (`indexOf(LF)`, remembering
@@ -14,18 +15,18 @@
  *
  * @example
  * ```ts
- * const rejection = new Rejection();
- * const fields = new FieldLines(rejection, 400);
+ * const rejection = new Rejection(false);
+ * const fields = new FieldLines(rejection);
  * const reader = new SectionReader(new RequestLine(rejection), fields, rejection, {
- *   maxSize: 16384, maxFields: 100, maxStartLine: 8192,
- *   startLine: "request line", status: 400, startLineStatus: 414, limitStatus: 431,
+ *   maxSize: 16384, maxFields: 100, maxStartLine: 8192, startLine: "request line",
+ *   emptyStartLine: "INVALID_REQUEST_LINE", startLineTooLong: "REQUEST_LINE_TOO_LONG",
  * });
  * const bytes = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
  * const next = reader.read(bytes, 0, true); // bytes.length; the section is reader.bytes[reader.start..reader.end)
  * ```
  * @module
  */
-import { HttpError } from "../http/http-error.ts";
+import type { HttpErrorCode } from "../http/wire-errors.ts";
 import * as chars from "../bytes/chars.ts";
 import type { FieldLines } from "./field-lines.ts";
 import type { Rejection } from "./rejection.ts";
@@ -37,14 +38,14 @@ const { CR, LF } = chars;
 export interface StartLine {
   /**
    * Validate the line at b[start], reading no further than `limit`. Returns the offset just past
-   * its CRLF, or -1 with the verdict in the shared {@link Rejection} (status 0: more bytes needed).
+   * its CRLF, or -1 with the verdict in the shared {@link Rejection} (or just "incomplete": more bytes needed).
    */
   validate(b: Uint8Array, start: number, limit: number): number;
   /** Where the last validated line's CR is, for the start-line length limit. */
   readonly lineEnd: number;
 }
 
-/** Limits of a section, and how its errors are named and answered. */
+/** Limits of a section, and how its start line's errors are named. */
 export interface SectionOptions {
   /** Largest section (start line and field lines, or trailer section) in bytes. */
   maxSize: number;
@@ -52,19 +53,17 @@ export interface SectionOptions {
   maxFields: number;
   /** Longest start line in bytes, without its CRLF; `Infinity` leaves it to `maxSize`. */
   maxStartLine: number;
-  /** What the start line is called in messages and codes: `"request line"` or `"status line"`. */
+  /** What the start line is called in messages: `"request line"` or `"status line"`. */
   startLine: string;
-  /** Status of a malformed section. */
-  status: number;
-  /** Status of a start line over `maxStartLine` (414 for a request line, RFC 9112 §3). */
-  startLineStatus: number;
-  /** Status of a section over `maxSize` or `maxFields` (431 for a request, RFC 6585 §5). */
-  limitStatus: number;
+  /** The error of an empty line where the start line belongs (RFC 9112 §2.1). */
+  emptyStartLine: HttpErrorCode;
+  /** The error of a start line over `maxStartLine` (414 for a request line, RFC 9112 §3). */
+  startLineTooLong: HttpErrorCode;
 }
 
 /** `read` result: every byte given was consumed and the section is not complete yet. */
 export const SECTION_NEED_MORE = -2;
-/** `read` result: the section is malformed or over a limit; see `error`. */
+/** `read` result: the section is malformed or over a limit; the verdict is in the {@link Rejection}. */
 export const SECTION_ERROR = -1;
 
 /** `scan` results besides "section ends at offset n". */
@@ -73,42 +72,40 @@ const SCAN_ERROR = -1;
 
 /** Reads one section at a time; see the module documentation. */
 export class SectionReader {
-  /** The error of the last `read` that returned {@link SECTION_ERROR}. */
-  error: HttpError | null = null;
   /** Where the last section read lies: bytes[start..end), validated, field lines recorded. */
   bytes: Uint8Array = new Uint8Array(0);
   start = 0;
   end = 0;
 
-  private readonly line: StartLine;
-  private readonly fields: FieldLines;
-  private readonly rejection: Rejection;
-  private readonly o: SectionOptions;
+  readonly #line: StartLine;
+  readonly #fields: FieldLines;
+  readonly #rejection: Rejection;
+  readonly #o: SectionOptions;
 
   // The resumable scan, used when a section arrives in pieces or must be diagnosed. Offsets are
   // into the input while scanning in place, and into `buf` once a partial section is copied.
-  private buf: Uint8Array = new Uint8Array(0);
-  private bufLen = 0;
+  #buf: Uint8Array = new Uint8Array(0);
+  #bufLen = 0;
   /** Largest useful buffer: enough to tell a complete section from an over-limit one. */
-  private readonly bufCap: number;
-  private sectionStart = 0;
-  private lineStart = 0;
-  private scanPos = 0;
+  readonly #bufCap: number;
+  #sectionStart = 0;
+  #lineStart = 0;
+  #scanPos = 0;
   /** Complete lines of the section seen by the scan so far. */
-  private lineCount = 0;
+  #lineCount = 0;
 
   constructor(line: StartLine, fields: FieldLines, rejection: Rejection, options: SectionOptions) {
-    this.line = line;
-    this.fields = fields;
-    this.rejection = rejection;
-    this.o = options;
+    this.#line = line;
+    this.#fields = fields;
+    this.#rejection = rejection;
+    this.#o = options;
     const startLineCap = Number.isFinite(options.maxStartLine) ? options.maxStartLine + 1 : 0;
-    this.bufCap = Math.max(options.maxSize, startLineCap) + 1;
+    this.#bufCap = Math.max(options.maxSize, startLineCap) + 1;
   }
 
   /** True while part of a section is held from an earlier call. */
   get pending(): boolean {
-    return this.bufLen > 0;
+    return this.#bufLen > 0;
   }
 
   /**
@@ -118,22 +115,22 @@ export class SectionReader {
    */
   read(data: Uint8Array, pos: number, isHead: boolean): number {
     const len = data.length;
-    if (this.bufLen === 0) {
+    if (this.#bufLen === 0) {
       // Fast path: validate in place in one pass. Only when that does not succeed (incomplete,
       // malformed or over a limit) does the scan decide, exactly as if the bytes had come one at
       // a time: the same verdict however the input is split.
-      let end = this.validate(data, pos, len, isHead);
-      if (end < 0 || !this.withinLimits(pos, end, isHead)) {
-        this.sectionStart = this.lineStart = this.scanPos = pos;
-        this.lineCount = 0;
-        const found = this.scan(data, isHead);
+      let end = this.#validate(data, pos, len, isHead);
+      if (end < 0 || !this.#withinLimits(pos, end, isHead)) {
+        this.#sectionStart = this.#lineStart = this.#scanPos = pos;
+        this.#lineCount = 0;
+        const found = this.#scan(data, isHead);
         if (found === SCAN_ERROR) return SECTION_ERROR;
         if (found === SCAN_NEED_MORE) {
-          this.stash(data, pos);
+          this.#stash(data, pos);
           return SECTION_NEED_MORE;
         }
-        end = this.validate(data, pos, found, isHead);
-        if (end !== found) return this.failValidation();
+        end = this.#validate(data, pos, found, isHead);
+        if (end !== found) return this.#failValidation();
       }
       this.bytes = data;
       this.start = pos;
@@ -142,16 +139,16 @@ export class SectionReader {
     }
     // Slow path: the section began in an earlier call. Append what we may need, scan on from
     // where the last call stopped, validate once the section is complete.
-    const old = this.bufLen;
-    const take = Math.min(len - pos, this.bufCap - old);
-    this.append(data, pos, take);
-    const b = this.buf.subarray(0, this.bufLen);
-    const found = this.scan(b, isHead);
+    const old = this.#bufLen;
+    const take = Math.min(len - pos, this.#bufCap - old);
+    this.#append(data, pos, take);
+    const b = this.#buf.subarray(0, this.#bufLen);
+    const found = this.#scan(b, isHead);
     if (found === SCAN_ERROR) return SECTION_ERROR;
     if (found === SCAN_NEED_MORE) return SECTION_NEED_MORE; // took all: the cap makes limits fire first
-    this.bufLen = 0;
-    const end = this.validate(b, 0, found, isHead);
-    if (end !== found) return this.failValidation();
+    this.#bufLen = 0;
+    const end = this.#validate(b, 0, found, isHead);
+    if (end !== found) return this.#failValidation();
     this.bytes = b;
     this.start = 0;
     this.end = end;
@@ -160,54 +157,54 @@ export class SectionReader {
 
   /** Forget any partial section. */
   reset(): void {
-    this.bufLen = 0;
+    this.#bufLen = 0;
   }
 
   /** Start line (head only) and field lines from b[start], no further than `limit`. */
-  private validate(b: Uint8Array, start: number, limit: number, isHead: boolean): number {
+  #validate(b: Uint8Array, start: number, limit: number, isHead: boolean): number {
     let p = start;
     if (isHead) {
-      p = this.line.validate(b, start, limit);
+      p = this.#line.validate(b, start, limit);
       if (p < 0) return -1;
     }
-    return this.fields.validate(b, p, limit, isHead);
+    return this.#fields.validate(b, p, limit, isHead);
   }
 
   /** Whether a section that `validate` accepted also fits the limits (the ones `scan` enforces). */
-  private withinLimits(start: number, end: number, isHead: boolean): boolean {
-    if (end - start > this.o.maxSize || this.fields.count > this.o.maxFields) return false;
-    return !isHead || this.line.lineEnd - start <= this.o.maxStartLine;
+  #withinLimits(start: number, end: number, isHead: boolean): boolean {
+    if (end - start > this.#o.maxSize || this.#fields.count > this.#o.maxFields) return false;
+    return !isHead || this.#line.lineEnd - start <= this.#o.maxStartLine;
   }
 
-  private fail(status: number, code: string, message: string): -1 {
-    this.error = new HttpError(status, message, code);
-    this.bufLen = 0;
-    return -1;
+  /** Fail the section: forget what is buffered, record the verdict. */
+  #fail(code: HttpErrorCode, detail?: string): -1 {
+    this.#bufLen = 0;
+    return this.#rejection.reject(code, detail);
   }
 
-  private failValidation(): -1 {
-    this.error = this.rejection.toError(this.o.status);
-    this.bufLen = 0;
+  /** Fail the section with the verdict its validation recorded. */
+  #failValidation(): -1 {
+    this.#bufLen = 0;
     return -1;
   }
 
   /** Keep data[from..] as the start of a section; shift scan offsets to buffer coordinates. */
-  private stash(data: Uint8Array, from: number): void {
-    this.append(data, from, data.length - from);
-    this.sectionStart -= from;
-    this.lineStart -= from;
-    this.scanPos -= from;
+  #stash(data: Uint8Array, from: number): void {
+    this.#append(data, from, data.length - from);
+    this.#sectionStart -= from;
+    this.#lineStart -= from;
+    this.#scanPos -= from;
   }
 
-  private append(data: Uint8Array, from: number, n: number): void {
-    const need = this.bufLen + n;
-    if (need > this.buf.length) {
-      const grown = new Uint8Array(Math.min(this.bufCap, Math.max(need, this.buf.length * 2, 1024)));
-      grown.set(this.buf.subarray(0, this.bufLen));
-      this.buf = grown;
+  #append(data: Uint8Array, from: number, n: number): void {
+    const need = this.#bufLen + n;
+    if (need > this.#buf.length) {
+      const grown = new Uint8Array(Math.min(this.#bufCap, Math.max(need, this.#buf.length * 2, 1024)));
+      grown.set(this.#buf.subarray(0, this.#bufLen));
+      this.#buf = grown;
     }
-    this.buf.set(data.subarray(from, from + n), this.bufLen);
-    this.bufLen = need;
+    this.#buf.set(data.subarray(from, from + n), this.#bufLen);
+    this.#bufLen = need;
   }
 
   /**
@@ -216,37 +213,35 @@ export class SectionReader {
    * Line endings and the section limits are checked here, as the bytes arrive; everything else
    * is left to `validate`.
    */
-  private scan(b: Uint8Array, isHead: boolean): number {
-    const o = this.o;
+  #scan(b: Uint8Array, isHead: boolean): number {
+    const o = this.#o;
     const end = b.length;
-    const start = this.sectionStart;
+    const start = this.#sectionStart;
     const fieldBase = isHead ? 1 : 0; // the head's first line is the start line
-    let ls = this.lineStart;
-    let n = this.lineCount;
-    let i = this.scanPos;
+    let ls = this.#lineStart;
+    let n = this.#lineCount;
+    let i = this.#scanPos;
     for (;;) {
       const lf = b.indexOf(LF, i);
       if (lf === -1) break;
       // RFC 9112 §2.2: a recipient MAY accept a bare LF; we accept CRLF only.
       if (lf === ls || b[lf - 1] !== CR) {
         const where = isHead ? (n === 0 ? o.startLine : "header section") : "trailer section";
-        return this.fail(o.status, "BARE_LF", `Bare LF in ${where}`);
+        return this.#fail("BARE_LF", `Bare LF in ${where}`);
       }
       const cr = lf - 1;
-      if (isHead && n === 0 && cr - ls > o.maxStartLine) return this.failStartLineTooLong();
-      if (lf + 1 - start > o.maxSize) return this.failTooLarge(isHead);
+      if (isHead && n === 0 && cr - ls > o.maxStartLine) return this.#failStartLineTooLong();
+      if (lf + 1 - start > o.maxSize) return this.#failTooLarge(isHead);
       if (cr === ls) {
         // The empty line ends the section — unless the start line is missing (RFC 9112 §2.1).
         // (A request parser skips empty lines before a request line itself, RFC 9112 §2.2.)
         if (isHead && n === 0) {
-          return this.fail(o.status, `INVALID_${codeOf(o.startLine)}`, `Empty line where the ${o.startLine} belongs`);
+          return this.#fail(o.emptyStartLine, `Empty line where the ${o.startLine} belongs`);
         }
         return lf + 1;
       }
       if (n - fieldBase >= o.maxFields) {
-        return isHead
-          ? this.fail(o.limitStatus, "TOO_MANY_HEADERS", "Too many header fields")
-          : this.fail(o.limitStatus, "TOO_MANY_TRAILERS", "Too many trailer fields");
+        return this.#fail(isHead ? "TOO_MANY_HEADERS" : "TOO_MANY_TRAILERS");
       }
       n++;
       ls = i = lf + 1;
@@ -255,32 +250,21 @@ export class SectionReader {
     if (isHead && n === 0) {
       let lineLen = end - ls;
       if (lineLen > 0 && b[end - 1] === CR) lineLen--;
-      if (lineLen > o.maxStartLine) return this.failStartLineTooLong();
+      if (lineLen > o.maxStartLine) return this.#failStartLineTooLong();
     }
-    if (end - start > o.maxSize) return this.failTooLarge(isHead);
-    this.lineStart = ls;
-    this.lineCount = n;
-    this.scanPos = end;
+    if (end - start > o.maxSize) return this.#failTooLarge(isHead);
+    this.#lineStart = ls;
+    this.#lineCount = n;
+    this.#scanPos = end;
     return SCAN_NEED_MORE;
   }
 
-  private failStartLineTooLong(): -1 {
-    const name = this.o.startLine;
-    return this.fail(
-      this.o.startLineStatus,
-      `${codeOf(name)}_TOO_LONG`,
-      `${name[0].toUpperCase()}${name.slice(1)} is longer than the limit`,
-    );
+  #failStartLineTooLong(): -1 {
+    const name = this.#o.startLine;
+    return this.#fail(this.#o.startLineTooLong, `${name[0].toUpperCase()}${name.slice(1)} is longer than the limit`);
   }
 
-  private failTooLarge(isHead: boolean): -1 {
-    return isHead
-      ? this.fail(this.o.limitStatus, "HEADERS_TOO_LARGE", "Header section is larger than the limit")
-      : this.fail(this.o.limitStatus, "TRAILERS_TOO_LARGE", "Trailer section is larger than the limit");
+  #failTooLarge(isHead: boolean): -1 {
+    return this.#fail(isHead ? "HEADERS_TOO_LARGE" : "TRAILERS_TOO_LARGE");
   }
-}
-
-/** "request line" → "REQUEST_LINE". */
-function codeOf(name: string): string {
-  return name.toUpperCase().replace(" ", "_");
 }

@@ -1,11 +1,11 @@
 /**
  * The status line (RFC 9112 §4): `HTTP-version SP status-code SP [ reason-phrase ] CRLF`,
- * validated in place and recorded as offsets. Every error answers 502: a malformed status line
- * is a bad upstream response (RFC 9110 §15.6.3).
+ * validated in place and recorded as offsets. Its parser answers every error with 502: a
+ * malformed status line is a bad upstream response (RFC 9110 §15.6.3).
  *
  * @example
  * ```ts
- * const line = new StatusLine(new Rejection());
+ * const line = new StatusLine(new Rejection(true));
  * const b = new TextEncoder().encode("HTTP/1.1 404 Not Found\r\n");
  * line.validate(b, 0, b.length); // b.length
  * console.log(line.status, line.reason(b)); // 404 "Not Found"
@@ -20,7 +20,6 @@ import type { StartLine } from "./section-reader.ts";
 // Local copies of the imports used in hot loops (see chars.ts).
 const { CR, HTAB, LF, SP, isDigit } = chars;
 
-const BAD_RESPONSE = 502;
 /** `HTTP/1.1 200 ` — the fixed-width part of any status line. */
 const FIXED_PART = 13;
 
@@ -39,21 +38,21 @@ export class StatusLine implements StartLine {
   /** OR of the reason phrase's bytes: >= 0x80 means it holds obs-text. */
   reasonBits = 0;
 
-  private readonly rejection: Rejection;
+  readonly #rejection: Rejection;
 
   constructor(rejection: Rejection) {
-    this.rejection = rejection;
+    this.#rejection = rejection;
   }
 
   /** See {@link StartLine.validate}. */
   validate(b: Uint8Array, start: number, limit: number): number {
-    const r = this.rejection;
+    const r = this.#rejection;
     let p = start;
     if (limit - p < FIXED_PART) {
       // Too few bytes to judge, unless the line has already ended.
       for (let i = p; i < limit; i++) {
         if (b[i] === CR || b[i] === LF) {
-          return r.reject(BAD_RESPONSE, "INVALID_STATUS_LINE", "Status line is too short");
+          return r.reject("INVALID_STATUS_LINE", "Status line is too short");
         }
       }
       return r.incomplete();
@@ -63,32 +62,28 @@ export class StatusLine implements StartLine {
       b[p] !== 0x48 || b[p + 1] !== 0x54 || b[p + 2] !== 0x54 || b[p + 3] !== 0x50 ||
       b[p + 4] !== 0x2f || !isDigit(b[p + 5]) || b[p + 6] !== 0x2e || !isDigit(b[p + 7])
     ) {
-      return r.reject(BAD_RESPONSE, "INVALID_VERSION", "Status line does not start with an HTTP version");
+      return r.reject("INVALID_VERSION", "Status line does not start with an HTTP version");
     }
     // RFC 9112 §2.3: only major version 1 is this grammar; HTTP/2 and later do not look like this.
     if (b[p + 5] !== 0x31) {
-      return r.reject(
-        BAD_RESPONSE,
-        "UNSUPPORTED_VERSION",
-        `Unsupported HTTP version ${b[p + 5] - 0x30}.${b[p + 7] - 0x30}`,
-      );
+      return r.reject("UNSUPPORTED_VERSION", `Unsupported HTTP version ${b[p + 5] - 0x30}.${b[p + 7] - 0x30}`);
     }
     this.versionMinor = b[p + 7] - 0x30;
     if (b[p + 8] !== SP) {
-      return r.reject(BAD_RESPONSE, "INVALID_STATUS_LINE", "Expected one space after the HTTP version");
+      return r.reject("INVALID_STATUS_LINE", "Expected one space after the HTTP version");
     }
     // status-code = 3DIGIT (RFC 9112 §4), in 100–599 (RFC 9110 §15).
     if (!isDigit(b[p + 9]) || !isDigit(b[p + 10]) || !isDigit(b[p + 11]) || isDigit(b[p + 12])) {
-      return r.reject(BAD_RESPONSE, "INVALID_STATUS", "Status code is not three digits");
+      return r.reject("INVALID_STATUS", "Status code is not three digits");
     }
     const status = (b[p + 9] - 0x30) * 100 + (b[p + 10] - 0x30) * 10 + (b[p + 11] - 0x30);
     if (status < 100 || status > 599) {
-      return r.reject(BAD_RESPONSE, "INVALID_STATUS", `Status code ${status} is out of range`);
+      return r.reject("INVALID_STATUS", `Status code ${status} is out of range`);
     }
     this.status = status;
     // The SP after the status code is required even with an empty reason (RFC 9112 §4).
     if (b[p + 12] !== SP) {
-      return r.reject(BAD_RESPONSE, "INVALID_STATUS_LINE", "Expected a space after the status code");
+      return r.reject("INVALID_STATUS_LINE", "Expected a space after the status code");
     }
     p += FIXED_PART;
     this.reasonStart = p;
@@ -100,8 +95,8 @@ export class StatusLine implements StartLine {
       bits |= c;
     }
     if (p + 1 >= limit) return r.incomplete();
-    if (b[p] !== CR) return r.reject(BAD_RESPONSE, "INVALID_REASON", "Invalid character in reason phrase");
-    if (b[p + 1] !== LF) return r.reject(BAD_RESPONSE, "BARE_CR", "Bare CR in status line");
+    if (b[p] !== CR) return r.reject("INVALID_REASON");
+    if (b[p + 1] !== LF) return r.reject("BARE_CR", "Bare CR in status line");
     this.lineEnd = p;
     this.reasonBits = bits;
     return p + 2;

@@ -18,7 +18,8 @@
 import { HttpError } from "../http/http-error.ts";
 import type { RequestHead } from "../http/request-head.ts";
 import { isValidHost } from "../http/authority.ts";
-import { ErrorCode, StreamError } from "./errors.ts";
+import type { H2ErrorName } from "../http/wire-errors.ts";
+import { StreamError } from "./errors.ts";
 
 /** tchar (RFC 9110 §5.6.2) without uppercase: a valid HTTP/2 field name octet (§8.2.1). */
 const NAME = new Uint8Array(256);
@@ -80,8 +81,9 @@ function isConnectionSpecific(name: string): boolean {
   }
 }
 
-function malformed(streamId: number, reason: string): StreamError {
-  return new StreamError(streamId, ErrorCode.PROTOCOL_ERROR, reason);
+/** A malformed request (§8.1.1): every rule here resets the stream with PROTOCOL_ERROR. */
+function malformed(streamId: number, rule: H2ErrorName, detail: string): StreamError {
+  return new StreamError(streamId, rule, detail);
 }
 
 function isToken(s: string): boolean {
@@ -171,12 +173,20 @@ export function buildRequestHead(streamId: number, fields: string[], maxHeaders:
       default:
         // §8.3: "Endpoints MUST treat a request or response that contains undefined or invalid
         // pseudo-header fields as malformed" — including response ones like :status (§8.3.2).
-        throw malformed(streamId, `Unknown or response pseudo-header field ${JSON.stringify(name)} (RFC 9113 §8.3)`);
+        throw malformed(
+          streamId,
+          "UNKNOWN_PSEUDO_HEADER",
+          `Unknown or response pseudo-header field ${JSON.stringify(name)} (RFC 9113 §8.3)`,
+        );
     }
     // §8.3: "The same pseudo-header field name MUST NOT appear more than once in a field block."
-    if ((seen & bit) !== 0) throw malformed(streamId, `Duplicate ${name} pseudo-header field (RFC 9113 §8.3)`);
+    if ((seen & bit) !== 0) {
+      throw malformed(streamId, "DUPLICATE_PSEUDO_HEADER", `Duplicate ${name} pseudo-header field (RFC 9113 §8.3)`);
+    }
     seen |= bit;
-    if (!isValidRequestFieldValue(value)) throw malformed(streamId, `Invalid character in ${name} (RFC 9113 §8.2.1)`);
+    if (!isValidRequestFieldValue(value)) {
+      throw malformed(streamId, "INVALID_HEADER_VALUE", `Invalid character in ${name} (RFC 9113 §8.2.1)`);
+    }
   }
   const firstRegular = i;
 
@@ -185,26 +195,34 @@ export function buildRequestHead(streamId: number, fields: string[], maxHeaders:
   let expect = "";
   let cookies = 0;
   if ((n - firstRegular) / 2 > maxHeaders) {
-    throw new HttpError(431, "Too many header fields", "TOO_MANY_HEADERS");
+    throw new HttpError("TOO_MANY_HEADERS");
   }
   for (; i < n; i += 2) {
     const name = fields[i]!;
     const value = fields[i + 1]!;
     if (!isValidRequestFieldName(name)) {
       if (name.charCodeAt(0) === 0x3a) {
-        throw malformed(streamId, `Pseudo-header field ${JSON.stringify(name)} after a regular field (RFC 9113 §8.3)`);
+        throw malformed(
+          streamId,
+          "MISPLACED_PSEUDO_HEADER",
+          `Pseudo-header field ${JSON.stringify(name)} after a regular field (RFC 9113 §8.3)`,
+        );
       }
       // §8.2.1: uppercase, controls, SP, colon or empty names make the request malformed.
-      throw malformed(streamId, `Invalid field name ${JSON.stringify(name.slice(0, 40))} (RFC 9113 §8.2.1)`);
+      throw malformed(
+        streamId,
+        "INVALID_HEADER_NAME",
+        `Invalid field name ${JSON.stringify(name.slice(0, 40))} (RFC 9113 §8.2.1)`,
+      );
     }
     if (!isValidRequestFieldValue(value)) {
-      throw malformed(streamId, `Invalid character in the value of ${name} (RFC 9113 §8.2.1)`);
+      throw malformed(streamId, "INVALID_HEADER_VALUE", `Invalid character in the value of ${name} (RFC 9113 §8.2.1)`);
     }
     switch (name.length) {
       case 2:
         // §8.2.2: TE "MUST NOT contain any value other than 'trailers'".
         if (name === "te" && value.toLowerCase() !== "trailers") {
-          throw malformed(streamId, 'TE field with a value other than "trailers" (RFC 9113 §8.2.2)');
+          throw malformed(streamId, "INVALID_TE", 'TE field with a value other than "trailers" (RFC 9113 §8.2.2)');
         }
         break;
       case 4:
@@ -218,7 +236,11 @@ export function buildRequestHead(streamId: number, fields: string[], maxHeaders:
         if (name === "content-length") {
           const length = parseLength(value);
           if (length < 0 || (contentLength >= 0 && length !== contentLength)) {
-            throw malformed(streamId, "Invalid or conflicting content-length (RFC 9113 §8.1.1)");
+            throw malformed(
+              streamId,
+              "INVALID_CONTENT_LENGTH",
+              "Invalid or conflicting content-length (RFC 9113 §8.1.1)",
+            );
           }
           contentLength = length;
         }
@@ -226,40 +248,46 @@ export function buildRequestHead(streamId: number, fields: string[], maxHeaders:
       default:
         // §8.2.2: "Any message containing connection-specific header fields MUST be treated as malformed."
         if (isConnectionSpecific(name)) {
-          throw malformed(streamId, `Connection-specific field ${name} (RFC 9113 §8.2.2)`);
+          throw malformed(streamId, "CONNECTION_SPECIFIC_FIELD", `Connection-specific field ${name} (RFC 9113 §8.2.2)`);
         }
     }
   }
 
   // §8.3.1: required pseudo-header fields, by method.
-  if ((seen & 1) === 0) throw malformed(streamId, "Request without :method (RFC 9113 §8.3.1)");
-  if (!isToken(method)) throw malformed(streamId, "Invalid :method (RFC 9113 §8.3.1)");
+  if ((seen & 1) === 0) throw malformed(streamId, "MISSING_PSEUDO_HEADER", "Request without :method (RFC 9113 §8.3.1)");
+  if (!isToken(method)) throw malformed(streamId, "INVALID_METHOD", "Invalid :method (RFC 9113 §8.3.1)");
   let target: string;
   let query = "";
   if (method === "CONNECT") {
     // §8.5: "The :scheme and :path pseudo-header fields MUST be omitted"; :authority is required.
     if ((seen & 6) !== 0 || (seen & 8) === 0) {
-      throw malformed(streamId, "CONNECT needs :authority and no :scheme or :path (RFC 9113 §8.5)");
+      throw malformed(streamId, "INVALID_CONNECT", "CONNECT needs :authority and no :scheme or :path (RFC 9113 §8.5)");
     }
-    if (!isAuthority(authority)) throw malformed(streamId, "Invalid :authority (RFC 9113 §8.3.1)");
+    if (!isAuthority(authority)) throw malformed(streamId, "INVALID_AUTHORITY", "Invalid :authority (RFC 9113 §8.3.1)");
     target = authority;
     path = "";
   } else {
     // §8.3.1: "All HTTP/2 requests MUST include exactly one valid value for the :method, :scheme,
     // and :path pseudo-header fields, unless they are CONNECT requests."
-    if ((seen & 2) === 0) throw malformed(streamId, "Request without :scheme (RFC 9113 §8.3.1)");
-    if ((seen & 4) === 0) throw malformed(streamId, "Request without :path (RFC 9113 §8.3.1)");
-    if (!isScheme(scheme)) throw malformed(streamId, "Invalid :scheme (RFC 9113 §8.3.1)");
+    if ((seen & 2) === 0) {
+      throw malformed(streamId, "MISSING_PSEUDO_HEADER", "Request without :scheme (RFC 9113 §8.3.1)");
+    }
+    if ((seen & 4) === 0) throw malformed(streamId, "MISSING_PSEUDO_HEADER", "Request without :path (RFC 9113 §8.3.1)");
+    if (!isScheme(scheme)) throw malformed(streamId, "INVALID_SCHEME", "Invalid :scheme (RFC 9113 §8.3.1)");
     // §8.3.1: ":path ... MUST NOT be empty"; origin-form, or "*" for a server-wide OPTIONS.
-    if (path.length === 0) throw malformed(streamId, "Empty :path (RFC 9113 §8.3.1)");
-    if (!isPath(path)) throw malformed(streamId, "Invalid character in :path (RFC 9113 §8.3.1)");
+    if (path.length === 0) throw malformed(streamId, "INVALID_TARGET", "Empty :path (RFC 9113 §8.3.1)");
+    if (!isPath(path)) throw malformed(streamId, "INVALID_TARGET", "Invalid character in :path (RFC 9113 §8.3.1)");
     const c0 = path.charCodeAt(0);
     if (c0 === 0x2a /* * */) {
       if (path.length !== 1 || method !== "OPTIONS") {
-        throw malformed(streamId, "Asterisk :path with a method other than OPTIONS (RFC 9113 §8.3.1)");
+        throw malformed(
+          streamId,
+          "INVALID_TARGET",
+          "Asterisk :path with a method other than OPTIONS (RFC 9113 §8.3.1)",
+        );
       }
     } else if (c0 !== 0x2f /* / */) {
-      throw malformed(streamId, ":path is not in origin form (RFC 9113 §8.3.1)");
+      throw malformed(streamId, "INVALID_TARGET", ":path is not in origin form (RFC 9113 §8.3.1)");
     }
     target = path;
     const q = path.indexOf("?");
@@ -267,17 +295,19 @@ export function buildRequestHead(streamId: number, fields: string[], maxHeaders:
       query = path.slice(q + 1);
       path = q === 0 ? "/" : path.slice(0, q);
     }
-    if ((seen & 8) !== 0 && !isAuthority(authority)) throw malformed(streamId, "Invalid :authority (RFC 9113 §8.3.1)");
+    if ((seen & 8) !== 0 && !isAuthority(authority)) {
+      throw malformed(streamId, "INVALID_AUTHORITY", "Invalid :authority (RFC 9113 §8.3.1)");
+    }
   }
   if ((seen & 8) !== 0) {
     // §8.3.1: "A server SHOULD treat a request as malformed if it contains a Host header field
     // that identifies an entity that differs from the entity in the :authority pseudo-header field."
     if (host !== "" && host.toLowerCase() !== authority.toLowerCase()) {
-      throw malformed(streamId, "Host differs from :authority (RFC 9113 §8.3.1)");
+      throw malformed(streamId, "HOST_AUTHORITY_MISMATCH", "Host differs from :authority (RFC 9113 §8.3.1)");
     }
     host = authority;
   } else if (host !== "" && !isAuthority(host)) {
-    throw malformed(streamId, "Invalid Host (RFC 9110 §7.2)");
+    throw malformed(streamId, "INVALID_HOST", "Invalid Host (RFC 9110 §7.2)");
   }
 
   let headers = firstRegular === 0 ? fields : fields.slice(firstRegular);
@@ -334,16 +364,28 @@ export function validateTrailers(streamId: number, fields: string[]): string[] {
   for (let i = 0; i < fields.length; i += 2) {
     const name = fields[i]!;
     if (name.charCodeAt(0) === 0x3a) {
-      throw malformed(streamId, `Pseudo-header field ${JSON.stringify(name)} in trailers (RFC 9113 §8.1)`);
+      throw malformed(
+        streamId,
+        "MISPLACED_PSEUDO_HEADER",
+        `Pseudo-header field ${JSON.stringify(name)} in trailers (RFC 9113 §8.1)`,
+      );
     }
     if (!isValidRequestFieldName(name)) {
-      throw malformed(streamId, `Invalid trailer field name ${JSON.stringify(name.slice(0, 40))} (RFC 9113 §8.2.1)`);
+      throw malformed(
+        streamId,
+        "INVALID_HEADER_NAME",
+        `Invalid trailer field name ${JSON.stringify(name.slice(0, 40))} (RFC 9113 §8.2.1)`,
+      );
     }
     if (!isValidRequestFieldValue(fields[i + 1]!)) {
-      throw malformed(streamId, `Invalid character in trailer ${name} (RFC 9113 §8.2.1)`);
+      throw malformed(streamId, "INVALID_HEADER_VALUE", `Invalid character in trailer ${name} (RFC 9113 §8.2.1)`);
     }
     if (isConnectionSpecific(name)) {
-      throw malformed(streamId, `Connection-specific field ${name} in trailers (RFC 9113 §8.2.2)`);
+      throw malformed(
+        streamId,
+        "CONNECTION_SPECIFIC_FIELD",
+        `Connection-specific field ${name} in trailers (RFC 9113 §8.2.2)`,
+      );
     }
   }
   return fields;

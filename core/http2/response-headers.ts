@@ -28,7 +28,7 @@ export function statusField(status: number): Uint8Array {
   let bytes = statusCache[status];
   if (bytes === undefined) {
     if (!Number.isInteger(status) || status < 100 || status > 999) {
-      throw new HttpError(500, `Invalid response status ${status}`, "INVALID_STATUS");
+      throw new HttpError("INVALID_STATUS", `Invalid response status ${status}`);
     }
     const index = STATIC_STATUS[status];
     if (index !== undefined) bytes = Uint8Array.of(0x80 | index); // §6.1 indexed field

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { ConnectionError, ErrorCode } from "./errors.ts";
+import { ConnectionError } from "./errors.ts";
 import { DEFAULT_WINDOW, MAX_MAX_FRAME_SIZE, MAX_WINDOW, MIN_MAX_FRAME_SIZE } from "./frame-types.ts";
 import { readUint32 } from "./frame-header.ts";
 
@@ -52,7 +52,7 @@ export function applySettings(peer: PeerSettings, b: Uint8Array, start: number, 
         // §6.5.2: "Any value other than 0 or 1 MUST be treated as a connection error of type
         // PROTOCOL_ERROR."
         if (value > 1) {
-          throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `SETTINGS_ENABLE_PUSH of ${value} (RFC 9113 §6.5.2)`);
+          throw new ConnectionError("INVALID_ENABLE_PUSH", `SETTINGS_ENABLE_PUSH of ${value} (RFC 9113 §6.5.2)`);
         }
         peer.enablePush = value;
         break;
@@ -64,7 +64,7 @@ export function applySettings(peer: PeerSettings, b: Uint8Array, start: number, 
         // a connection error of type FLOW_CONTROL_ERROR."
         if (value > MAX_WINDOW) {
           throw new ConnectionError(
-            ErrorCode.FLOW_CONTROL_ERROR,
+            "INITIAL_WINDOW_TOO_LARGE",
             `SETTINGS_INITIAL_WINDOW_SIZE of ${value} (RFC 9113 §6.5.2)`,
           );
         }
@@ -74,7 +74,7 @@ export function applySettings(peer: PeerSettings, b: Uint8Array, start: number, 
         // §6.5.2: "Values outside this range [2^14, 2^24-1] MUST be treated as a connection error
         // of type PROTOCOL_ERROR."
         if (value < MIN_MAX_FRAME_SIZE || value > MAX_MAX_FRAME_SIZE) {
-          throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `SETTINGS_MAX_FRAME_SIZE of ${value} (RFC 9113 §6.5.2)`);
+          throw new ConnectionError("INVALID_MAX_FRAME_SIZE", `SETTINGS_MAX_FRAME_SIZE of ${value} (RFC 9113 §6.5.2)`);
         }
         peer.maxFrameSize = value;
         break;

@@ -34,7 +34,7 @@
  * @module
  */
 import { WsError } from "./ws-error.ts";
-import { CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG, CLOSE_PROTOCOL_ERROR, isValidCloseCode } from "./close-codes.ts";
+import { isValidCloseCode } from "./close-codes.ts";
 import {
   type DataOpcode,
   MAX_CONTROL_PAYLOAD,
@@ -111,55 +111,59 @@ const reasonDecoder = new TextDecoder();
 
 /** Parses the frames of one connection, client to server. */
 export class FrameParser {
-  private readonly events: FrameParserEvents;
-  private readonly maxMessageSize: number;
+  readonly #events: FrameParserEvents;
+  readonly #maxMessageSize: number;
   /** The wire limit for compressed messages: deflate may expand incompressible data slightly. */
-  private readonly maxCompressedSize: number;
-  private readonly perMessageDeflate: boolean;
-  private readonly allowNonMinimalLength: boolean;
+  readonly #maxCompressedSize: number;
+  readonly #perMessageDeflate: boolean;
+  readonly #allowNonMinimalLength: boolean;
 
-  private state = S_HEADER;
-  private failure: WsError | null = null;
+  #state = S_HEADER;
+  #failure: WsError | null = null;
 
-  /** Header bytes that arrived split across reads. */
-  private readonly scratch = new Uint8Array(8);
-  private fill = 0;
+  /** Header bytes that arrived split across reads, and how many of them are in. */
+  readonly #scratch = new Uint8Array(8);
+  #fill = 0;
+  /** Where the header bytes of the current step are: `chunk` or `scratch`, from `at` (see `take`). */
+  #src: Uint8Array = EMPTY;
+  #at = 0;
 
   // The frame being read.
-  private fin = false;
-  private opcode = 0;
-  private frameLength = 0;
-  private remaining = 0;
-  private readonly mask = new Uint8Array(4);
-  private maskOffset = 0;
+  #fin = false;
+  #opcode = 0;
+  #frameLength = 0;
+  #remaining = 0;
+  readonly #mask = new Uint8Array(4);
+  #maskOffset = 0;
   /** A control frame's payload when it spans reads (at most 125 bytes, §5.5). */
-  private readonly control = new Uint8Array(MAX_CONTROL_PAYLOAD);
+  readonly #control = new Uint8Array(MAX_CONTROL_PAYLOAD);
 
   // The data message being read (possibly over several fragments, §5.4).
   /** The message's opcode while one is in progress, else 0. */
-  private messageOpcode = 0;
-  private compressed = false;
+  #messageOpcode = 0;
+  #compressed = false;
   /** Payload bytes of the message's earlier frames plus the current frame's declared length. */
-  private messageSize = 0;
-  private readonly utf8 = new Utf8Validator();
+  #messageSize = 0;
+  readonly #utf8 = new Utf8Validator();
+  // TS-private, not `#`: the allocation test (frame-parser.test.ts) observes its buffer.
   private readonly assembler = new MessageAssembler();
 
   constructor(events: FrameParserEvents, options: FrameParserOptions = {}) {
-    this.events = events;
-    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
-    this.maxCompressedSize = this.maxMessageSize + Math.ceil(this.maxMessageSize / 4096) + 64;
-    this.perMessageDeflate = options.perMessageDeflate === true;
-    this.allowNonMinimalLength = options.allowNonMinimalLength === true;
+    this.#events = events;
+    this.#maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.#maxCompressedSize = this.#maxMessageSize + Math.ceil(this.#maxMessageSize / 4096) + 64;
+    this.#perMessageDeflate = options.perMessageDeflate === true;
+    this.#allowNonMinimalLength = options.allowNonMinimalLength === true;
   }
 
   /** The error that stopped the parser, or null. */
   get error(): WsError | null {
-    return this.failure;
+    return this.#failure;
   }
 
   /** Whether a Close frame has been received (later bytes are ignored). */
   get closed(): boolean {
-    return this.state === S_CLOSED;
+    return this.#state === S_CLOSED;
   }
 
   /**
@@ -172,126 +176,112 @@ export class FrameParser {
     let pos = 0;
     let error: WsError | null = null;
     for (;;) {
-      switch (this.state) {
+      if (pos === end && this.#state !== S_FAILED) return null;
+      switch (this.#state) {
         case S_HEADER: {
-          if (pos === end) return null;
-          let b0: number;
-          let b1: number;
-          if (this.fill === 0 && end - pos >= 2) {
-            b0 = chunk[pos];
-            b1 = chunk[pos + 1];
-            pos += 2;
-          } else {
-            pos = this.gather(chunk, pos, 2);
-            if (this.fill < 2) return null;
-            b0 = this.scratch[0];
-            b1 = this.scratch[1];
-            this.fill = 0;
-          }
-          error = this.readHeader(b0, b1);
+          pos = this.#take(chunk, pos, 2);
+          if (pos < 0) return null;
+          const src = this.#src;
+          const at = this.#at;
+          error = this.#readHeader(src[at], src[at + 1]);
           break;
         }
         case S_LENGTH_16: {
-          if (pos === end) return null;
-          let length: number;
-          if (this.fill === 0 && end - pos >= 2) {
-            length = (chunk[pos] << 8) | chunk[pos + 1];
-            pos += 2;
-          } else {
-            pos = this.gather(chunk, pos, 2);
-            if (this.fill < 2) return null;
-            length = (this.scratch[0] << 8) | this.scratch[1];
-            this.fill = 0;
-          }
+          pos = this.#take(chunk, pos, 2);
+          if (pos < 0) return null;
+          const length = (this.#src[this.#at] << 8) | this.#src[this.#at + 1];
           // §5.2: 126 announces a 16-bit length, meant for 126–65535.
-          if (length < 126 && !this.allowNonMinimalLength) {
-            error = protocolError(`Length ${length} must use the 7-bit form`, "NON_MINIMAL_LENGTH");
+          if (length < 126 && !this.#allowNonMinimalLength) {
+            error = new WsError("NON_MINIMAL_LENGTH", `Length ${length} must use the 7-bit form`);
           } else {
-            error = this.haveLength(length);
+            error = this.#haveLength(length);
           }
           break;
         }
         case S_LENGTH_64: {
-          if (pos === end) return null;
-          let high: number;
-          let low: number;
-          if (this.fill === 0 && end - pos >= 8) {
-            high = readUint32(chunk, pos);
-            low = readUint32(chunk, pos + 4);
-            pos += 8;
-          } else {
-            pos = this.gather(chunk, pos, 8);
-            if (this.fill < 8) return null;
-            high = readUint32(this.scratch, 0);
-            low = readUint32(this.scratch, 4);
-            this.fill = 0;
-          }
+          pos = this.#take(chunk, pos, 8);
+          if (pos < 0) return null;
+          const high = readUint32(this.#src, this.#at);
+          const low = readUint32(this.#src, this.#at + 4);
           if (high >= 0x80000000) {
             // §5.2: "the most significant bit MUST be 0".
-            error = protocolError("The most significant bit of a 64-bit length must be 0", "LENGTH_MSB_SET");
+            error = new WsError("LENGTH_MSB_SET");
           } else if (high > 0x1fffff) {
             // Beyond 2^53 - 1: not representable, and beyond any message size limit.
-            error = new WsError(CLOSE_MESSAGE_TOO_BIG, "Frame length exceeds 2^53 - 1 bytes", "MESSAGE_TOO_BIG");
-          } else if (high === 0 && low < 0x10000 && !this.allowNonMinimalLength) {
+            error = new WsError("MESSAGE_TOO_BIG", "Frame length exceeds 2^53 - 1 bytes");
+          } else if (high === 0 && low < 0x10000 && !this.#allowNonMinimalLength) {
             // §5.2: 127 announces a 64-bit length, meant for 65536 and more.
-            error = protocolError(`Length ${low} must use the 16-bit form`, "NON_MINIMAL_LENGTH");
+            error = new WsError("NON_MINIMAL_LENGTH", `Length ${low} must use the 16-bit form`);
           } else {
-            error = this.haveLength(high * 0x100000000 + low);
+            error = this.#haveLength(high * 0x100000000 + low);
           }
           break;
         }
         case S_MASK: {
-          if (pos === end) return null;
-          if (this.fill === 0 && end - pos >= 4) {
-            this.mask[0] = chunk[pos];
-            this.mask[1] = chunk[pos + 1];
-            this.mask[2] = chunk[pos + 2];
-            this.mask[3] = chunk[pos + 3];
-            pos += 4;
-          } else {
-            pos = this.gather(chunk, pos, 4);
-            if (this.fill < 4) return null;
-            this.mask.set(this.scratch.subarray(0, 4));
-            this.fill = 0;
-          }
-          this.maskOffset = 0;
-          if (this.frameLength === 0) error = this.emptyFrame();
-          else this.state = S_DATA;
+          pos = this.#take(chunk, pos, 4);
+          if (pos < 0) return null;
+          const src = this.#src;
+          const at = this.#at;
+          const mask = this.#mask;
+          mask[0] = src[at];
+          mask[1] = src[at + 1];
+          mask[2] = src[at + 2];
+          mask[3] = src[at + 3];
+          this.#maskOffset = 0;
+          if (this.#frameLength === 0) error = this.#emptyFrame();
+          else this.#state = S_DATA;
           break;
         }
         case S_DATA: {
-          if (pos === end) return null;
-          const take = Math.min(end - pos, this.remaining);
+          // Payload bytes stay where they are: a view, unmasked in place.
+          const take = Math.min(end - pos, this.#remaining);
           const piece = chunk.subarray(pos, pos + take);
           pos += take;
-          this.maskOffset = unmask(piece, this.mask, this.maskOffset);
-          if (this.opcode >= OPCODE_CLOSE) error = this.controlData(piece);
-          else error = this.messageData(piece);
+          this.#maskOffset = unmask(piece, this.#mask, this.#maskOffset);
+          if (this.#opcode >= OPCODE_CLOSE) error = this.#controlData(piece);
+          else error = this.#messageData(piece);
           break;
         }
         case S_CLOSED:
           return null;
         default:
-          return this.failure;
+          return this.#failure;
       }
       if (error !== null) {
-        this.state = S_FAILED;
-        this.failure = error;
+        this.#state = S_FAILED;
+        this.#failure = error;
         return error;
       }
     }
   }
 
-  /** Copies header bytes into `scratch` until it holds `n`; returns the new position. */
-  private gather(chunk: Uint8Array, pos: number, n: number): number {
-    const take = Math.min(n - this.fill, chunk.length - pos);
-    this.scratch.set(chunk.subarray(pos, pos + take), this.fill);
-    this.fill += take;
-    return pos + take;
+  /**
+   * Make the next `n` bytes of a frame header readable at `src[at]`, wherever they are: in place
+   * when they lie whole in `chunk` (the common case, no copy), else gathered into `scratch` as
+   * reads arrive — only bytes that straddle a read border are copied. Returns the position in
+   * `chunk` after them, or -1 when the chunk ended first (what it had is kept for the next call).
+   */
+  #take(chunk: Uint8Array, pos: number, n: number): number {
+    const fill = this.#fill;
+    if (fill === 0 && chunk.length - pos >= n) {
+      this.#src = chunk;
+      this.#at = pos;
+      return pos + n;
+    }
+    const count = Math.min(n - fill, chunk.length - pos);
+    this.#scratch.set(chunk.subarray(pos, pos + count), fill);
+    if (fill + count < n) {
+      this.#fill = fill + count;
+      return -1;
+    }
+    this.#fill = 0;
+    this.#src = this.#scratch;
+    this.#at = 0;
+    return pos + count;
   }
 
   /** The first two bytes of a frame (§5.2). */
-  private readHeader(b0: number, b1: number): WsError | null {
+  #readHeader(b0: number, b1: number): WsError | null {
     const fin = (b0 & 0x80) !== 0;
     const rsv1 = (b0 & 0x40) !== 0;
     const opcode = b0 & 0x0f;
@@ -299,173 +289,157 @@ export class FrameParser {
 
     // §5.2: RSV1–3 "MUST be 0 unless an extension is negotiated that defines meanings".
     // permessage-deflate defines RSV1 only (RFC 7692 §6); nothing defines RSV2 or RSV3.
-    if ((b0 & 0x30) !== 0) return protocolError("RSV2 and RSV3 must be clear", "RSV_SET");
+    if ((b0 & 0x30) !== 0) return new WsError("RSV_SET", "RSV2 and RSV3 must be clear");
     switch (opcode) {
       case OPCODE_CONTINUATION:
         // §5.4: a continuation belongs to a message started by a non-final text/binary frame.
-        if (this.messageOpcode === 0) {
-          return protocolError("Continuation frame without a message to continue", "UNEXPECTED_CONTINUATION");
+        if (this.#messageOpcode === 0) {
+          return new WsError("UNEXPECTED_CONTINUATION", "Continuation frame without a message to continue");
         }
         // RFC 7692 §6.1: RSV1 marks the first frame of a compressed message only.
-        if (rsv1) return protocolError("RSV1 must be clear on a continuation frame", "RSV_SET");
+        if (rsv1) return new WsError("RSV_SET", "RSV1 must be clear on a continuation frame");
         break;
       case OPCODE_TEXT:
       case OPCODE_BINARY:
         // §5.4: fragments of one message are not interleaved with another message's frames.
-        if (this.messageOpcode !== 0) {
-          return protocolError("New data frame while a fragmented message is in progress", "EXPECTED_CONTINUATION");
+        if (this.#messageOpcode !== 0) {
+          return new WsError("EXPECTED_CONTINUATION");
         }
-        if (rsv1 && !this.perMessageDeflate) {
-          return protocolError("RSV1 must be clear without a negotiated extension", "RSV_SET");
+        if (rsv1 && !this.#perMessageDeflate) {
+          return new WsError("RSV_SET", "RSV1 must be clear without a negotiated extension");
         }
-        this.messageOpcode = opcode;
-        this.compressed = rsv1;
+        this.#messageOpcode = opcode;
+        this.#compressed = rsv1;
         break;
       case OPCODE_CLOSE:
       case OPCODE_PING:
       case OPCODE_PONG:
         // §5.5: "Control frames themselves MUST NOT be fragmented".
-        if (!fin) return protocolError("Control frames must not be fragmented", "FRAGMENTED_CONTROL");
+        if (!fin) return new WsError("FRAGMENTED_CONTROL");
         // RFC 7692 §6.1: control frames are never compressed.
-        if (rsv1) return protocolError("RSV1 must be clear on a control frame", "RSV_SET");
+        if (rsv1) return new WsError("RSV_SET", "RSV1 must be clear on a control frame");
         // §5.5: "All control frames MUST have a payload length of 125 bytes or less".
         if (length7 > MAX_CONTROL_PAYLOAD) {
-          return protocolError("Control frame payload is longer than 125 bytes", "CONTROL_TOO_LONG");
+          return new WsError("CONTROL_TOO_LONG");
         }
         break;
       default:
         // §5.2: 0x3–0x7 and 0xB–0xF are reserved.
-        return protocolError(`Reserved opcode 0x${opcode.toString(16)}`, "RESERVED_OPCODE");
+        return new WsError("RESERVED_OPCODE", `Reserved opcode 0x${opcode.toString(16)}`);
     }
     // §5.1: "The server MUST close the connection upon receiving a frame that is not masked".
-    if ((b1 & 0x80) === 0) return protocolError("Client frames must be masked", "UNMASKED_FRAME");
+    if ((b1 & 0x80) === 0) return new WsError("UNMASKED_FRAME");
 
-    this.fin = fin;
-    this.opcode = opcode;
-    if (length7 === 126) this.state = S_LENGTH_16;
-    else if (length7 === 127) this.state = S_LENGTH_64;
-    else return this.haveLength(length7);
+    this.#fin = fin;
+    this.#opcode = opcode;
+    if (length7 === 126) this.#state = S_LENGTH_16;
+    else if (length7 === 127) this.#state = S_LENGTH_64;
+    else return this.#haveLength(length7);
     return null;
   }
 
   /** The payload length is known: enforce the size limit before any of it is buffered. */
-  private haveLength(length: number): WsError | null {
-    if (this.opcode < OPCODE_CLOSE) {
-      const size = this.messageSize + length;
-      const limit = this.compressed ? this.maxCompressedSize : this.maxMessageSize;
+  #haveLength(length: number): WsError | null {
+    if (this.#opcode < OPCODE_CLOSE) {
+      const size = this.#messageSize + length;
+      const limit = this.#compressed ? this.#maxCompressedSize : this.#maxMessageSize;
       if (size > limit) {
-        return new WsError(
-          CLOSE_MESSAGE_TOO_BIG,
-          `Message exceeds the limit of ${this.maxMessageSize} bytes`,
-          "MESSAGE_TOO_BIG",
-        );
+        return new WsError("MESSAGE_TOO_BIG", `Message exceeds the limit of ${this.#maxMessageSize} bytes`);
       }
-      this.messageSize = size;
+      this.#messageSize = size;
     }
-    this.frameLength = length;
-    this.remaining = length;
-    this.state = S_MASK;
+    this.#frameLength = length;
+    this.#remaining = length;
+    this.#state = S_MASK;
     return null;
   }
 
   /** A frame with no payload is complete as soon as its mask is read. */
-  private emptyFrame(): WsError | null {
-    this.state = S_HEADER;
-    if (this.opcode >= OPCODE_CLOSE) return this.controlFrame(EMPTY);
-    if (!this.fin) return null;
-    return this.assembler.size > 0 ? this.endMessage(this.assembler.take(), true) : this.endMessage(EMPTY, false);
+  #emptyFrame(): WsError | null {
+    this.#state = S_HEADER;
+    if (this.#opcode >= OPCODE_CLOSE) return this.#controlFrame(EMPTY);
+    if (!this.#fin) return null;
+    return this.assembler.size > 0 ? this.#endMessage(this.assembler.take(), true) : this.#endMessage(EMPTY, false);
   }
 
   /** Unmasked payload bytes of a data frame. */
-  private messageData(piece: Uint8Array): WsError | null {
-    this.remaining -= piece.length;
+  #messageData(piece: Uint8Array): WsError | null {
+    this.#remaining -= piece.length;
     // §8.1: fail as soon as the bytes so far cannot be UTF-8, not at the end of the message.
-    if (this.messageOpcode === OPCODE_TEXT && !this.compressed && !this.utf8.update(piece)) {
-      return new WsError(
-        CLOSE_INVALID_PAYLOAD,
-        `Text message is not valid UTF-8 at byte ${this.utf8.invalidAt}`,
-        "INVALID_UTF8",
-      );
+    if (this.#messageOpcode === OPCODE_TEXT && !this.#compressed && !this.#utf8.update(piece)) {
+      return new WsError("INVALID_UTF8", `Text message is not valid UTF-8 at byte ${this.#utf8.invalidAt}`);
     }
-    const frameDone = this.remaining === 0;
-    if (frameDone && this.fin && piece.length === this.frameLength && this.assembler.size === 0) {
+    const frameDone = this.#remaining === 0;
+    if (frameDone && this.#fin && piece.length === this.#frameLength && this.assembler.size === 0) {
       // The whole message lies in this read: hand out a view, no copy.
-      this.state = S_HEADER;
-      return this.endMessage(piece, false);
+      this.#state = S_HEADER;
+      return this.#endMessage(piece, false);
     }
     // At most the rest of a final frame may follow; after a non-final one, up to the limit.
-    const limit = this.compressed ? this.maxCompressedSize : this.maxMessageSize;
-    this.assembler.append(piece, this.fin ? this.remaining : limit - this.assembler.size - piece.length);
+    const limit = this.#compressed ? this.#maxCompressedSize : this.#maxMessageSize;
+    this.assembler.append(piece, this.#fin ? this.#remaining : limit - this.assembler.size - piece.length);
     if (!frameDone) return null;
-    this.state = S_HEADER;
-    return this.fin ? this.endMessage(this.assembler.take(), true) : null;
+    this.#state = S_HEADER;
+    return this.#fin ? this.#endMessage(this.assembler.take(), true) : null;
   }
 
   /** The last frame of a data message is complete. */
-  private endMessage(payload: Uint8Array, owned: boolean): WsError | null {
-    const opcode = this.messageOpcode as DataOpcode;
-    const compressed = this.compressed;
+  #endMessage(payload: Uint8Array, owned: boolean): WsError | null {
+    const opcode = this.#messageOpcode as DataOpcode;
+    const compressed = this.#compressed;
     // §8.1: a sequence cut off by the end of the message is invalid too.
-    if (opcode === OPCODE_TEXT && !compressed && !this.utf8.finish()) {
-      return new WsError(
-        CLOSE_INVALID_PAYLOAD,
-        `Text message is not valid UTF-8: truncated at byte ${this.utf8.invalidAt}`,
-        "INVALID_UTF8",
-      );
+    if (opcode === OPCODE_TEXT && !compressed && !this.#utf8.finish()) {
+      return new WsError("INVALID_UTF8", `Text message is not valid UTF-8: truncated at byte ${this.#utf8.invalidAt}`);
     }
-    this.messageOpcode = 0;
-    this.compressed = false;
-    this.messageSize = 0;
-    this.events.onMessage(opcode, payload, compressed, owned);
+    this.#messageOpcode = 0;
+    this.#compressed = false;
+    this.#messageSize = 0;
+    this.#events.onMessage(opcode, payload, compressed, owned);
     return null;
   }
 
   /** Unmasked payload bytes of a control frame: deliver once all have arrived. */
-  private controlData(piece: Uint8Array): WsError | null {
-    this.remaining -= piece.length;
-    if (this.remaining === 0 && piece.length === this.frameLength) {
-      this.state = S_HEADER;
-      return this.controlFrame(piece);
+  #controlData(piece: Uint8Array): WsError | null {
+    this.#remaining -= piece.length;
+    if (this.#remaining === 0 && piece.length === this.#frameLength) {
+      this.#state = S_HEADER;
+      return this.#controlFrame(piece);
     }
-    const at = this.frameLength - this.remaining - piece.length;
-    this.control.set(piece, at);
-    if (this.remaining !== 0) return null;
-    this.state = S_HEADER;
-    return this.controlFrame(this.control.subarray(0, this.frameLength));
+    const at = this.#frameLength - this.#remaining - piece.length;
+    this.#control.set(piece, at);
+    if (this.#remaining !== 0) return null;
+    this.#state = S_HEADER;
+    return this.#controlFrame(this.#control.subarray(0, this.#frameLength));
   }
 
   /** A complete Close, Ping or Pong frame. */
-  private controlFrame(payload: Uint8Array): WsError | null {
-    if (this.opcode === OPCODE_PING) {
-      this.events.onPing(payload);
+  #controlFrame(payload: Uint8Array): WsError | null {
+    if (this.#opcode === OPCODE_PING) {
+      this.#events.onPing(payload);
       return null;
     }
-    if (this.opcode === OPCODE_PONG) {
-      this.events.onPong(payload);
+    if (this.#opcode === OPCODE_PONG) {
+      this.#events.onPong(payload);
       return null;
     }
     // §5.5.1: an empty body, or a 2-byte code followed by a UTF-8 reason.
     if (payload.length === 0) {
-      this.state = S_CLOSED;
-      this.events.onClose(undefined, "");
+      this.#state = S_CLOSED;
+      this.#events.onClose(undefined, "");
       return null;
     }
-    if (payload.length === 1) return protocolError("Close frame body of 1 byte", "INVALID_CLOSE_LENGTH");
+    if (payload.length === 1) return new WsError("INVALID_CLOSE_LENGTH");
     const code = (payload[0] << 8) | payload[1];
     // §7.4: codes reserved or unassigned fail the connection.
-    if (!isValidCloseCode(code)) return protocolError(`Invalid close code ${code}`, "INVALID_CLOSE_CODE");
+    if (!isValidCloseCode(code)) return new WsError("INVALID_CLOSE_CODE", `Invalid close code ${code}`);
     // §5.5.1: "the data MUST be UTF-8-encoded"; §8.1 maps invalid UTF-8 to 1007.
     if (!isValidUtf8(payload, 2)) {
-      return new WsError(CLOSE_INVALID_PAYLOAD, "Close reason is not valid UTF-8", "INVALID_UTF8");
+      return new WsError("INVALID_UTF8", "Close reason is not valid UTF-8");
     }
-    this.state = S_CLOSED;
-    this.events.onClose(code, payload.length === 2 ? "" : reasonDecoder.decode(payload.subarray(2)));
+    this.#state = S_CLOSED;
+    this.#events.onClose(code, payload.length === 2 ? "" : reasonDecoder.decode(payload.subarray(2)));
     return null;
   }
-}
-
-function protocolError(message: string, code: string): WsError {
-  return new WsError(CLOSE_PROTOCOL_ERROR, message, code);
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {

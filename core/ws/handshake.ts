@@ -21,6 +21,7 @@
  * ```
  * @module
  */
+import { type HttpErrorCode, WIRE_ERRORS } from "../http/wire-errors.ts";
 import { sha1 } from "./sha1.ts";
 import { type ExtensionOffer, isToken, parseExtensions } from "./extension-header.ts";
 
@@ -74,8 +75,10 @@ export function computeAccept(key: string): string {
   return btoa(binary);
 }
 
-function reject(status: number, code: string, reason: string, headers: string[] = []): HandshakeRejected {
-  return { ok: false, status, reason, code, headers };
+/** A refusal named in the table of `core/http/wire-errors.ts`, with its status and reason. */
+function reject(code: HttpErrorCode, headers: string[] = [], detail?: string): HandshakeRejected {
+  const answer = WIRE_ERRORS[code];
+  return { ok: false, status: answer.status, reason: detail ?? answer.reason, code, headers };
 }
 
 /** Whether a comma-separated list holds `token`, compared ASCII case-insensitively. */
@@ -90,10 +93,10 @@ function listHas(value: string, token: string): boolean {
 export function checkHandshake(request: HandshakeRequest): HandshakeResult {
   // §4.2.1 item 1: "An HTTP/1.1 or higher GET request".
   if (request.method !== "GET") {
-    return reject(405, "METHOD_NOT_GET", "A WebSocket handshake must use GET", ["allow", "GET"]);
+    return reject("METHOD_NOT_GET", ["allow", "GET"]);
   }
   if (request.versionMinor < 1) {
-    return reject(400, "HTTP_VERSION", "A WebSocket handshake needs HTTP/1.1 or higher");
+    return reject("HTTP_VERSION");
   }
 
   let upgrade = "";
@@ -134,7 +137,7 @@ export function checkHandshake(request: HandshakeRequest): HandshakeResult {
   // §4.2.1 item 3: Upgrade contains "websocket", ASCII case-insensitive. Without it this is not
   // a WebSocket request; 426 must name the protocol to upgrade to (RFC 9110 §15.5.22).
   if (!listHas(upgrade, "websocket")) {
-    return reject(426, "UPGRADE_NOT_WEBSOCKET", "The Upgrade header must contain websocket", [
+    return reject("UPGRADE_NOT_WEBSOCKET", [
       "upgrade",
       "websocket",
       "connection",
@@ -143,19 +146,15 @@ export function checkHandshake(request: HandshakeRequest): HandshakeResult {
   }
   // §4.2.1 item 4: Connection includes the token "Upgrade", ASCII case-insensitive.
   if (!listHas(connection, "upgrade")) {
-    return reject(400, "CONNECTION_NOT_UPGRADE", "The Connection header must contain upgrade");
+    return reject("CONNECTION_NOT_UPGRADE");
   }
   // §4.2.1 item 6 and §4.4: only version 13; otherwise 426 listing the versions we speak.
   if (versions !== 1 || version !== "13") {
-    return reject(426, "UNSUPPORTED_VERSION", "Sec-WebSocket-Version must be 13", ["sec-websocket-version", "13"]);
+    return reject("UNSUPPORTED_VERSION", ["sec-websocket-version", "13"], "Sec-WebSocket-Version must be 13");
   }
   // §4.2.1 item 5: a base64 nonce of 16 bytes; §11.3.1: the field appears at most once.
   if (keys !== 1 || !KEY_PATTERN.test(key!)) {
-    return reject(
-      400,
-      "INVALID_KEY",
-      keys > 1 ? "Sec-WebSocket-Key must appear once" : "Sec-WebSocket-Key must be 16 bytes in base64",
-    );
+    return reject("INVALID_KEY", [], keys > 1 ? "Sec-WebSocket-Key must appear once" : undefined);
   }
 
   // §4.2.1 item 8, §11.3.4: a list of tokens, in order of preference.
@@ -163,14 +162,14 @@ export function checkHandshake(request: HandshakeRequest): HandshakeResult {
   for (const element of protocol.split(",")) {
     const name = element.trim();
     if (name === "") continue; // empty list elements are allowed (RFC 9110 §5.6.1)
-    if (!isToken(name)) return reject(400, "INVALID_PROTOCOL", "Sec-WebSocket-Protocol must be a list of tokens");
+    if (!isToken(name)) return reject("INVALID_PROTOCOL");
     protocols.push(name);
   }
 
   // §4.2.1 item 9, §9.1.
   const offers = extensions === "" ? [] : parseExtensions(extensions);
   if (offers === null) {
-    return reject(400, "INVALID_EXTENSIONS", "Sec-WebSocket-Extensions does not match RFC 6455 §9.1");
+    return reject("INVALID_EXTENSIONS");
   }
 
   return { ok: true, accept: computeAccept(key!), protocols, extensions: offers };

@@ -18,12 +18,13 @@ const AHEAD = 64 * 1024;
 
 /** Accumulates one message at a time. */
 export class MessageAssembler {
+  // TS-private, not `#`: message-assembler.test.ts and frame-parser.test.ts observe it.
   private buffer: Uint8Array = EMPTY;
-  private length = 0;
+  #length = 0;
 
   /** Bytes gathered so far for the current message. */
   get size(): number {
-    return this.length;
+    return this.#length;
   }
 
   /**
@@ -32,21 +33,21 @@ export class MessageAssembler {
    * otherwise. The buffer never grows past it.
    */
   append(piece: Uint8Array, promised: number): void {
-    const needed = this.length + piece.length;
+    const needed = this.#length + piece.length;
     if (needed > this.buffer.length) {
       const next = new Uint8Array(needed + Math.min(promised, Math.max(needed, AHEAD)));
-      next.set(this.buffer.subarray(0, this.length));
+      next.set(this.buffer.subarray(0, this.#length));
       this.buffer = next;
     }
-    this.buffer.set(piece, this.length);
-    this.length = needed;
+    this.buffer.set(piece, this.#length);
+    this.#length = needed;
   }
 
   /** The whole message, owned by the caller; the assembler starts empty again. */
   take(): Uint8Array {
-    const out = this.length === this.buffer.length ? this.buffer : this.buffer.subarray(0, this.length);
+    const out = this.#length === this.buffer.length ? this.buffer : this.buffer.subarray(0, this.#length);
     this.buffer = EMPTY;
-    this.length = 0;
+    this.#length = 0;
     return out;
   }
 }

@@ -23,21 +23,20 @@
 import type { DeflateProvider, RawDeflater, RawInflater } from "./deflate-provider.ts";
 import type { PerMessageDeflateParams } from "./permessage-deflate.ts";
 import { WsError } from "./ws-error.ts";
-import { CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG } from "./close-codes.ts";
 import { isValidUtf8 } from "./utf8-validator.ts";
 
 /** One connection's compression state for both directions. */
 export class PerMessageCodec {
-  private readonly provider: DeflateProvider;
-  private readonly params: PerMessageDeflateParams;
-  private readonly level: number | undefined;
-  private deflater: RawDeflater | null = null;
-  private inflater: RawInflater | null = null;
+  readonly #provider: DeflateProvider;
+  readonly #params: PerMessageDeflateParams;
+  readonly #level: number | undefined;
+  #deflater: RawDeflater | null = null;
+  #inflater: RawInflater | null = null;
 
   constructor(provider: DeflateProvider, params: PerMessageDeflateParams, level?: number) {
-    this.provider = provider;
-    this.params = params;
-    this.level = level;
+    this.#provider = provider;
+    this.#params = params;
+    this.#level = level;
   }
 
   /**
@@ -45,14 +44,14 @@ export class PerMessageCodec {
    * owned by the caller, so one compressed frame can be written to many sockets.
    */
   compress(payload: Uint8Array): Uint8Array {
-    this.deflater ??= this.provider.createDeflate(this.params.serverMaxWindowBits, this.level);
-    const out = this.deflater.deflate(payload);
+    this.#deflater ??= this.#provider.createDeflate(this.#params.serverMaxWindowBits, this.#level);
+    const out = this.#deflater.deflate(payload);
     const n = out.length;
     // §7.2.1 step 3: the output ends with 00 00 ff ff because of the sync flush; remove it.
     if (n < 4 || out[n - 4] !== 0 || out[n - 3] !== 0 || out[n - 2] !== 0xff || out[n - 1] !== 0xff) {
       throw new Error("The deflate provider did not end its output with a sync flush");
     }
-    if (this.params.serverNoContextTakeover) this.deflater.reset();
+    if (this.#params.serverNoContextTakeover) this.#deflater.reset();
     // §7.2.3.6: an empty payload compresses to 00 (the stored block's header bits) — kept as is.
     return out.subarray(0, n - 4);
   }
@@ -64,35 +63,35 @@ export class PerMessageCodec {
    * §7.4.1 — RFC 7692 §8 leaves the code open). The result is a fresh array.
    */
   decompress(payload: Uint8Array, maxSize: number, text: boolean): Uint8Array {
-    this.inflater ??= this.provider.createInflate(this.params.clientMaxWindowBits);
+    this.#inflater ??= this.#provider.createInflate(this.#params.clientMaxWindowBits);
     let message: Uint8Array | null;
     try {
-      message = this.inflater.inflate(payload, maxSize);
+      message = this.#inflater.inflate(payload, maxSize);
     } catch (error) {
-      this.dropInflater();
+      this.#dropInflater();
       const reason = `Invalid compressed data: ${(error as Error).message}`;
-      throw new WsError(CLOSE_INVALID_PAYLOAD, reason, "INFLATE_FAILED");
+      throw new WsError("INFLATE_FAILED", reason);
     }
     if (message === null) {
-      this.dropInflater();
-      throw new WsError(CLOSE_MESSAGE_TOO_BIG, `Message exceeds ${maxSize} bytes once decompressed`, "MESSAGE_TOO_BIG");
+      this.#dropInflater();
+      throw new WsError("MESSAGE_TOO_BIG", `Message exceeds ${maxSize} bytes once decompressed`);
     }
-    if (this.params.clientNoContextTakeover) this.inflater.reset();
+    if (this.#params.clientNoContextTakeover) this.#inflater.reset();
     if (text && !isValidUtf8(message)) {
-      throw new WsError(CLOSE_INVALID_PAYLOAD, "Text message is not valid UTF-8", "INVALID_UTF8");
+      throw new WsError("INVALID_UTF8", "Text message is not valid UTF-8");
     }
     return message;
   }
 
   /** Releases the provider's native memory. */
   close(): void {
-    this.deflater?.close();
-    this.deflater = null;
-    this.dropInflater();
+    this.#deflater?.close();
+    this.#deflater = null;
+    this.#dropInflater();
   }
 
-  private dropInflater(): void {
-    this.inflater?.close();
-    this.inflater = null;
+  #dropInflater(): void {
+    this.#inflater?.close();
+    this.#inflater = null;
   }
 }

@@ -100,21 +100,21 @@ edge(S_AFTER_F4, [C_TAIL_80_8F], S_TAIL2);
  * `reset`/`finish`; `invalidAt` then says where the sequence broke.
  */
 export class Utf8Validator {
-  private state = S_ACCEPT;
-  private seen = 0;
-  private failed = -1;
+  #state = S_ACCEPT;
+  #seen = 0;
+  #failed = -1;
 
   /**
    * Feeds `bytes[start, end)`. Returns false as soon as the bytes so far cannot be the prefix
    * of valid UTF-8 (the rest of the piece is not looked at).
    */
   update(bytes: Uint8Array, start = 0, end: number = bytes.length): boolean {
-    if (this.state === S_REJECT) return false;
-    if (this.seen === 0) this.failed = -1;
-    const s = advance(bytes, start, end, this.state);
-    this.state = s;
-    if (s === S_REJECT) this.failed = this.seen + (rejectedAt - start);
-    this.seen += end - start;
+    if (this.#state === S_REJECT) return false;
+    if (this.#seen === 0) this.#failed = -1;
+    const s = advance(bytes, start, end, this.#state);
+    this.#state = s;
+    if (s === S_REJECT) this.#failed = this.#seen + (rejectedAt - start);
+    this.#seen += end - start;
     return s !== S_REJECT;
   }
 
@@ -123,18 +123,18 @@ export class Utf8Validator {
    * (a truncated sequence at message end is invalid). Resets the validator either way.
    */
   finish(): boolean {
-    const ok = this.state === S_ACCEPT;
-    if (!ok && this.state !== S_REJECT) this.failed = this.seen;
-    this.state = S_ACCEPT;
-    this.seen = 0;
+    const ok = this.#state === S_ACCEPT;
+    if (!ok && this.#state !== S_REJECT) this.#failed = this.#seen;
+    this.#state = S_ACCEPT;
+    this.#seen = 0;
     return ok;
   }
 
   /** Forgets everything fed so far. */
   reset(): void {
-    this.state = S_ACCEPT;
-    this.seen = 0;
-    this.failed = -1;
+    this.#state = S_ACCEPT;
+    this.#seen = 0;
+    this.#failed = -1;
   }
 
   /**
@@ -143,7 +143,7 @@ export class Utf8Validator {
    * Kept after `finish` until the next sequence starts.
    */
   get invalidAt(): number {
-    return this.failed;
+    return this.#failed;
   }
 }
 

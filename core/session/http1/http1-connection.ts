@@ -1,4 +1,5 @@
 import { HttpError } from "../../http/http-error.ts";
+import { TEXT_PLAIN, WIRE_ERRORS } from "../../http/wire-errors.ts";
 import type { RequestHead } from "../../http/request-head.ts";
 import { RequestParser, type RequestParserEvents } from "../../http1/request-parser.ts";
 import { serializeResponseHead } from "../../http1/response-serializer.ts";
@@ -128,7 +129,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       return;
     }
     if (!ex.requestDone) {
-      ex.body?.fail(new HttpError(400, "Connection closed before the request body was complete", "INCOMPLETE_BODY"));
+      ex.body?.fail(new HttpError("INCOMPLETE_BODY"));
     }
     if (!ex.responseDone) {
       // As the runtimes' own servers do, a peer that closes its side has gone away: abort the
@@ -171,7 +172,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
         }
         const used = this.#parser.execute(data);
         if (used < 0) {
-          this.#parseError(this.#parser.error ?? new HttpError(400, "Bad request", "BAD_REQUEST"));
+          this.#parseError(this.#parser.error ?? new HttpError("BAD_REQUEST"));
           return;
         }
         if (used >= data.length) return;
@@ -267,7 +268,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   #writeError(status: number, message: string): void {
     const head = serializeResponseHead(
       status,
-      ["content-type", "text/plain; charset=utf-8"],
+      ["content-type", TEXT_PLAIN],
       "length",
       message.length,
       false,
@@ -289,7 +290,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     if (!head.expectContinue && hasExpect(head.headers)) {
       // RFC 9110 §10.1.1: an expectation we do not know gets 417.
       this.closing = true;
-      ex.respond(417, ["content-type", "text/plain; charset=utf-8"], "Unsupported expectation");
+      const { status, reason } = WIRE_ERRORS.UNSUPPORTED_EXPECTATION;
+      ex.respond(status, ["content-type", TEXT_PLAIN], reason);
       return;
     }
     this.host.dispatcher.dispatch(ex);
@@ -409,7 +411,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
         this.#closeAfterFlush();
       }
     } else if (!ex.requestDone && !ex.discarding && now - ex.startedAt > options.requestTimeout) {
-      const error = new HttpError(408, "Request body not received in time", "REQUEST_TIMEOUT");
+      const error = new HttpError("REQUEST_TIMEOUT");
       this.#parseError(error);
     }
   }

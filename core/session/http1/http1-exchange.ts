@@ -1,6 +1,7 @@
 import type { RequestHead } from "../../http/request-head.ts";
 import { type BodyFraming, isBodylessResponse, serializeResponseHead } from "../../http1/response-serializer.ts";
 import { assertValidHeaders } from "../../http/field-validation.ts";
+import { TEXT_PLAIN } from "../../http/wire-errors.ts";
 import type { RequestBody } from "../../exchange/request-body.ts";
 import type { TransportInfo } from "../../transport/transport.ts";
 import type { BodyStream, TrailerSource } from "../../exchange/exchange.ts";
@@ -143,7 +144,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
    * the app's own answer, if it comes later, is dropped.
    */
   answerInstead(status: number, message: string): void {
-    this.respond(status, ["content-type", "text/plain; charset=utf-8"], message);
+    this.respond(status, ["content-type", TEXT_PLAIN], message);
     this.#superseded = true;
   }
 

@@ -16,6 +16,7 @@
  * @module
  */
 import { HttpError } from "../../http/http-error.ts";
+import { TEXT_PLAIN as PLAIN } from "../../http/wire-errors.ts";
 import type { RequestHead } from "../../http/request-head.ts";
 import { RequestBody } from "../../exchange/request-body.ts";
 import type { ManagedConnection } from "../../transport/managed-connection.ts";
@@ -37,7 +38,7 @@ import { CLOSED_ENDED, CLOSED_RESET_SENT, StreamTable } from "./stream-table.ts"
 import { type SchedulerEvents, WriteScheduler } from "./write-scheduler.ts";
 
 const textEncoder = new TextEncoder();
-const TEXT_PLAIN = ["content-type", "text/plain; charset=utf-8"];
+const TEXT_PLAIN = ["content-type", PLAIN];
 
 /** The request of an `Upgrade: h2c` (RFC 7540 §3.2) that becomes stream 1. */
 export interface Http2Upgrade {

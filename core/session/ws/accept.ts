@@ -1,5 +1,6 @@
 import type { UpgradableExchange } from "../upgrade.ts";
 import { checkHandshake, handshakeResponse } from "../../ws/handshake.ts";
+import { TEXT_PLAIN } from "../../http/wire-errors.ts";
 import { PerMessageCodec } from "../../ws/permessage-codec.ts";
 import { negotiatePerMessageDeflate } from "../../ws/permessage-deflate.ts";
 import type { WebSocketHandlers } from "./websocket-options.ts";
@@ -24,7 +25,7 @@ export interface UpgradeOptions<T = unknown> {
 export function acceptWebSocket(exchange: UpgradableExchange, options: UpgradeOptions<unknown> = {}): void {
   const result = checkHandshake(exchange.head);
   if (!result.ok) {
-    exchange.respond(result.status, [...result.headers, "content-type", "text/plain; charset=utf-8"], result.reason);
+    exchange.respond(result.status, [...result.headers, "content-type", TEXT_PLAIN], result.reason);
     return;
   }
   const host = exchange.host;

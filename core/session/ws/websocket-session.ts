@@ -137,9 +137,7 @@ export class WebSocketSession
         bytes = this.#codec!.decompress(payload, this.#options.maxMessageSize, opcode === OPCODE_TEXT);
       } catch (error) {
         this.#fail(
-          error instanceof WsError
-            ? error
-            : new WsError(CLOSE_INTERNAL_ERROR, "Decompression failed", "INFLATE_FAILED"),
+          error instanceof WsError ? error : new WsError("INFLATE_INTERNAL_ERROR"),
         );
         return;
       }
