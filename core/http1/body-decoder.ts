@@ -191,8 +191,8 @@ export class BodyDecoder {
           let size = this.#chunkSize;
           let c = 0;
           for (; pos < len; pos++) {
-            c = data[pos];
-            const v = HEX_VALUE[c];
+            c = data[pos]!;
+            const v = HEX_VALUE[c]!;
             if (v < 0) break;
             if (++digits > MAX_CHUNK_SIZE_DIGITS) {
               return this.#fail("INVALID_CHUNK_SIZE", "Chunk size has more than 16 hex digits");
@@ -238,7 +238,7 @@ export class BodyDecoder {
           // field-vchar, SP or HTAB up to the CR. Extensions carry nothing we use.
           let extSize = this.#chunkExtSize;
           for (; pos < len; pos++) {
-            const c = data[pos];
+            const c = data[pos]!;
             if (c < 0x20 ? c !== HTAB : c === 0x7f) {
               if (c === CR) break;
               if (c === LF) return this.#fail("BARE_LF", "Bare LF in chunk extension");

@@ -44,7 +44,7 @@ export function decodeLatin1(b: Uint8Array, start: number, end: number): string 
 }
 
 function hasUpper(b: Uint8Array, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) if (b[i] >= 0x41 && b[i] <= 0x5a) return true;
+  for (let i = s; i < e; i++) if (b[i]! >= 0x41 && b[i]! <= 0x5a) return true;
   return false;
 }
 
@@ -82,7 +82,7 @@ export class FieldLines {
     let c = 0;
     for (;;) {
       if (p >= limit) return r.incomplete();
-      c = b[p];
+      c = b[p]!;
       if (c === CR) {
         if (p + 1 === limit) return r.incomplete();
         if (b[p + 1] !== LF) return r.reject("BARE_CR", `Bare CR in ${isHead ? "header" : "trailer"} section`);
@@ -92,15 +92,15 @@ export class FieldLines {
       // first line starting with whitespace is rejected too (§2.2).
       if (c === SP || c === HTAB) return r.reject("OBS_FOLD");
       const ns = p;
-      while (p < limit && TOKEN_LOWER[c = b[p]] !== 0) p++;
+      while (p < limit && TOKEN_LOWER[c = b[p]!] !== 0) p++;
       if (p === limit) return r.incomplete();
       if (c !== COLON) return this.#nameError(b, p, limit, isHead);
       if (p === ns) return r.reject("INVALID_HEADER_NAME", "Empty field name");
       const ne = p++;
-      while (p < limit && ((c = b[p]) === SP || c === HTAB)) p++;
+      while (p < limit && ((c = b[p]!) === SP || c === HTAB)) p++;
       const vs = p;
       for (; p < limit; p++) {
-        c = b[p];
+        c = b[p]!;
         // field-value = *( VCHAR / obs-text / SP / HTAB ), RFC 9110 §5.5. One range test on the
         // common path (SP and VCHAR).
         if (c < 0x20 || c > 0x7e) {
@@ -115,7 +115,7 @@ export class FieldLines {
       }
       if (b[p + 1] !== LF) return r.reject("BARE_CR", "Bare CR in field value");
       let ve = p;
-      while (ve > vs && ((c = b[ve - 1]) === SP || c === HTAB)) ve--;
+      while (ve > vs && ((c = b[ve - 1]!) === SP || c === HTAB)) ve--;
       if (k + FIELD_STRIDE > f.length) {
         const grown = new Int32Array(f.length * 2);
         grown.set(f);
@@ -139,7 +139,7 @@ export class FieldLines {
     const r = this.#rejection;
     const c = b[p];
     if (c === SP || c === HTAB) {
-      while (p < limit && isOws(b[p])) p++;
+      while (p < limit && isOws(b[p]!)) p++;
       if (p === limit) return r.incomplete();
       // RFC 9112 §5.1: no whitespace is allowed between the field name and colon.
       if (b[p] === COLON) return r.reject("SPACE_BEFORE_COLON");
@@ -176,13 +176,13 @@ export class FieldLines {
     const n = this.count;
     const out: string[] = new Array(n * 2);
     for (let i = 0, k = 0; i < n; i++, k += FIELD_STRIDE) {
-      const id = f[k];
-      if (id >= 0) out[2 * i] = FIELD_NAMES[id];
+      const id = f[k]!;
+      if (id >= 0) out[2 * i] = FIELD_NAMES[id]!;
       else {
-        const name = text.substring(f[k + 1] - start, f[k + 2] - start);
-        out[2 * i] = hasUpper(b, f[k + 1], f[k + 2]) ? name.toLowerCase() : name;
+        const name = text.substring(f[k + 1]! - start, f[k + 2]! - start);
+        out[2 * i] = hasUpper(b, f[k + 1]!, f[k + 2]!) ? name.toLowerCase() : name;
       }
-      out[2 * i + 1] = text.substring(f[k + 3] - start, f[k + 4] - start);
+      out[2 * i + 1] = text.substring(f[k + 3]! - start, f[k + 4]! - start);
     }
     return out;
   }

@@ -104,8 +104,8 @@ function nameHash(len: number, first: number, mid: number, last: number): number
 }
 
 for (let id = 0; id < NAME_BYTES.length; id++) {
-  const k = NAME_BYTES[id];
-  let slot = nameHash(k.length, k[0], k[k.length >> 1], k[k.length - 1]);
+  const k = NAME_BYTES[id]!;
+  let slot = nameHash(k.length, k[0]!, k[k.length >> 1]!, k[k.length - 1]!);
   while (TABLE[slot] !== 0) slot = (slot + 1) & MASK;
   TABLE[slot] = id + 1;
 }
@@ -114,15 +114,15 @@ for (let id = 0; id < NAME_BYTES.length; id++) {
 export function fieldNameId(b: Uint8Array, ns: number, ne: number): number {
   const len = ne - ns;
   for (
-    let slot = nameHash(len, TOKEN_LOWER[b[ns]], TOKEN_LOWER[b[ns + (len >> 1)]], TOKEN_LOWER[b[ne - 1]]);;
+    let slot = nameHash(len, TOKEN_LOWER[b[ns]!]!, TOKEN_LOWER[b[ns + (len >> 1)]!]!, TOKEN_LOWER[b[ne - 1]!]!);;
     slot = (slot + 1) & MASK
   ) {
-    const e = TABLE[slot];
+    const e = TABLE[slot]!;
     if (e === 0) return -1;
-    const known = NAME_BYTES[e - 1];
+    const known = NAME_BYTES[e - 1]!;
     if (known.length !== len) continue;
     let j = 0;
-    while (j < len && TOKEN_LOWER[b[ns + j]] === known[j]) j++;
+    while (j < len && TOKEN_LOWER[b[ns + j]!] === known[j]) j++;
     if (j === len) return e - 1;
   }
 }

@@ -51,18 +51,18 @@ export function parseContentLength(b: Uint8Array, s: number, e: number, prev: nu
   let p = s;
   let result = prev;
   for (;;) {
-    while (p < e && isOws(b[p])) p++;
+    while (p < e && isOws(b[p]!)) p++;
     const ds = p;
     let n = 0;
-    while (p < e && isDigit(b[p])) {
-      n = n * 10 + (b[p] - 0x30);
+    while (p < e && isDigit(b[p]!)) {
+      n = n * 10 + (b[p]! - 0x30);
       if (n > Number.MAX_SAFE_INTEGER) return -1;
       p++;
     }
     if (p === ds) return -1; // empty element, sign, or other non-digit
     if (result >= 0 && n !== result) return -2;
     result = n;
-    while (p < e && isOws(b[p])) p++;
+    while (p < e && isOws(b[p]!)) p++;
     if (p === e) return result;
     if (b[p] !== COMMA) return -1;
     p++;
@@ -77,13 +77,13 @@ export function parseTransferCodings(b: Uint8Array, s: number, e: number, flags:
   let p = s;
   let any = false;
   while (p < e) {
-    while (p < e && (isOws(b[p]) || b[p] === COMMA)) p++;
+    while (p < e && (isOws(b[p]!) || b[p] === COMMA)) p++;
     if (p === e) break;
     const ts = p;
-    while (p < e && TOKEN_LOWER[b[p]] !== 0) p++;
+    while (p < e && TOKEN_LOWER[b[p]!] !== 0) p++;
     if (p === ts) return flags | TE_INVALID;
     const te = p;
-    while (p < e && isOws(b[p])) p++;
+    while (p < e && isOws(b[p]!)) p++;
     let hasParams = false;
     if (p < e && b[p] === SEMICOLON) {
       // transfer-parameter: skip to the next comma outside a quoted-string.
@@ -120,11 +120,11 @@ export function parseTransferCodings(b: Uint8Array, s: number, e: number, flags:
 export function parseConnection(b: Uint8Array, s: number, e: number, flags: number): number {
   let p = s;
   while (p < e) {
-    while (p < e && (isOws(b[p]) || b[p] === COMMA)) p++;
+    while (p < e && (isOws(b[p]!) || b[p] === COMMA)) p++;
     const ts = p;
     while (p < e && b[p] !== COMMA) p++;
     let te = p;
-    while (te > ts && isOws(b[te - 1])) te--;
+    while (te > ts && isOws(b[te - 1]!)) te--;
     const n = te - ts;
     if (n === 5 && equalsLower(b, ts, te, TOKEN_CLOSE)) flags |= CONN_CLOSE;
     else if (n === 10 && equalsLower(b, ts, te, TOKEN_KEEP_ALIVE)) flags |= CONN_KEEP_ALIVE;

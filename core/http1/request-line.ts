@@ -42,14 +42,14 @@ export class RequestLine implements StartLine {
     let p = start;
     let c = 0;
     // request-line = method SP request-target SP HTTP-version CRLF
-    while (p < limit && TOKEN_LOWER[b[p]] !== 0) p++;
+    while (p < limit && TOKEN_LOWER[b[p]!] !== 0) p++;
     if (p === limit) return this.#rejection.incomplete();
     if (b[p] !== SP || p === start) return this.#error(b, start, limit);
     this.methodEnd = p++;
     const ts = p;
     let q = -1;
     for (; p < limit; p++) {
-      c = b[p];
+      c = b[p]!;
       if (TARGET_CHAR[c] === 0) break;
       if (c === QUESTION && q < 0) q = p;
     }
@@ -60,7 +60,7 @@ export class RequestLine implements StartLine {
     // HTTP-version = "HTTP" "/" DIGIT "." DIGIT (RFC 9112 §2.3), then exactly CRLF.
     if (
       limit - p < 10 || b[p] !== 0x48 || b[p + 1] !== 0x54 || b[p + 2] !== 0x54 || b[p + 3] !== 0x50 ||
-      b[p + 4] !== SLASH || !isDigit(b[p + 5]) || b[p + 6] !== 0x2e || !isDigit(b[p + 7]) ||
+      b[p + 4] !== SLASH || !isDigit(b[p + 5]!) || b[p + 6] !== 0x2e || !isDigit(b[p + 7]!) ||
       b[p + 8] !== CR || b[p + 9] !== LF
     ) {
       return this.#error(b, start, limit);
@@ -81,12 +81,12 @@ export class RequestLine implements StartLine {
     if (b[cr] === LF) return r.reject("BARE_LF", "Bare LF in request line");
     if (b[cr + 1] !== LF) return r.reject("BARE_CR", "Bare CR in request line");
     let p = start;
-    while (p < cr && TOKEN_LOWER[b[p]] !== 0) p++;
+    while (p < cr && TOKEN_LOWER[b[p]!] !== 0) p++;
     if (p === cr) return r.reject("INVALID_REQUEST_LINE", "Request line has no request target");
     if (b[p] !== SP) return r.reject("INVALID_METHOD", "Invalid character in method");
     if (p === start) return r.reject("INVALID_METHOD", "Empty method");
     const ts = ++p;
-    while (p < cr && TARGET_CHAR[b[p]] !== 0) p++;
+    while (p < cr && TARGET_CHAR[b[p]!] !== 0) p++;
     if (p === ts) return r.reject("INVALID_REQUEST_LINE", "Request line has an empty request target");
     if (p === cr) return r.reject("INVALID_REQUEST_LINE", "Request line has no HTTP version");
     if (b[p] !== SP) return r.reject("INVALID_TARGET", "Invalid character in request target");

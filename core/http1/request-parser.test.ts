@@ -38,11 +38,11 @@ function run(pieces: Uint8Array[], limits?: Partial<ParserLimits>, stopAfter = I
     limits,
   );
   for (let i = 0; i < pieces.length; i++) {
-    let piece = pieces[i];
+    let piece = pieces[i]!;
     while (piece.length > 0) {
       if (completed >= stopAfter) {
         let rest = text(piece);
-        for (let j = i + 1; j < pieces.length; j++) rest += text(pieces[j]);
+        for (let j = i + 1; j < pieces.length; j++) rest += text(pieces[j]!);
         trace.push({ rest });
         return trace;
       }
@@ -1071,13 +1071,13 @@ describe("RequestParser: API behaviour", () => {
   });
 
   it("interns common methods and header names", () => {
-    const heads: RequestHead[] = [];
+    const heads: RequestHead[] = []!;
     const p = new RequestParser({ onHead: (h) => heads.push(h), onBody: () => {}, onMessageComplete: () => {} });
     const input = bytes("GET / HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\nX-Custom: 1\r\n\r\n");
     p.execute(input);
     p.execute(input);
-    expect(heads[0].method).toBe("GET");
-    expect(heads[0].headers).toEqual(["host", "h", "accept-encoding", "gzip", "x-custom", "1"]);
-    expect(heads[0].headers).toEqual(heads[1].headers);
+    expect(heads[0]!.method).toBe("GET");
+    expect(heads[0]!.headers).toEqual(["host", "h", "accept-encoding", "gzip", "x-custom", "1"]);
+    expect(heads[0]!.headers).toEqual(heads[1]!.headers);
   });
 });

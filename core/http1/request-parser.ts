@@ -279,16 +279,16 @@ export class RequestParser {
     let upgradeField = -1;
     let upgradeCount = 0;
     for (let i = 0, k = 0; i < count; i++, k += FIELD_STRIDE) {
-      const id = f[k];
+      const id = f[k]!;
       if (id < 0 || id > ID_EXPECT) continue; // only framing and connection fields
-      const vs = f[k + 3];
-      const ve = f[k + 4];
+      const vs = f[k + 3]!;
+      const ve = f[k + 4]!;
       switch (id) {
         case ID_HOST:
           // RFC 9112 §3.2: Host = uri-host [ ":" port ]; an empty value is allowed.
           hostCount++;
           hostField = i;
-          for (let j = vs; j < ve; j++) if (HOST_CHAR[b[j]] === 0) return r.reject("INVALID_HOST");
+          for (let j = vs; j < ve; j++) if (HOST_CHAR[b[j]!] === 0) return r.reject("INVALID_HOST");
           break;
         case ID_CONTENT_LENGTH:
           contentLength = parseContentLength(b, vs, ve, contentLength);
@@ -409,7 +409,7 @@ export class RequestParser {
         return this.#rejection.reject("INVALID_TARGET", "Absolute-form target has an invalid authority");
       }
     } else if (this.#hostField >= 0) {
-      host = headers[this.#hostField * 2 + 1];
+      host = headers[this.#hostField * 2 + 1]!;
       // RFC 9110 §7.2: a Host field with an invalid value gets 400 (the characters were checked
       // above; this is the uri-host [ ":" port ] structure).
       if (!isValidHost(host)) return this.#rejection.reject("INVALID_HOST", "Host is not a valid authority");
@@ -417,10 +417,10 @@ export class RequestParser {
     let upgrade = "";
     // RFC 9110 §7.8: Upgrade only counts when listed in Connection; ignored in HTTP/1.0.
     if (this.#upgradeField >= 0 && this.#conn & CONN_UPGRADE && versionMinor === 1) {
-      if (this.#upgradeCount === 1) upgrade = headers[this.#upgradeField * 2 + 1];
+      if (this.#upgradeCount === 1) upgrade = headers[this.#upgradeField * 2 + 1]!;
       else {
         for (let i = 0; i < headers.length; i += 2) {
-          if (headers[i] === "upgrade") upgrade = upgrade === "" ? headers[i + 1] : upgrade + ", " + headers[i + 1];
+          if (headers[i] === "upgrade") upgrade = upgrade === "" ? headers[i + 1]! : upgrade + ", " + headers[i + 1]!;
         }
       }
     }

@@ -86,12 +86,12 @@ export class RequestTarget {
 function absoluteSchemeLength(b: Uint8Array, s: number, e: number): number {
   if (e - s < 7) return 0;
   if (
-    (b[s] | 0x20) !== 0x68 || (b[s + 1] | 0x20) !== 0x74 || (b[s + 2] | 0x20) !== 0x74 || (b[s + 3] | 0x20) !== 0x70
+    (b[s]! | 0x20) !== 0x68 || (b[s + 1]! | 0x20) !== 0x74 || (b[s + 2]! | 0x20) !== 0x74 || (b[s + 3]! | 0x20) !== 0x70
   ) {
     return 0;
   }
   let p = s + 4;
-  if ((b[p] | 0x20) === 0x73) p++;
+  if ((b[p]! | 0x20) === 0x73) p++;
   if (e - p < 3 || b[p] !== COLON || b[p + 1] !== SLASH || b[p + 2] !== SLASH) return 0;
   return p + 3 - s;
 }
@@ -104,13 +104,13 @@ function isAuthority(b: Uint8Array, s: number, e: number, needPort: boolean): bo
   if (s === e) return false;
   let colon = -1;
   for (let i = s; i < e; i++) {
-    const c = b[i];
+    const c = b[i]!;
     if (HOST_CHAR[c] === 0) return false;
     if (c === COLON) colon = i;
     else if (c === 0x5d) colon = -1; // "]" ends an IPv6 literal; colons inside it are not the port
   }
   if (colon < 0) return !needPort;
   if (colon === s) return false;
-  for (let i = colon + 1; i < e; i++) if (!isDigit(b[i])) return false;
+  for (let i = colon + 1; i < e; i++) if (!isDigit(b[i]!)) return false;
   return !needPort || colon + 1 < e;
 }

@@ -51,13 +51,13 @@ function run(pieces: Uint8Array[], c: Case): Event[] {
     return trace;
   };
   for (let i = 0; i < pieces.length; i++) {
-    let piece = pieces[i];
+    let piece = pieces[i]!;
     while (piece.length > 0) {
       const n = parser.execute(piece);
       if (n < 0) return failed();
       if (parser.upgraded) {
         let rest = text(piece.subarray(n));
-        for (let j = i + 1; j < pieces.length; j++) rest += text(pieces[j]);
+        for (let j = i + 1; j < pieces.length; j++) rest += text(pieces[j]!);
         trace.push({ rest });
         return trace;
       }
@@ -530,10 +530,10 @@ describe("ResponseParser: API behaviour", () => {
   it("parses the serializer's own output (round trip)", async () => {
     const { serializeResponseHead } = await import("./response-serializer.ts");
     const head = serializeResponseHead(200, ["content-type", "text/plain"], "length", 3, true, 1);
-    const heads: ResponseHead[] = [];
+    const heads: ResponseHead[] = []!;
     const p = new ResponseParser({ onHead: (h) => heads.push(h), onBody: () => {}, onMessageComplete: () => {} });
     expect(p.execute(bytes(head + "abc"))).toBe(head.length + 3);
     expect(heads[0]).toMatchObject({ status: 200, reason: "OK", contentLength: 3, framing: "length", keepAlive: true });
-    expect(heads[0].headers.slice(0, 4)).toEqual(["content-type", "text/plain", "content-length", "3"]);
+    expect(heads[0]!.headers.slice(0, 4)).toEqual(["content-type", "text/plain", "content-length", "3"]);
   });
 });

@@ -308,10 +308,10 @@ export class ResponseParser {
     let conn = 0;
     let hasUpgrade = false;
     for (let i = 0, k = 0; i < count; i++, k += FIELD_STRIDE) {
-      const id = f[k];
+      const id = f[k]!;
       if (id < 0 || id > ID_UPGRADE) continue; // only framing and connection fields
-      const vs = f[k + 3];
-      const ve = f[k + 4];
+      const vs = f[k + 3]!;
+      const ve = f[k + 4]!;
       switch (id) {
         case ID_CONTENT_LENGTH: {
           const n = parseContentLength(b, vs, ve, contentLength);

@@ -261,7 +261,7 @@ export class SectionReader {
 
   #failStartLineTooLong(): -1 {
     const name = this.#o.startLine;
-    return this.#fail(this.#o.startLineTooLong, `${name[0].toUpperCase()}${name.slice(1)} is longer than the limit`);
+    return this.#fail(this.#o.startLineTooLong, `${name[0]!.toUpperCase()}${name.slice(1)} is longer than the limit`);
   }
 
   #failTooLarge(isHead: boolean): -1 {

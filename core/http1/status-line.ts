@@ -60,23 +60,23 @@ export class StatusLine implements StartLine {
     // HTTP-version = "HTTP" "/" DIGIT "." DIGIT (RFC 9112 §2.3)
     if (
       b[p] !== 0x48 || b[p + 1] !== 0x54 || b[p + 2] !== 0x54 || b[p + 3] !== 0x50 ||
-      b[p + 4] !== 0x2f || !isDigit(b[p + 5]) || b[p + 6] !== 0x2e || !isDigit(b[p + 7])
+      b[p + 4] !== 0x2f || !isDigit(b[p + 5]!) || b[p + 6] !== 0x2e || !isDigit(b[p + 7]!)
     ) {
       return r.reject("INVALID_VERSION", "Status line does not start with an HTTP version");
     }
     // RFC 9112 §2.3: only major version 1 is this grammar; HTTP/2 and later do not look like this.
     if (b[p + 5] !== 0x31) {
-      return r.reject("UNSUPPORTED_VERSION", `Unsupported HTTP version ${b[p + 5] - 0x30}.${b[p + 7] - 0x30}`);
+      return r.reject("UNSUPPORTED_VERSION", `Unsupported HTTP version ${b[p + 5]! - 0x30}.${b[p + 7]! - 0x30}`);
     }
-    this.versionMinor = b[p + 7] - 0x30;
+    this.versionMinor = b[p + 7]! - 0x30;
     if (b[p + 8] !== SP) {
       return r.reject("INVALID_STATUS_LINE", "Expected one space after the HTTP version");
     }
     // status-code = 3DIGIT (RFC 9112 §4), in 100–599 (RFC 9110 §15).
-    if (!isDigit(b[p + 9]) || !isDigit(b[p + 10]) || !isDigit(b[p + 11]) || isDigit(b[p + 12])) {
+    if (!isDigit(b[p + 9]!) || !isDigit(b[p + 10]!) || !isDigit(b[p + 11]!) || isDigit(b[p + 12]!)) {
       return r.reject("INVALID_STATUS", "Status code is not three digits");
     }
-    const status = (b[p + 9] - 0x30) * 100 + (b[p + 10] - 0x30) * 10 + (b[p + 11] - 0x30);
+    const status = (b[p + 9]! - 0x30) * 100 + (b[p + 10]! - 0x30) * 10 + (b[p + 11]! - 0x30);
     if (status < 100 || status > 599) {
       return r.reject("INVALID_STATUS", `Status code ${status} is out of range`);
     }
@@ -90,7 +90,7 @@ export class StatusLine implements StartLine {
     // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )
     let bits = 0;
     for (; p < limit; p++) {
-      const c = b[p];
+      const c = b[p]!;
       if (c < 0x20 ? c !== HTAB : c === 0x7f) break;
       bits |= c;
     }

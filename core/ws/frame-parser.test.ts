@@ -26,7 +26,7 @@ interface Case {
 /** One char per byte. */
 function latin1(b: Uint8Array): string {
   let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
   return s;
 }
 
@@ -74,7 +74,7 @@ function frame(spec: FrameSpec): number[] {
     out.push(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
   }
   if (masked) out.push(...key);
-  for (let i = 0; i < n; i++) out.push(masked ? payload[i] ^ key[i & 3] : payload[i]);
+  for (let i = 0; i < n; i++) out.push(masked ? payload[i]! ^ key[i & 3]! : payload[i]!);
   return out;
 }
 
@@ -548,21 +548,21 @@ describe("FrameParser: payload ownership", () => {
   });
 
   it("§5.4 a fragmented message is a copy the caller may keep", () => {
-    const seen: Uint8Array[] = [];
+    const seen: Uint8Array[] = []!;
     const input = Uint8Array.from([...text("a", { fin: false }), ...cont("b")]);
     new FrameParser(events(seen)).push(input);
-    expect(seen[0].buffer === input.buffer).toBe(false);
-    expect(latin1(seen[0])).toBe("ab");
+    expect(seen[0]!.buffer === input.buffer).toBe(false);
+    expect(latin1(seen[0]!)).toBe("ab");
   });
 
   it("a frame split across reads is copied once, into an array of its exact size", () => {
-    const seen: Uint8Array[] = [];
+    const seen: Uint8Array[] = []!;
     const input = Uint8Array.from(binary("q".repeat(1000)));
     const parser = new FrameParser(events(seen));
     parser.push(input.subarray(0, 500));
     parser.push(input.subarray(500));
-    expect(seen[0].length).toBe(1000);
-    expect(seen[0].buffer.byteLength).toBe(1000);
+    expect(seen[0]!.length).toBe(1000);
+    expect(seen[0]!.buffer.byteLength).toBe(1000);
   });
 
   it("a header announcing a huge frame allocates nothing until its bytes arrive", () => {

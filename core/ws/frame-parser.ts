@@ -183,13 +183,13 @@ export class FrameParser {
           if (pos < 0) return null;
           const src = this.#src;
           const at = this.#at;
-          error = this.#readHeader(src[at], src[at + 1]);
+          error = this.#readHeader(src[at]!, src[at + 1]!);
           break;
         }
         case S_LENGTH_16: {
           pos = this.#take(chunk, pos, 2);
           if (pos < 0) return null;
-          const length = (this.#src[this.#at] << 8) | this.#src[this.#at + 1];
+          const length = (this.#src[this.#at]! << 8) | this.#src[this.#at + 1]!;
           // §5.2: 126 announces a 16-bit length, meant for 126–65535.
           if (length < 126 && !this.#allowNonMinimalLength) {
             error = new WsError("NON_MINIMAL_LENGTH", `Length ${length} must use the 7-bit form`);
@@ -223,10 +223,10 @@ export class FrameParser {
           const src = this.#src;
           const at = this.#at;
           const mask = this.#mask;
-          mask[0] = src[at];
-          mask[1] = src[at + 1];
-          mask[2] = src[at + 2];
-          mask[3] = src[at + 3];
+          mask[0] = src[at]!;
+          mask[1] = src[at + 1]!;
+          mask[2] = src[at + 2]!;
+          mask[3] = src[at + 3]!;
           this.#maskOffset = 0;
           if (this.#frameLength === 0) error = this.#emptyFrame();
           else this.#state = S_DATA;
@@ -429,7 +429,7 @@ export class FrameParser {
       return null;
     }
     if (payload.length === 1) return new WsError("INVALID_CLOSE_LENGTH");
-    const code = (payload[0] << 8) | payload[1];
+    const code = (payload[0]! << 8) | payload[1]!;
     // §7.4: codes reserved or unassigned fail the connection.
     if (!isValidCloseCode(code)) return new WsError("INVALID_CLOSE_CODE", `Invalid close code ${code}`);
     // §5.5.1: "the data MUST be UTF-8-encoded"; §8.1 maps invalid UTF-8 to 1007.
@@ -443,5 +443,5 @@ export class FrameParser {
 }
 
 function readUint32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }

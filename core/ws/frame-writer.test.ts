@@ -136,13 +136,13 @@ describe("frame encoding (RFC 6455 §5.2, §5.7 examples)", () => {
 describe("encoded frames parse back (masked as a client would)", () => {
   /** Turns a server frame into a client frame: MASK bit, key after the length, payload XORed. */
   function maskFrame(frame: Uint8Array, key: number[]): Uint8Array {
-    const length7 = frame[1] & 0x7f;
+    const length7 = frame[1]! & 0x7f;
     const headerSize = length7 === 127 ? 10 : length7 === 126 ? 4 : 2;
     const out = new Uint8Array(frame.length + 4);
     out.set(frame.subarray(0, headerSize));
-    out[1] |= 0x80;
+    out[1]! |= 0x80;
     out.set(key, headerSize);
-    for (let i = headerSize; i < frame.length; i++) out[i + 4] = frame[i] ^ key[(i - headerSize) & 3];
+    for (let i = headerSize; i < frame.length; i++) out[i + 4] = frame[i]! ^ key[(i - headerSize) & 3]!;
     return out;
   }
 
@@ -161,8 +161,8 @@ describe("encoded frames parse back (masked as a client would)", () => {
       expect(parser.push(maskFrame(text, [1, 2, 3, 4]))).toBeNull();
       expect(parser.push(maskFrame(bin, [0xff, 0, 0x80, 0x7f]))).toBeNull();
       expect(got.map(([op]) => op)).toEqual([1, 2]);
-      expect(got[0][1]).toEqual(payload);
-      expect(got[1][1]).toEqual(payload);
+      expect(got[0]![1]).toEqual(payload);
+      expect(got[1]![1]).toEqual(payload);
     }
   });
 

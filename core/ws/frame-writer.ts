@@ -180,7 +180,7 @@ export function truncateUtf8(text: string, max: number): Uint8Array {
   if (bytes.length <= max) return bytes;
   let cut = max;
   // A continuation byte (10xxxxxx) at the cut means the character straddles it.
-  while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--;
+  while (cut > 0 && (bytes[cut]! & 0xc0) === 0x80) cut--;
   return bytes.subarray(0, cut);
 }
 

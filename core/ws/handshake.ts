@@ -71,7 +71,7 @@ export function computeAccept(key: string): string {
   for (let i = 0; i < input.length; i++) bytes[i] = input.charCodeAt(i) & 0xff;
   const digest = sha1(bytes);
   let binary = "";
-  for (let i = 0; i < digest.length; i++) binary += String.fromCharCode(digest[i]);
+  for (let i = 0; i < digest.length; i++) binary += String.fromCharCode(digest[i]!);
   return btoa(binary);
 }
 
@@ -109,7 +109,7 @@ export function checkHandshake(request: HandshakeRequest): HandshakeResult {
   let extensions = "";
   const h = request.headers;
   for (let i = 0; i < h.length; i += 2) {
-    const value = h[i + 1];
+    const value = h[i + 1]!;
     switch (h[i]) {
       case "upgrade":
         upgrade = upgrade === "" ? value : `${upgrade}, ${value}`;
@@ -209,8 +209,8 @@ export function handshakeResponse(
   }
   if (headers !== undefined) {
     for (let i = 0; i < headers.length; i += 2) {
-      if (!isToken(headers[i])) throw new TypeError(`Invalid header name ${JSON.stringify(headers[i])}`);
-      checkFieldValue(headers[i], headers[i + 1]);
+      if (!isToken(headers[i]!)) throw new TypeError(`Invalid header name ${JSON.stringify(headers[i])}`);
+      checkFieldValue(headers[i]!, headers[i + 1]!);
       head += `${headers[i]}: ${headers[i + 1]}\r\n`;
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { unmask } from "./mask.ts";
 
 function naive(data: Uint8Array, key: Uint8Array, offset: number): Uint8Array {
-  return data.map((b, i) => b ^ key[(offset + i) & 3]);
+  return data.map((b, i) => b ^ key[(offset + i) & 3]!);
 }
 
 describe("unmask (RFC 6455 §5.3)", () => {

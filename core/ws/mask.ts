@@ -37,29 +37,29 @@ export function unmask(data: Uint8Array, key: Uint8Array, offset: number): numbe
   if (length >= WORD_THRESHOLD) {
     // Bytes before the first 4-aligned address of the underlying buffer.
     const head = (4 - (data.byteOffset & 3)) & 3;
-    for (; i < head; i++) data[i] ^= key[(offset + i) & 3];
+    for (; i < head; i++) data[i]! ^= key[(offset + i) & 3]!;
     const words = (length - head) >>> 2;
-    keyBytes[0] = key[(offset + head) & 3];
-    keyBytes[1] = key[(offset + head + 1) & 3];
-    keyBytes[2] = key[(offset + head + 2) & 3];
-    keyBytes[3] = key[(offset + head + 3) & 3];
-    const k = keyWord[0];
+    keyBytes[0] = key[(offset + head) & 3]!;
+    keyBytes[1] = key[(offset + head + 1) & 3]!;
+    keyBytes[2] = key[(offset + head + 2) & 3]!;
+    keyBytes[3] = key[(offset + head + 3) & 3]!;
+    const k = keyWord[0]!;
     const view = new Uint32Array(data.buffer, data.byteOffset + head, words);
-    for (let w = 0; w < words; w++) view[w] ^= k;
+    for (let w = 0; w < words; w++) view[w]! ^= k;
     i = head + words * 4;
   } else {
     // Short payloads: the key rotated into four locals, four bytes per iteration.
-    const k0 = key[offset & 3];
-    const k1 = key[(offset + 1) & 3];
-    const k2 = key[(offset + 2) & 3];
-    const k3 = key[(offset + 3) & 3];
+    const k0 = key[offset & 3]!;
+    const k1 = key[(offset + 1) & 3]!;
+    const k2 = key[(offset + 2) & 3]!;
+    const k3 = key[(offset + 3) & 3]!;
     for (; i + 4 <= length; i += 4) {
-      data[i] ^= k0;
-      data[i + 1] ^= k1;
-      data[i + 2] ^= k2;
-      data[i + 3] ^= k3;
+      data[i]! ^= k0;
+      data[i + 1]! ^= k1;
+      data[i + 2]! ^= k2;
+      data[i + 3]! ^= k3;
     }
   }
-  for (; i < length; i++) data[i] ^= key[(offset + i) & 3];
+  for (; i < length; i++) data[i]! ^= key[(offset + i) & 3]!;
   return (offset + length) & 3;
 }

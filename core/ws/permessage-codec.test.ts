@@ -50,9 +50,9 @@ function storedProvider(log: Log, broken = false): DeflateProvider {
           const out: number[] = [];
           for (;;) {
             if (pending.length < 5) break;
-            if ((pending[0] & 0x06) !== 0) throw new Error("only stored blocks");
-            const len = pending[1] | (pending[2] << 8);
-            const nlen = pending[3] | (pending[4] << 8);
+            if ((pending[0]! & 0x06) !== 0) throw new Error("only stored blocks");
+            const len = pending[1]! | (pending[2]! << 8);
+            const nlen = pending[3]! | (pending[4]! << 8);
             if ((len ^ 0xffff) !== nlen) throw new Error("invalid stored block length");
             if (pending.length < 5 + len) break;
             out.push(...pending.slice(5, 5 + len));

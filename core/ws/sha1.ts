@@ -33,7 +33,7 @@ export function sha1(data: Uint8Array): Uint8Array {
     // Message schedule (§6.1.2 step 1).
     for (let t = 0; t < 16; t++) W[t] = view.getInt32(block + t * 4);
     for (let t = 16; t < 80; t++) {
-      const x = W[t - 3] ^ W[t - 8] ^ W[t - 14] ^ W[t - 16];
+      const x = W[t - 3]! ^ W[t - 8]! ^ W[t - 14]! ^ W[t - 16]!;
       W[t] = (x << 1) | (x >>> 31);
     }
     let a = h0;
@@ -58,7 +58,7 @@ export function sha1(data: Uint8Array): Uint8Array {
         f = b ^ c ^ d;
         k = 0xca62c1d6 | 0;
       }
-      const temp = (((a << 5) | (a >>> 27)) + f + e + k + W[t]) | 0;
+      const temp = (((a << 5) | (a >>> 27)) + f + e + k + W[t]!) | 0;
       e = d;
       d = c;
       c = (b << 30) | (b >>> 2);

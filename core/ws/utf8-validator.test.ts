@@ -177,7 +177,7 @@ describe("Utf8Validator (RFC 3629 §4, RFC 6455 §8.1)", () => {
     for (let n = 0; n < 20000; n++) {
       const bytes = Uint8Array.from(
         { length: 1 + Math.floor(random() * 9) },
-        () => pool[Math.floor(random() * pool.length)],
+        () => pool[Math.floor(random() * pool.length)]!,
       );
       let expected = true;
       try {
@@ -210,7 +210,7 @@ describe("Utf8Validator (RFC 3629 §4, RFC 6455 §8.1)", () => {
           let cp = Math.floor(random() * 0x110000);
           if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xe000;
           parts.push(...encoder.encode(String.fromCodePoint(cp)));
-        } else parts.push(junk[Math.floor(random() * junk.length)]);
+        } else parts.push(junk[Math.floor(random() * junk.length)]!);
       }
       const align = Math.floor(random() * 4);
       const backing = new Uint8Array(parts.length + align);

@@ -170,7 +170,7 @@ const WORD_SCAN = 64;
 function advance(bytes: Uint8Array, i: number, end: number, s: number): number {
   let run = 0;
   for (; i < end; i++) {
-    const b = bytes[i];
+    const b = bytes[i]!;
     if (s === S_ACCEPT) {
       if (b < 0x80) {
         // A long ASCII run: jump over it a word at a time.
@@ -183,31 +183,31 @@ function advance(bytes: Uint8Array, i: number, end: number, s: number): number {
       run = 0;
       if (b >= 0xc2) {
         if (b <= 0xdf) {
-          if (i + 1 < end && (bytes[i + 1] & 0xc0) === 0x80) {
+          if (i + 1 < end && (bytes[i + 1]! & 0xc0) === 0x80) {
             i += 1;
             continue;
           }
         } else if (b <= 0xef) {
           if (i + 2 < end) {
-            const b1 = bytes[i + 1];
+            const b1 = bytes[i + 1]!;
             // E0 needs A0–BF (no overlong), ED needs 80–9F (no surrogates).
             if (
               b1 >= (b === 0xe0 ? 0xa0 : 0x80) &&
               b1 <= (b === 0xed ? 0x9f : 0xbf) &&
-              (bytes[i + 2] & 0xc0) === 0x80
+              (bytes[i + 2]! & 0xc0) === 0x80
             ) {
               i += 2;
               continue;
             }
           }
         } else if (b <= 0xf4 && i + 3 < end) {
-          const b1 = bytes[i + 1];
+          const b1 = bytes[i + 1]!;
           // F0 needs 90–BF (no overlong), F4 needs 80–8F (≤ U+10FFFF).
           if (
             b1 >= (b === 0xf0 ? 0x90 : 0x80) &&
             b1 <= (b === 0xf4 ? 0x8f : 0xbf) &&
-            (bytes[i + 2] & 0xc0) === 0x80 &&
-            (bytes[i + 3] & 0xc0) === 0x80
+            (bytes[i + 2]! & 0xc0) === 0x80 &&
+            (bytes[i + 3]! & 0xc0) === 0x80
           ) {
             i += 3;
             continue;
@@ -215,7 +215,7 @@ function advance(bytes: Uint8Array, i: number, end: number, s: number): number {
         }
       }
     }
-    s = NEXT[s + CLASS[b]];
+    s = NEXT[s + CLASS[b]!]!;
     if (s === S_REJECT) {
       rejectedAt = i;
       return S_REJECT;
@@ -232,14 +232,14 @@ function advance(bytes: Uint8Array, i: number, end: number, s: number): number {
 function skipAscii(bytes: Uint8Array, i: number, end: number): number {
   const base = bytes.byteOffset;
   while (i < end && ((base + i) & 3) !== 0) {
-    if (bytes[i] >= 0x80) return i;
+    if (bytes[i]! >= 0x80) return i;
     i++;
   }
   const words = (end - i) >>> 2;
   const view = new Uint32Array(bytes.buffer, base + i, words);
   let w = 0;
-  while (w < words && (view[w] & 0x80808080) === 0) w++;
+  while (w < words && (view[w]! & 0x80808080) === 0) w++;
   i += w * 4;
-  while (i < end && bytes[i] < 0x80) i++;
+  while (i < end && bytes[i]! < 0x80) i++;
   return i;
 }
