@@ -15,7 +15,8 @@ const layers = [
 const codecs = ["core/http1", "core/hpack", "core/http2", "core/ws", "core/router"];
 const sessions = ["core/session/http1", "core/session/http2", "core/session/ws"];
 const anyOf = (dirs) => `^(${dirs.join("|")})(/|$)`;
-const notTest = "\\.test\\.ts$";
+// Tests and their local helpers (*.test-helper.ts: never published, see deno.json publish.exclude).
+const notTest = "\\.test(-helper)?\\.ts$";
 
 const upward = layers.slice(0, -1).map(([name, dirs], i) => ({
   name: `layer-${name.replace(" ", "-")}`,
