@@ -15,8 +15,7 @@ const layers = [
 const codecs = ["core/http1", "core/hpack", "core/http2", "core/ws", "core/router"];
 const sessions = ["core/session/http1", "core/session/http2", "core/session/ws"];
 const anyOf = (dirs) => `^(${dirs.join("|")})(/|$)`;
-// Tests and their local helpers (*.test-helper.ts: never published, see deno.json publish.exclude).
-const notTest = "\\.test(-helper)?\\.ts$";
+const notTest = "\\.test\\.ts$";
 
 const upward = layers.slice(0, -1).map(([name, dirs], i) => ({
   name: `layer-${name.replace(" ", "-")}`,
