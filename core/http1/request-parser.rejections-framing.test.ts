@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { type Case, check, H, reject } from "./request-parser.test-helper.ts";
+import { type Case, check, H, reject } from "../../test/support/request-parser-cases.ts";
 
 const invalid: Case[] = [
   // ── framing: Content-Length and Transfer-Encoding ──

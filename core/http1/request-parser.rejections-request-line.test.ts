@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { type Case, check, reject } from "./request-parser.test-helper.ts";
+import { type Case, check, reject } from "../../test/support/request-parser-cases.ts";
 
 const invalid: Case[] = [
   // ── request line ──

@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { type Case, check, GET_HEAD } from "./request-parser.test-helper.ts";
+import { type Case, check, GET_HEAD } from "../../test/support/request-parser-cases.ts";
 
 const valid: Case[] = [
   {

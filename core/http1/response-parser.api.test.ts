@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type ResponseHead, ResponseParser } from "./response-parser.ts";
 import { bytes } from "../../test/support/replay.ts";
-import { OK } from "./response-parser.test-helper.ts";
+import { OK } from "../../test/support/response-parser-cases.ts";
 
 describe("ResponseParser: API behaviour", () => {
   it("returns after each response so the caller can set the next method", () => {

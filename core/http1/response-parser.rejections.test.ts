@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { type Case, check, OK, reject } from "./response-parser.test-helper.ts";
+import { type Case, check, OK, reject } from "../../test/support/response-parser-cases.ts";
 
 const invalid: Case[] = [
   { name: "not HTTP (RFC 9112 §4)", input: "HTTX/1.1 200 OK\r\n\r\n", events: reject("INVALID_VERSION") },

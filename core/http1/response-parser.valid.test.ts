@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { type Case, check, OK } from "./response-parser.test-helper.ts";
+import { type Case, check, OK } from "../../test/support/response-parser-cases.ts";
 
 const valid: Case[] = [
   {

@@ -14,7 +14,7 @@ import {
   msg,
   ping,
   text,
-} from "./frame-parser.test-helper.ts";
+} from "../../test/support/ws-frame-cases.ts";
 
 const P = 1002;
 const invalid: Case[] = [

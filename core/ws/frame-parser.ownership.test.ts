@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FrameParser } from "./frame-parser.ts";
-import { binary, closeFrame, cont, KEY, latin1, ping, text } from "./frame-parser.test-helper.ts";
+import { binary, closeFrame, cont, KEY, latin1, ping, text } from "../../test/support/ws-frame-cases.ts";
 
 describe("FrameParser: payload ownership", () => {
   const events = (sink: Uint8Array[]) => ({

@@ -17,7 +17,7 @@ import {
   pong,
   text,
   utf8,
-} from "./frame-parser.test-helper.ts";
+} from "../../test/support/ws-frame-cases.ts";
 
 const valid: Case[] = [
   { name: "§5.7 a single-frame masked text message", input: HELLO_MASKED, events: [msg(1, "Hello")] },

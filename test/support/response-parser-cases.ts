@@ -4,8 +4,8 @@
  * @module
  */
 import { expect } from "vitest";
-import { type ResponseHead, ResponseParser, type ResponseParserOptions } from "./response-parser.ts";
-import { bytes, replay, text, traceBody, type TraceEvent } from "../../test/support/replay.ts";
+import { type ResponseHead, ResponseParser, type ResponseParserOptions } from "../../core/http1/response-parser.ts";
+import { bytes, replay, text, traceBody, type TraceEvent } from "./replay.ts";
 
 // Bytes in → events out, each case replayed at every split point (test/support/replay.ts).
 

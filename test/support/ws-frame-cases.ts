@@ -4,8 +4,8 @@
  * @module
  */
 import { expect } from "vitest";
-import { FrameParser, type FrameParserOptions } from "./frame-parser.ts";
-import { splitPoints } from "../../test/support/replay.ts";
+import { FrameParser, type FrameParserOptions } from "../../core/ws/frame-parser.ts";
+import { splitPoints } from "./replay.ts";
 
 // Bytes in → events out. Every case is replayed whole, split in two at every offset (sampled for
 // long inputs), one byte at a time, and in random pieces; every replay must give the same trace,

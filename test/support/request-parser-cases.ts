@@ -4,9 +4,9 @@
  * @module
  */
 import { expect } from "vitest";
-import { RequestParser } from "./request-parser.ts";
-import type { ParserLimits, RequestHead } from "../http/request-head.ts";
-import { bytes, replay, text, traceBody, type TraceEvent } from "../../test/support/replay.ts";
+import { RequestParser } from "../../core/http1/request-parser.ts";
+import type { ParserLimits, RequestHead } from "../../core/http/request-head.ts";
+import { bytes, replay, text, traceBody, type TraceEvent } from "./replay.ts";
 
 // Bytes in → events out, each case replayed at every split point (test/support/replay.ts).
 
