@@ -148,6 +148,12 @@ export const WIRE_ERRORS = {
   INFLATE_FAILED: { close: 1007, reason: "Invalid compressed data" }, // RFC 7692 §6.2
   INFLATE_INTERNAL_ERROR: { close: 1011, reason: "Decompression failed" }, // §7.4.1
 
+  // ── WebSocket closes the server starts itself (RFC 6455 §7.4.1) ──
+  HANDLER_FAILED: { close: 1011, reason: "Internal error" }, // §7.4.1: an unexpected condition
+  BACKPRESSURE_EXCEEDED: { close: 1008, reason: "Backpressure limit exceeded" }, // §7.4.1: policy
+  IDLE_TIMEOUT: { close: 1001, reason: "Idle timeout" }, // §7.4.1: going away
+  SHUTTING_DOWN: { close: 1001, reason: "Server shutting down" }, // §7.4.1: going away
+
   // ── HTTP/2 frames (RFC 9113 §6); the class says stream or connection error (§5.4) ──
   STREAM_ID_ZERO: { h2: "PROTOCOL_ERROR", reason: "Frame needs a stream" }, // §6.1–§6.4, §6.10
   // §6.5, §6.7, §6.8
@@ -197,6 +203,9 @@ export const WIRE_ERRORS = {
   FIELD_BLOCK_TOO_LARGE: { h2: "ENHANCE_YOUR_CALM", reason: "Field block is larger than the limit" },
   RESET_FLOOD: { h2: "ENHANCE_YOUR_CALM", reason: "Too many streams reset" }, // CVE-2023-44487, CVE-2025-8671
   CONTROL_FLOOD: { h2: "ENHANCE_YOUR_CALM", reason: "Too many control frames" }, // CVE-2019-9512, 9515, 9518
+  // §4.3: any decoding error, HPACK's own (below) or not, ends the connection
+  FIELD_BLOCK_UNDECODABLE: { h2: "COMPRESSION_ERROR", reason: "Field block cannot be decoded" },
+  EXCHANGE_ABORTED: { h2: "INTERNAL_ERROR", reason: "Exchange aborted" }, // §5.4.2, §7: the server gave up on it
 
   // ── HPACK (RFC 7541): a block that cannot be decoded loses the context (RFC 9113 §4.3) ──
   TRUNCATED: { h2: "COMPRESSION_ERROR", reason: "Header block is truncated" }, // §5.1, §5.2

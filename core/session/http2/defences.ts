@@ -28,7 +28,7 @@
  * ```
  * @module
  */
-import { ConnectionError, ErrorCode } from "../../http2/errors.ts";
+import { ConnectionError } from "../../http2/errors.ts";
 
 /** WINDOW_UPDATE increments below this count against the control budget (data dribble). */
 const TINY_INCREMENT = 1024;
@@ -84,7 +84,7 @@ export class Defences {
   /** A frame that costs work but carries no request data; throws ENHANCE_YOUR_CALM past the budget. */
   spendControl(now: number): void {
     if (!this.control.spend(now)) {
-      throw new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, "Too many control frames (CVE-2019-9512, 9515, 9518)");
+      throw new ConnectionError("CONTROL_FLOOD", "Too many control frames (CVE-2019-9512, 9515, 9518)");
     }
   }
 
@@ -97,7 +97,7 @@ export class Defences {
   spendReset(now: number): void {
     if (!this.resets.spend(now)) {
       throw new ConnectionError(
-        ErrorCode.ENHANCE_YOUR_CALM,
+        "RESET_FLOOD",
         "Too many streams reset (CVE-2023-44487, CVE-2025-8671)",
       );
     }

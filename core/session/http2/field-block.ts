@@ -10,7 +10,7 @@
  * @module
  */
 import { HpackDecoder, HpackError } from "../../hpack/mod.ts";
-import { ConnectionError, ErrorCode, type StreamError } from "../../http2/errors.ts";
+import { ConnectionError, type StreamError } from "../../http2/errors.ts";
 import type { Frame } from "../../http2/frame-header.ts";
 import { FLAG_END_HEADERS, FLAG_END_STREAM, FRAME_CONTINUATION, frameTypeName } from "../../http2/frame-types.ts";
 import type { Defences } from "./defences.ts";
@@ -81,7 +81,7 @@ export class FieldBlockAssembler {
       // §6.10: "A receiver MUST treat the receipt of any other type of frame or a frame on a
       // different stream as a connection error of type PROTOCOL_ERROR."
       throw new ConnectionError(
-        ErrorCode.PROTOCOL_ERROR,
+        "FIELD_BLOCK_INTERRUPTED",
         `${
           frameTypeName(f.type)
         } frame on stream ${f.streamId} inside the field block of stream ${this.#open} (RFC 9113 §6.10)`,
@@ -113,14 +113,14 @@ export class FieldBlockAssembler {
     // MUST respond with a connection error of type PROTOCOL_ERROR."
     if (this.#open === 0) {
       throw new ConnectionError(
-        ErrorCode.PROTOCOL_ERROR,
+        "UNEXPECTED_CONTINUATION",
         `CONTINUATION on stream ${f.streamId} without an open field block (RFC 9113 §6.10)`,
       );
     }
     // CONTINUATION flood (2024): a block may not grow without end, in octets or in frames.
     if (++this.#frames > this.#maxContinuationFrames + 1) {
       throw new ConnectionError(
-        ErrorCode.ENHANCE_YOUR_CALM,
+        "CONTINUATION_FLOOD",
         `More than ${this.#maxContinuationFrames} CONTINUATION frames in one field block`,
       );
     }
@@ -146,7 +146,7 @@ export class FieldBlockAssembler {
     const need = this.#length + n;
     const cap = this.#cap;
     if (need > cap) {
-      throw new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, `Field block over ${cap} octets (CONTINUATION flood)`);
+      throw new ConnectionError("FIELD_BLOCK_TOO_LARGE", `Field block over ${cap} octets (CONTINUATION flood)`);
     }
     let buf = this.#buf;
     if (buf === null || buf.length < need) {
@@ -167,7 +167,7 @@ export class FieldBlockAssembler {
         // §4.3: "A decoding error in a field block MUST be treated as a connection error of type
         // COMPRESSION_ERROR."
         throw new ConnectionError(
-          ErrorCode.COMPRESSION_ERROR,
+          "FIELD_BLOCK_UNDECODABLE",
           `Field block of stream ${this.#streamId}: ${(error as Error).message} (RFC 9113 §4.3)`,
         );
       }

@@ -9,6 +9,7 @@
  */
 import { HttpError } from "../../http/http-error.ts";
 import type { RequestHead } from "../../http/request-head.ts";
+import { WIRE_ERRORS } from "../../http/wire-errors.ts";
 import { ConnectionError, ErrorCode, errorCodeName, StreamError } from "../../http2/errors.ts";
 import type { Frame } from "../../http2/frame-header.ts";
 import {
@@ -74,7 +75,7 @@ function handleData(c: FrameContext, f: Frame, b: Uint8Array): void {
   // and Padding fields if present." §6.9.1: exceeding the window is a FLOW_CONTROL_ERROR.
   if (!writer.receive(length)) {
     throw new ConnectionError(
-      ErrorCode.FLOW_CONTROL_ERROR,
+      "WINDOW_EXCEEDED",
       `DATA of ${length} octets exceeds the connection window (RFC 9113 §6.9.1)`,
     );
   }
@@ -89,13 +90,13 @@ function handleData(c: FrameContext, f: Frame, b: Uint8Array): void {
     // §5.1 half-closed (remote): "If an endpoint receives additional frames, other than
     // WINDOW_UPDATE, PRIORITY, or RST_STREAM, for a stream that is in this state, it MUST
     // respond with a stream error of type STREAM_CLOSED."
-    throw new StreamError(id, ErrorCode.STREAM_CLOSED, "DATA after END_STREAM (RFC 9113 §5.1)");
+    throw new StreamError(id, "DATA_AFTER_END_STREAM", "DATA after END_STREAM (RFC 9113 §5.1)");
   }
   if (!stream.recv.receive(length)) {
     writer.creditConnection(length);
     throw new StreamError(
       id,
-      ErrorCode.FLOW_CONTROL_ERROR,
+      "WINDOW_EXCEEDED",
       `DATA of ${length} octets exceeds the stream window (RFC 9113 §6.9.1)`,
     );
   }
@@ -148,7 +149,7 @@ function handleHeaders(c: FrameContext, f: Frame, b: Uint8Array): void {
   // "An endpoint that receives an unexpected stream identifier MUST respond with a connection
   // error of type PROTOCOL_ERROR."
   if ((id & 1) === 0) {
-    throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on even-numbered stream ${id} (RFC 9113 §5.1.1)`);
+    throw new ConnectionError("EVEN_STREAM_ID", `HEADERS on even-numbered stream ${id} (RFC 9113 §5.1.1)`);
   }
   if (c.blocks.headers(f, b, c.host.now)) fieldBlock(c);
 }
@@ -180,10 +181,13 @@ function fieldBlock(c: FrameContext): void {
     // §5.1.2: "An endpoint that receives a HEADERS frame that causes its advertised concurrent
     // stream limit to be exceeded MUST treat this as a stream error of type PROTOCOL_ERROR or
     // REFUSED_STREAM." Reset streams whose handler still runs count too (Rapid Reset).
-    throw new StreamError(id, ErrorCode.REFUSED_STREAM, `More than ${max} concurrent streams (RFC 9113 §5.1.2)`);
+    throw new StreamError(id, "TOO_MANY_STREAMS", `More than ${max} concurrent streams (RFC 9113 §5.1.2)`);
   }
   const session = c.session;
-  if (fields === null) return session.reject(id, endStream, 431, "Request header fields too large");
+  if (fields === null) {
+    const { status, reason } = WIRE_ERRORS.HEADER_LIST_TOO_LARGE; // RFC 9113 §10.5.1
+    return session.reject(id, endStream, status, reason);
+  }
   const options = c.host.options;
   let head: RequestHead;
   try {
@@ -196,12 +200,13 @@ function fieldBlock(c: FrameContext): void {
     // §8.1.1: a content-length that the (absent) DATA cannot match.
     throw new StreamError(
       id,
-      ErrorCode.PROTOCOL_ERROR,
+      "CONTENT_LENGTH_MISMATCH",
       "content-length on a request without content (RFC 9113 §8.1.1)",
     );
   }
   if (head.contentLength > options.maxBodySize) {
-    return session.reject(id, endStream, 413, "Request body is larger than the limit");
+    const { status, reason } = WIRE_ERRORS.BODY_TOO_LARGE;
+    return session.reject(id, endStream, status, reason);
   }
   session.openRequest(id, head, endStream);
 }
@@ -217,7 +222,7 @@ function trailers(
   if (deferred !== null) throw deferred;
   if (stream.remoteClosed) {
     // §5.1 half-closed (remote): frames other than WINDOW_UPDATE, PRIORITY, RST_STREAM → STREAM_CLOSED.
-    throw new StreamError(stream.id, ErrorCode.STREAM_CLOSED, "HEADERS after END_STREAM (RFC 9113 §5.1)");
+    throw new StreamError(stream.id, "HEADERS_AFTER_END_STREAM", "HEADERS after END_STREAM (RFC 9113 §5.1)");
   }
   // §8.1: trailers come in a HEADERS frame that carries END_STREAM; "An endpoint that receives a
   // HEADERS frame without the END_STREAM flag set after receiving the HEADERS frame that opens a
@@ -225,14 +230,14 @@ function trailers(
   if (!endStream) {
     throw new StreamError(
       stream.id,
-      ErrorCode.PROTOCOL_ERROR,
+      "TRAILERS_WITHOUT_END_STREAM",
       "Second HEADERS frame without END_STREAM (RFC 9113 §8.1)",
     );
   }
   if (fields === null) {
     throw new StreamError(
       stream.id,
-      ErrorCode.PROTOCOL_ERROR,
+      "TRAILERS_TOO_LARGE",
       "Trailers larger than SETTINGS_MAX_HEADER_LIST_SIZE (RFC 9113 §6.5.2)",
     );
   }

@@ -9,7 +9,7 @@
  * one stream and the loop goes on; a connection error stops the reader.
  * @module
  */
-import { ConnectionError, ErrorCode, StreamError } from "../../http2/errors.ts";
+import { ConnectionError, StreamError } from "../../http2/errors.ts";
 import { type Frame, newFrame, readFrameHeader } from "../../http2/frame-header.ts";
 import { parseFrame } from "../../http2/frame-parsers.ts";
 import {
@@ -69,7 +69,7 @@ export class FrameReader {
           // §3.4: "Clients and servers MUST treat an invalid connection preface as a connection
           // error of type PROTOCOL_ERROR."
           this.#context.session.fail(
-            new ConnectionError(ErrorCode.PROTOCOL_ERROR, "Invalid connection preface (RFC 9113 §3.4)"),
+            new ConnectionError("INVALID_PREFACE", "Invalid connection preface (RFC 9113 §3.4)"),
           );
           return;
         }
@@ -134,7 +134,7 @@ export class FrameReader {
     // defined in SETTINGS_MAX_FRAME_SIZE"; we do not read past it, so it ends the connection.
     this.#context.session.fail(
       new ConnectionError(
-        ErrorCode.FRAME_SIZE_ERROR,
+        "FRAME_TOO_LARGE",
         `${
           frameTypeName(f.type)
         } frame of ${f.length} octets exceeds SETTINGS_MAX_FRAME_SIZE ${this.#maxFrameSize} (RFC 9113 §4.2)`,
@@ -152,7 +152,7 @@ export class FrameReader {
         // §3.4: the client preface "MUST be followed by a SETTINGS frame".
         if (f.type !== FRAME_SETTINGS || (f.flags & FLAG_ACK) !== 0) {
           throw new ConnectionError(
-            ErrorCode.PROTOCOL_ERROR,
+            "SETTINGS_EXPECTED",
             "The client preface must be followed by a SETTINGS frame (RFC 9113 §3.4)",
           );
         }

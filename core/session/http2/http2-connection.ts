@@ -16,7 +16,7 @@
  * @module
  */
 import { HttpError } from "../../http/http-error.ts";
-import { TEXT_PLAIN as PLAIN } from "../../http/wire-errors.ts";
+import { TEXT_PLAIN as PLAIN, WIRE_ERRORS } from "../../http/wire-errors.ts";
 import type { RequestHead } from "../../http/request-head.ts";
 import { RequestBody } from "../../exchange/request-body.ts";
 import type { ManagedConnection } from "../../transport/managed-connection.ts";
@@ -152,7 +152,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
         CLOSED_RESET_SENT,
         stream.remoteClosed
           ? new Error("Client closed the connection")
-          : new HttpError(400, "Connection closed before the request was complete", "INCOMPLETE_BODY"),
+          : new HttpError("INCOMPLETE_BODY", "Connection closed before the request was complete"),
       );
     }
     batch.uncork();
@@ -223,12 +223,12 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
         // §6.5.3: "If the sender of a SETTINGS frame does not receive an acknowledgment within a
         // reasonable amount of time, it MAY issue a connection error of type SETTINGS_TIMEOUT."
         this.fail(
-          new ConnectionError(ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged in time (RFC 9113 §6.5.3)"),
+          new ConnectionError("SETTINGS_TIMEOUT", "SETTINGS not acknowledged in time (RFC 9113 §6.5.3)"),
         );
         return;
       }
       if (this.#blocks.open && now - this.#blocks.startedAt > options.headersTimeout) {
-        this.fail(new ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, "Field block not completed in time"));
+        this.fail(new ConnectionError("FIELD_BLOCK_TIMEOUT"));
         return;
       }
       if (this.#streams.size === 0) {
@@ -239,8 +239,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
         const ex = stream.exchange;
         if (!stream.remoteClosed && !stream.discarding && now - stream.openedAt > options.requestTimeout) {
           if (ex !== null && !ex.responded) {
-            ex.body?.fail(new HttpError(408, "Request body not received in time", "REQUEST_TIMEOUT"));
-            ex.answerInstead(408, "Request body not received in time");
+            ex.body?.fail(new HttpError("REQUEST_TIMEOUT"));
+            ex.answerInstead(WIRE_ERRORS.REQUEST_TIMEOUT.status, WIRE_ERRORS.REQUEST_TIMEOUT.reason);
             // The client is too slow to be worth draining.
             if (this.#streams.isOpen(stream)) this.resetStream(stream, ErrorCode.NO_ERROR);
           } else {

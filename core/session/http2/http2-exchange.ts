@@ -12,6 +12,7 @@
  */
 import { HttpError } from "../../http/http-error.ts";
 import type { RequestHead } from "../../http/request-head.ts";
+import { WIRE_ERRORS } from "../../http/wire-errors.ts";
 import type { RequestBody } from "../../exchange/request-body.ts";
 import { ExchangeAbort } from "../../exchange/exchange-abort.ts";
 import { BodyChunkReader, cancelQuietly } from "../../exchange/body-reader.ts";
@@ -247,13 +248,13 @@ export class Http2Exchange extends ExchangeAbort implements Exchange, StreamExch
     this.#settle();
     if (this.aborted) return;
     this.disconnect(reason ?? new Error("Exchange aborted"));
-    this.#channel.resetStream(this.#stream, ErrorCode.INTERNAL_ERROR);
+    this.#channel.resetStream(this.#stream, ErrorCode[WIRE_ERRORS.EXCHANGE_ABORTED.h2]);
   }
 }
 
 /** HTTP/2 has no status line for interim answers to replace: a final status is 200..999 (RFC 9113 §8.1). */
 function checkFinalStatus(status: number): void {
   if (!Number.isInteger(status) || status < 200 || status > 999) {
-    throw new HttpError(500, `Invalid final response status ${status}`, "INVALID_STATUS");
+    throw new HttpError("INVALID_STATUS", `Invalid final response status ${status}`);
   }
 }

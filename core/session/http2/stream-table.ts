@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import { ConnectionError, ErrorCode, StreamError } from "../../http2/errors.ts";
+import { ConnectionError, StreamError } from "../../http2/errors.ts";
 import {
   FRAME_HEADERS,
   FRAME_PRIORITY,
@@ -139,7 +139,7 @@ export class StreamTable {
     if (id > this.#highest || (id & 1) === 0) {
       // §5.1 idle: "Receiving any frame other than HEADERS or PRIORITY on a stream in this state
       // MUST be treated as a connection error of type PROTOCOL_ERROR."
-      throw new ConnectionError(ErrorCode.PROTOCOL_ERROR, `${name} on idle stream ${id} (RFC 9113 §5.1)`);
+      throw new ConnectionError("IDLE_STREAM_FRAME", `${name} on idle stream ${id} (RFC 9113 §5.1)`);
     }
     const kind = this.#closed.get(id);
     // §5.4.2: after our RST_STREAM, frames the peer sent before seeing it are ignored (§6.4).
@@ -151,7 +151,7 @@ export class StreamTable {
       // RST_STREAM MUST treat that as a stream error of type STREAM_CLOSED."
       throw new StreamError(
         id,
-        ErrorCode.STREAM_CLOSED,
+        "CLOSED_STREAM_FRAME",
         `${name} on stream ${id} after its RST_STREAM (RFC 9113 §5.1)`,
       );
     }
@@ -159,13 +159,13 @@ export class StreamTable {
       // §5.1.1: "The identifier of a newly established stream MUST be numerically greater than
       // all streams that the initiating endpoint has opened" — PROTOCOL_ERROR.
       throw new ConnectionError(
-        ErrorCode.PROTOCOL_ERROR,
+        "STREAM_ID_NOT_INCREASING",
         `HEADERS on stream ${id}, below stream ${this.#highest} (RFC 9113 §5.1.1)`,
       );
     }
     // §5.1 closed: "An endpoint MAY treat receipt of any other type of frame on a closed stream as
     // a connection error of type STREAM_CLOSED."
-    throw new ConnectionError(ErrorCode.STREAM_CLOSED, `${name} on closed stream ${id} (RFC 9113 §5.1)`);
+    throw new ConnectionError("CLOSED_STREAM_FRAME", `${name} on closed stream ${id} (RFC 9113 §5.1)`);
   }
 
   #remember(id: number, kind: number): void {

@@ -17,7 +17,7 @@
  * @module
  */
 import type { BodySource, RequestBody } from "../../exchange/request-body.ts";
-import { ErrorCode, StreamError } from "../../http2/errors.ts";
+import { StreamError } from "../../http2/errors.ts";
 import { InboundWindow } from "./flow-control.ts";
 
 export const STATE_IDLE = 0;
@@ -152,7 +152,7 @@ export class Http2Stream implements BodySource {
     if (this.#declaredLength >= 0 && this.#received !== this.#declaredLength) {
       throw new StreamError(
         this.id,
-        ErrorCode.PROTOCOL_ERROR,
+        "CONTENT_LENGTH_MISMATCH",
         `DATA of ${this.#received} octets, content-length ${this.#declaredLength} (RFC 9113 §8.1.1)`,
       );
     }
@@ -209,7 +209,7 @@ export class Http2Stream implements BodySource {
       // field does not equal the sum of the DATA frame payload lengths that form the content."
       throw new StreamError(
         this.id,
-        ErrorCode.PROTOCOL_ERROR,
+        "CONTENT_LENGTH_MISMATCH",
         `More DATA than the content-length ${this.#declaredLength} (RFC 9113 §8.1.1)`,
       );
     }

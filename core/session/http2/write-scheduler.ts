@@ -13,7 +13,7 @@
  * @module
  */
 import { BlockBuffer, HpackEncoder } from "../../hpack/mod.ts";
-import { ConnectionError, ErrorCode, StreamError } from "../../http2/errors.ts";
+import { ConnectionError, StreamError } from "../../http2/errors.ts";
 import { DEFAULT_WINDOW, FRAME_HEADER_LENGTH, MAX_WINDOW } from "../../http2/frame-types.ts";
 import {
   writeData,
@@ -147,7 +147,7 @@ export class WriteScheduler {
         stream.creditSend(delta);
         if (stream.sendWindow > MAX_WINDOW) {
           throw new ConnectionError(
-            ErrorCode.FLOW_CONTROL_ERROR,
+            "WINDOW_OVERFLOW",
             `SETTINGS_INITIAL_WINDOW_SIZE takes stream ${stream.id} past 2^31-1 (RFC 9113 §6.9.2)`,
           );
         }
@@ -200,7 +200,7 @@ export class WriteScheduler {
       // this maximum, it MUST terminate either the stream or the connection, as appropriate."
       if (next < 0) {
         throw new ConnectionError(
-          ErrorCode.FLOW_CONTROL_ERROR,
+          "WINDOW_OVERFLOW",
           "WINDOW_UPDATE takes the connection window past 2^31-1 (RFC 9113 §6.9.1)",
         );
       }
@@ -212,7 +212,7 @@ export class WriteScheduler {
     if (next < 0) {
       throw new StreamError(
         stream.id,
-        ErrorCode.FLOW_CONTROL_ERROR,
+        "WINDOW_OVERFLOW",
         "WINDOW_UPDATE takes the stream window past 2^31-1 (RFC 9113 §6.9.1)",
       );
     }

@@ -1,13 +1,7 @@
 import type { Transport } from "../../transport/transport.ts";
 import type { ManagedConnection } from "../../transport/managed-connection.ts";
-import {
-  CLOSE_ABNORMAL,
-  CLOSE_GOING_AWAY,
-  CLOSE_INTERNAL_ERROR,
-  CLOSE_NO_STATUS,
-  CLOSE_NORMAL,
-  CLOSE_POLICY_VIOLATION,
-} from "../../ws/close-codes.ts";
+import { WIRE_ERRORS, type WsErrorCode } from "../../http/wire-errors.ts";
+import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, CLOSE_NORMAL } from "../../ws/close-codes.ts";
 import { FrameParser, type FrameParserEvents } from "../../ws/frame-parser.ts";
 import {
   appendFrame,
@@ -107,7 +101,7 @@ export class WebSocketSession
   /** A handler threw: report it and close with 1011. */
   #handlerFailed(error: unknown): void {
     this.#host.options.onError(error);
-    if (this.#state === OPEN) this.#sendClose(CLOSE_INTERNAL_ERROR, "Internal error");
+    if (this.#state === OPEN) this.#closeFor("HANDLER_FAILED");
   }
 
   // ── bytes in ────────────────────────────────────────────────────────────────────────────────
@@ -234,8 +228,7 @@ export class WebSocketSession
   backpressureExceeded(): void {
     if (this.#state !== OPEN) return;
     this.#state = CLOSING;
-    this.#reportClose(CLOSE_POLICY_VIOLATION, "Backpressure limit exceeded");
-    this.destroy();
+    this.#cut("BACKPRESSURE_EXCEEDED");
   }
 
   /** A frame made once for many sockets (pub/sub). */
@@ -275,6 +268,19 @@ export class WebSocketSession
   close(code: number | undefined, reason: string): void {
     if (this.#state !== OPEN) return;
     this.#sendClose(code ?? CLOSE_NORMAL, reason);
+  }
+
+  /** Start the closing handshake with the table's close code and reason for `code`. */
+  #closeFor(code: WsErrorCode): void {
+    const { close, reason } = WIRE_ERRORS[code];
+    this.#sendClose(close, reason);
+  }
+
+  /** Drop the connection with no closing handshake, reporting the table's answer for `code`. */
+  #cut(code: WsErrorCode): void {
+    const { close, reason } = WIRE_ERRORS[code];
+    this.#reportClose(close, reason);
+    this.destroy();
   }
 
   #sendClose(code: number, reason: string): void {
@@ -356,13 +362,12 @@ export class WebSocketSession
       this.#pingSentAt = now;
       this.#write(encodePingFrame());
     } else if (quiet > idle && this.#pingSent && now - this.#pingSentAt >= idle / 2) {
-      this.#reportClose(CLOSE_GOING_AWAY, "Idle timeout");
-      this.destroy();
+      this.#cut("IDLE_TIMEOUT");
     }
   }
 
   closeIdle(): void {
-    if (this.#state === OPEN) this.#sendClose(CLOSE_GOING_AWAY, "Server shutting down");
+    if (this.#state === OPEN) this.#closeFor("SHUTTING_DOWN");
   }
 
   destroy(): void {
