@@ -145,8 +145,7 @@ export class FrameParser {
   /** Payload bytes of the message's earlier frames plus the current frame's declared length. */
   #messageSize = 0;
   readonly #utf8 = new Utf8Validator();
-  // TS-private, not `#`: the allocation test (frame-parser.test.ts) observes its buffer.
-  private readonly assembler = new MessageAssembler();
+  readonly #assembler = new MessageAssembler();
 
   constructor(events: FrameParserEvents, options: FrameParserOptions = {}) {
     this.#events = events;
@@ -154,6 +153,10 @@ export class FrameParser {
     this.#maxCompressedSize = this.#maxMessageSize + Math.ceil(this.#maxMessageSize / 4096) + 64;
     this.#perMessageDeflate = options.perMessageDeflate === true;
     this.#allowNonMinimalLength = options.allowNonMinimalLength === true;
+  }
+  /** Bytes allocated for a fragmented message in progress (grows with what arrived, RFC 6455 §5.4). */
+  get messageCapacity(): number {
+    return this.#assembler.capacity;
   }
 
   /** The error that stopped the parser, or null. */
@@ -359,7 +362,7 @@ export class FrameParser {
     this.#state = S_HEADER;
     if (this.#opcode >= OPCODE_CLOSE) return this.#controlFrame(EMPTY);
     if (!this.#fin) return null;
-    return this.assembler.size > 0 ? this.#endMessage(this.assembler.take(), true) : this.#endMessage(EMPTY, false);
+    return this.#assembler.size > 0 ? this.#endMessage(this.#assembler.take(), true) : this.#endMessage(EMPTY, false);
   }
 
   /** Unmasked payload bytes of a data frame. */
@@ -370,17 +373,17 @@ export class FrameParser {
       return new WsError("INVALID_UTF8", `Text message is not valid UTF-8 at byte ${this.#utf8.invalidAt}`);
     }
     const frameDone = this.#remaining === 0;
-    if (frameDone && this.#fin && piece.length === this.#frameLength && this.assembler.size === 0) {
+    if (frameDone && this.#fin && piece.length === this.#frameLength && this.#assembler.size === 0) {
       // The whole message lies in this read: hand out a view, no copy.
       this.#state = S_HEADER;
       return this.#endMessage(piece, false);
     }
     // At most the rest of a final frame may follow; after a non-final one, up to the limit.
     const limit = this.#compressed ? this.#maxCompressedSize : this.#maxMessageSize;
-    this.assembler.append(piece, this.#fin ? this.#remaining : limit - this.assembler.size - piece.length);
+    this.#assembler.append(piece, this.#fin ? this.#remaining : limit - this.#assembler.size - piece.length);
     if (!frameDone) return null;
     this.#state = S_HEADER;
-    return this.#fin ? this.#endMessage(this.assembler.take(), true) : null;
+    return this.#fin ? this.#endMessage(this.#assembler.take(), true) : null;
   }
 
   /** The last frame of a data message is complete. */

@@ -18,13 +18,17 @@ const AHEAD = 64 * 1024;
 
 /** Accumulates one message at a time. */
 export class MessageAssembler {
-  // TS-private, not `#`: message-assembler.test.ts and frame-parser.test.ts observe it.
-  private buffer: Uint8Array = EMPTY;
+  #buffer: Uint8Array = EMPTY;
   #length = 0;
 
   /** Bytes gathered so far for the current message. */
   get size(): number {
     return this.#length;
+  }
+
+  /** Bytes allocated for the message in progress (what it costs in memory, not what it holds). */
+  get capacity(): number {
+    return this.#buffer.length;
   }
 
   /**
@@ -34,19 +38,19 @@ export class MessageAssembler {
    */
   append(piece: Uint8Array, promised: number): void {
     const needed = this.#length + piece.length;
-    if (needed > this.buffer.length) {
+    if (needed > this.#buffer.length) {
       const next = new Uint8Array(needed + Math.min(promised, Math.max(needed, AHEAD)));
-      next.set(this.buffer.subarray(0, this.#length));
-      this.buffer = next;
+      next.set(this.#buffer.subarray(0, this.#length));
+      this.#buffer = next;
     }
-    this.buffer.set(piece, this.#length);
+    this.#buffer.set(piece, this.#length);
     this.#length = needed;
   }
 
   /** The whole message, owned by the caller; the assembler starts empty again. */
   take(): Uint8Array {
-    const out = this.#length === this.buffer.length ? this.buffer : this.buffer.subarray(0, this.#length);
-    this.buffer = EMPTY;
+    const out = this.#length === this.#buffer.length ? this.#buffer : this.#buffer.subarray(0, this.#length);
+    this.#buffer = EMPTY;
     this.#length = 0;
     return out;
   }
