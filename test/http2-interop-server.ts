@@ -19,6 +19,7 @@ import { readFileSync } from "node:fs";
 import process from "node:process";
 import type { Http2Exchange } from "../core/session/http2/http2-exchange.ts";
 import { createApp, portFromArgs } from "../examples/app.ts";
+import { pseudoRandom } from "./support/pseudo-random.ts";
 
 const g = globalThis as { Bun?: unknown; Deno?: unknown };
 const { serve } = g.Deno !== undefined
@@ -28,21 +29,6 @@ const { serve } = g.Deno !== undefined
   : await import("../adapters/node/mod.ts");
 
 const args = process.argv;
-
-/** `size` bytes from xorshift32 seeded with `seed`: the same on every runtime. */
-function pseudoRandom(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 const large = pseudoRandom(8 * 1024 * 1024 + 17, 0x2f6b1d3);
 const largeSha256 = createHash("sha256").update(large).digest("hex");

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { TestApi } from "./harness.ts";
 import type { ClientResponse } from "./http-client.ts";
 import type { SemanticsSetup } from "./semantics-setup.ts";
+import { pseudoRandom } from "../support/pseudo-random.ts";
 
 /** What `/sem/request` reports. */
 interface Seen {
@@ -23,21 +24,6 @@ interface Seen {
 }
 
 const encoder = new TextEncoder();
-
-/** `size` bytes from xorshift32: a body whose every byte matters, the same on every run. */
-export function pseudoRandom(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** `data` in chunks of `size`, each yielded on its own turn (a streamed upload). */
 async function* chunked(data: Uint8Array, size: number): AsyncGenerator<Uint8Array> {

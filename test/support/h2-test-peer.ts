@@ -27,6 +27,7 @@ import {
   FRAME_RST_STREAM,
   FRAME_SETTINGS,
   FRAME_WINDOW_UPDATE,
+  frameTypeName,
 } from "../../core/http2/frame-types.ts";
 import { encodeSettings } from "../../core/http2/settings.ts";
 
@@ -309,20 +310,8 @@ export function bodyOf(frames: OutFrame[], streamId: number): string {
 
 /** A compact trace for assertions: `HEADERS 1 es`, `DATA 1 13`, `RST_STREAM 3 PROTOCOL_ERROR`… */
 export function trace(frames: OutFrame[], names: (code: number) => string): string[] {
-  const types = [
-    "DATA",
-    "HEADERS",
-    "PRIORITY",
-    "RST_STREAM",
-    "SETTINGS",
-    "PUSH_PROMISE",
-    "PING",
-    "GOAWAY",
-    "WINDOW_UPDATE",
-    "CONTINUATION",
-  ];
   return frames.map((f) => {
-    const t = types[f.type] ?? String(f.type);
+    const t = frameTypeName(f.type);
     switch (f.type) {
       case FRAME_DATA:
         return `${t} ${f.streamId} ${f.payload.length}${f.flags & FLAG_END_STREAM ? " es" : ""}`;
