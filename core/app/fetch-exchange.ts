@@ -11,7 +11,7 @@ import type { TransportInfo } from "../transport/transport.ts";
 
 /**
  * One exchange that came as a web `Request` (from a fetch host, or `app.request()` in a test)
- * and leaves as a web `Response`: what lets an {@link App} run on Bun.serve, Deno.serve or a
+ * and leaves as a web `Response`: what lets an {@link App} run on Bun's serve(), Deno's serve() or a
  * worker, and be tested with no socket. The app sees the same {@link Exchange} as over a socket;
  * the rules a socket session applies are applied here too, so a handler behaves the same:
  * invalid statuses and header fields are refused before anything is sent, framing fields are the

@@ -4,9 +4,9 @@ import type { TransportInfo } from "../transport/transport.ts";
  * What a fetch host passes beside the `Request`, from which {@link App.fetch} learns the peer's
  * address. Any of the three shapes the common hosts give is understood:
  *
- * - Deno.serve's `ServeHandlerInfo`: `{ remoteAddr: { hostname, port } }`
+ * - Deno's serve(): its `ServeHandlerInfo`: `{ remoteAddr: { hostname, port } }`
  *   (https://docs.deno.com/api/deno/~/Deno.ServeHandlerInfo);
- * - Bun.serve's `server`, asked with `server.requestIP(request)` (https://bun.sh/docs/api/http);
+ * - Bun's serve(): its `server`, asked with `server.requestIP(request)` (https://bun.sh/docs/api/http);
  * - `@hono/node-server`'s bindings: `{ incoming }`, the `node:http` request, whose socket has the
  *   address (https://github.com/honojs/node-server);
  * - a plain `{ remoteAddress, remotePort }` (what tests give).

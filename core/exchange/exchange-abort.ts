@@ -19,7 +19,7 @@ export class ExchangeAbort {
   /**
    * The signal handlers see; already aborted when asked for after the fact. Its reason is a
    * `DOMException` named `AbortError`, as the fetch standard gives an aborted request and as
-   * Bun.serve, Deno.serve and Node's fetch bridges do, so `error.name === "AbortError"` checks
+   * Bun's and Deno's serve() and Node's fetch bridges do, so `error.name === "AbortError"` checks
    * in fetch-style code hold; what cut the exchange short is in the message.
    */
   get signal(): AbortSignal {

@@ -11,7 +11,7 @@ export interface SocketAddress {
   port: number;
 }
 
-/** The peer of a connection, as `Deno.ServeHandlerInfo.remoteAddr` gives it. */
+/** The peer of a connection, as Deno's `ServeHandlerInfo.remoteAddr` gives it. */
 export interface NetAddr {
   transport: "tcp";
   hostname: string;
@@ -35,7 +35,7 @@ export interface BunUpgradeOptions<T = unknown> {
  * The second argument of a fetch handler on wirecore, on every runtime. One object carries the
  * shapes that code written for each native server reads, so such code runs unchanged:
  *
- * - Bun's `server` (the second argument of Bun.serve's `fetch`): `requestIP(request)` and
+ * - Bun's `server` (the second argument of the `fetch` Bun's serve() calls): `requestIP(request)` and
  *   `upgrade(request, { data, headers })`; after `upgrade()` returned true the socket is served
  *   by the server's `websocket` handlers and the handler's return value is ignored, as on Bun.
  *   This is what `getConnInfo` and `upgradeWebSocket` from `hono/bun` call.

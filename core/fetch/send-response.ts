@@ -182,7 +182,7 @@ function toBytes(value: Uint8Array | string): Uint8Array {
 /**
  * A status below 200 cannot come from `new Response()` (Fetch: the constructor allows 200–599;
  * `Response.error()` is 0): such a Response was made by a runtime for a socket it owns, most
- * likely `Deno.upgradeWebSocket()`. wirecore owns this socket, so say what to use instead.
+ * likely Deno's `upgradeWebSocket()`. wirecore owns this socket, so say what to use instead.
  */
 function foreignStatus(status: number): HttpError {
   const message = status === 101

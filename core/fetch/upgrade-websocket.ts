@@ -5,7 +5,7 @@ import { upgradeResponse } from "./web-upgrade.ts";
 /**
  * Upgrade a request to a WebSocket from a `fetch`-style handler, in one of two shapes.
  *
- * **With a Request** (like `Deno.upgradeWebSocket`): return the Response it gives. wirecore
+ * **With a Request** (like Deno's `upgradeWebSocket`): return the Response it gives. wirecore
  * answers with 101 (or 400/426 for a bad handshake) and serves the socket with
  * `options.handlers`, or the server's `websocket` handlers.
  *

@@ -1,6 +1,6 @@
 /**
  * Why `serve()` could not start listening, the same on every runtime. Node reports these as an
- * `error` event, Bun.listen and Deno.listen throw, each with its own words; every adapter maps
+ * `error` event, Bun's listen() and Deno's listen() throw, each with its own words; every adapter maps
  * its runtime's error to one of these codes, and `server.ready` rejects with a {@link ServeError}.
  */
 export type ServeErrorCode =
