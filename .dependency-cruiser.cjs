@@ -2,17 +2,18 @@
 // Layers from the bottom up; a file may import its own layer and the layers below it, never above.
 const layers = [
   ["bytes", ["core/bytes"]],
-  ["http", ["core/http"]],
-  ["codecs", ["core/http1", "core/hpack", "core/http2", "core/ws", "core/router"]],
+  ["http", ["core/http", "core/providers"]],
+  ["codecs", ["core/http1", "core/hpack", "core/http2", "core/ws", "core/router", "core/cookie", "core/multipart"]],
   ["transport", ["core/transport"]],
   ["exchange", ["core/exchange"]],
   ["session", ["core/session"]],
   ["server", ["core/server"]],
   ["fetch", ["core/fetch"]],
   ["app", ["core/app"]],
+  ["middleware", ["core/middleware"]],
   ["core entry", ["core/mod\\.ts$"]],
 ];
-const codecs = ["core/http1", "core/hpack", "core/http2", "core/ws", "core/router"];
+const codecs = ["core/http1", "core/hpack", "core/http2", "core/ws", "core/router", "core/cookie", "core/multipart"];
 const sessions = ["core/session/http1", "core/session/http2", "core/session/ws"];
 const anyOf = (dirs) => `^(${dirs.join("|")})(/|$)`;
 const notTest = "\\.test\\.ts$";

@@ -49,3 +49,6 @@ export { ServerWebSocket } from "./core/session/ws/server-websocket.ts";
 export type { WebSocketHandlers, WebSocketOptions } from "./core/session/ws/websocket-options.ts";
 export type { UpgradeOptions } from "./core/session/ws/accept.ts";
 export type { PerMessageDeflateOptions } from "./core/ws/permessage-deflate.ts";
+export type { FileProvider, FileStat } from "./core/providers/file-provider.ts";
+export type { CompressionProvider, ContentCoding } from "./core/providers/compression-provider.ts";
+export type { RuntimeServices } from "./core/providers/runtime-services.ts";

@@ -13,6 +13,7 @@ import { compose } from "./compose.ts";
 import { errorResponse, noResponse } from "./response-state.ts";
 import { FetchExchange } from "./fetch-exchange.ts";
 import { type HostInfo, peerInfo } from "./host-info.ts";
+import type { RuntimeServices } from "../providers/runtime-services.ts";
 
 export type { ErrorHandler, Handler, HandlerResult, Middleware } from "./handler.ts";
 
@@ -39,6 +40,8 @@ interface CompiledRoute {
   label: string;
 }
 
+const NO_SERVICES: RuntimeServices = Object.freeze({});
+
 const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"] as const;
 
 /**
@@ -60,6 +63,7 @@ export class App implements Dispatcher {
   #onError: ErrorHandler | null = null;
   #bodyLimit = 1024 * 1024;
   #logError: (error: unknown) => void = (error) => console.error("wirecore: handler error:", error);
+  #services: RuntimeServices = NO_SERVICES;
 
   /** Add middleware that wraps every route of this app (and of apps mounted in it). */
   use(middleware: Middleware): this {
@@ -177,9 +181,10 @@ export class App implements Dispatcher {
   }
 
   /** @internal Called by the server with its options. */
-  configure(bodyLimit: number, logError: (error: unknown) => void): void {
+  configure(bodyLimit: number, logError: (error: unknown) => void, services: RuntimeServices = NO_SERVICES): void {
     this.#bodyLimit = bodyLimit;
     this.#logError = logError;
+    this.#services = services;
   }
 
   #compile(): Router<CompiledRoute> {
@@ -213,15 +218,15 @@ export class App implements Dispatcher {
         const body = exchange.body;
         if (body !== null) body.limit = Math.min(body.limit, route.bodyLimit);
       }
-      c = new Context(exchange, bodyLimit, match.params, route.label);
+      c = new Context(exchange, bodyLimit, match.params, route.label, this.#services);
       run = route.run;
     } else {
       const allowed = router.allowed(path);
       if (allowed.length === 0) {
-        c = new Context(exchange, this.#bodyLimit, undefined, "notFound");
+        c = new Context(exchange, this.#bodyLimit, undefined, "notFound", this.#services);
         run = this.#notFoundRun;
       } else {
-        c = new Context(exchange, this.#bodyLimit, undefined, `${method} ${path}`);
+        c = new Context(exchange, this.#bodyLimit, undefined, `${method} ${path}`, this.#services);
         run = compose(this.#middleware, methodNotAllowed(allowed), this.#recover);
       }
     }

@@ -2,6 +2,7 @@ import type { BodyStream, Exchange, TrailerSource } from "../exchange/exchange.t
 import { WireRequest } from "./request.ts";
 import { TEXT_PLAIN } from "../http/wire-errors.ts";
 import type { UpgradeOptions } from "../session/ws/accept.ts";
+import type { RuntimeServices } from "../providers/runtime-services.ts";
 
 /** A response body a handler may give. */
 export type ResponseBody = string | Uint8Array | BodyStream | null;
@@ -10,6 +11,7 @@ declare const replyBrand: unique symbol;
 /** What `c.text()`, `c.json()` and `c.body()` return: proof that the context holds a response. */
 export type Reply = { readonly [replyBrand]: true };
 
+const NO_SERVICES: RuntimeServices = Object.freeze({});
 const EMPTY_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
@@ -42,14 +44,18 @@ export class Context {
    * response; `undefined` when none. Middleware read it after `await next()`, e.g. to log.
    */
   error: unknown = undefined;
+  /** What the runtime lends the app (files, compressors), as the adapter's `serve()` set it. */
+  readonly services: RuntimeServices;
 
   constructor(
     exchange: Exchange,
     bodyLimit: number,
     params: Record<string, string> = EMPTY_PARAMS,
     route = "",
+    services: RuntimeServices = NO_SERVICES,
   ) {
     this.exchange = exchange;
+    this.services = services;
     this.route = route;
     this.req = new WireRequest(exchange, bodyLimit);
     this.params = params;

@@ -11,9 +11,9 @@ export type ServeTarget = App | FetchHandler | {
 
 /** Turn any serve target into the dispatcher that serves its requests. */
 export function toDispatcher(target: ServeTarget, options: ServeOptions = {}): Dispatcher {
-  const { bodyLimit, onError } = resolveOptions(options);
+  const { bodyLimit, onError, services } = resolveOptions(options);
   if (target instanceof App) {
-    target.configure(bodyLimit, onError);
+    target.configure(bodyLimit, onError, services);
     return target;
   }
   if (typeof target === "function") return new FetchDispatcher(target, onError);

@@ -3,6 +3,9 @@ import { type Http2Limits, resolveHttp2Limits } from "../session/http2/limits.ts
 import type { SessionOptions } from "../session/session-options.ts";
 import type { DeflateProvider } from "../ws/deflate-provider.ts";
 import type { WebSocketOptions } from "../session/ws/websocket-options.ts";
+import type { FileProvider } from "../providers/file-provider.ts";
+import type { CompressionProvider } from "../providers/compression-provider.ts";
+import type { RuntimeServices } from "../providers/runtime-services.ts";
 
 /** Server options shared by every adapter. */
 export interface ServeOptions extends Partial<ParserLimits> {
@@ -37,6 +40,10 @@ export interface ServeOptions extends Partial<ParserLimits> {
   websocket?: WebSocketOptions<any> | undefined;
   /** zlib for permessage-deflate; each adapter supplies its runtime's zlib. */
   deflateProvider?: DeflateProvider | undefined;
+  /** File access for static files; each adapter supplies its runtime's. */
+  files?: FileProvider | undefined;
+  /** Compressors beyond `CompressionStream` (brotli, zstd); each adapter supplies its runtime's. */
+  compression?: CompressionProvider | undefined;
 }
 
 /** A certificate and its private key, PEM-encoded. */
@@ -50,6 +57,8 @@ export interface ResolvedOptions extends SessionOptions {
   port: number;
   hostname: string;
   onListen?: ((address: { hostname: string; port: number }) => void) | undefined;
+  /** What the runtime lends the app (files, compressors). */
+  services: RuntimeServices;
 }
 
 /** Fill in the defaults. */
@@ -68,5 +77,6 @@ export function resolveOptions(options: ServeOptions = {}): ResolvedOptions {
     onError: options.onError ?? ((error) => console.error("wirecore: handler error:", error)),
     onListen: options.onListen,
     http2: resolveHttp2Limits(options.http2),
+    services: { files: options.files, compression: options.compression },
   };
 }
