@@ -3,7 +3,7 @@
  * body size limits of the route and of the server; `Expect: 100-continue`.
  */
 import assert from "node:assert/strict";
-import { RawClient, type Runtime, type TestApi, useServer } from "../harness.ts";
+import { RawClient, type Runtime, sleep, type TestApi, useServer } from "../harness.ts";
 import { createFixtureApp } from "../fixture-app.ts";
 import { header, parseResponses, readResponses } from "../raw-response.ts";
 import { assertOpen, expect413ThenCloseOrNext, expectRejected, get, H } from "./helpers.ts";
@@ -157,6 +157,22 @@ export function rejectionCases(t: TestApi, runtime: Runtime): void {
         );
       },
     );
+
+    t.it("a 400 after a valid pipelined request: the 200 and the 400 both arrive, then the close (×20)", async () => {
+      // What was answered before the error must not vanish, even when the client keeps sending
+      // after the server's close: the server half-closes and drains (RFC 9112 §9.6), so no reset
+      // takes the responses off the wire before the client reads them.
+      for (let round = 0; round < 20; round++) {
+        const client = await RawClient.open(s.port);
+        await client.write(get("/") + "GET / HTTP/1.1\r\nHost: test\nX: bad\r\n\r\n");
+        await sleep(20);
+        await client.write(get("/")).catch(() => {});
+        const text = await client.untilClosed();
+        const { responses } = parseResponses(text, [], true);
+        assert.deepEqual(responses.map((r) => r.status), [200, 400], `round ${round}: ${text.slice(0, 300)}`);
+        assert.ok(client.closed, `round ${round}: closed`);
+      }
+    }, 60_000);
 
     t.it("413 for a chunked body that grows past the route's bodyLimit (RFC 9110 §15.5.14)", async () => {
       const chunk = "320\r\n" + "a".repeat(800) + "\r\n";

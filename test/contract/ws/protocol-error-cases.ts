@@ -9,6 +9,7 @@ import type { TestApi } from "../harness.ts";
 import type { WsSuite } from "./fixture.ts";
 import { closeBody, frame, OP_BINARY, OP_CLOSE, OP_CONT, OP_PING, OP_TEXT, RSV1, RSV2, RSV3 } from "./frames.ts";
 import { KiB, MiB } from "./helpers.ts";
+import { sleep } from "../harness.ts";
 import { expectClose, failsWith } from "./raw-ws-client.ts";
 
 export function protocolErrorCases(t: TestApi, s: WsSuite): void {
@@ -48,6 +49,26 @@ export function protocolErrorCases(t: TestApi, s: WsSuite): void {
         await failsWith(main.port, bytes(), code, name);
       });
     }
+
+    t.it("flushes what came before a protocol error: echo, then the 1002 Close, then the close (×20)", async () => {
+      // A valid text frame, a frame with a reserved opcode and a ping, in one write: the echo of the
+      // text was queued before the error, so it must arrive, then the Close frame; the ping after
+      // the error is never answered (§7.1.7: fail the connection). Bun once dropped both at times.
+      const burst = Buffer.concat([frame(OP_TEXT, "before the error"), frame(0x3, "x"), frame(OP_PING, "late")]);
+      for (let round = 0; round < 20; round++) {
+        const client = await open("/ws");
+        client.send(burst);
+        // More bytes after the server's Close, before we read: a server that closes its socket
+        // (rather than only its write side) answers them with a reset, and a reset makes the
+        // client's kernel drop what it has not read yet — the echo and the Close frame.
+        await sleep(20);
+        client.sendFrame(OP_PING, "after");
+        await sleep(20);
+        const echo = await client.nextMessage(OP_TEXT, `round ${round}: the echo`);
+        assert.equal(echo.toString(), "before the error", `round ${round}`);
+        await expectClose(client, 1002, `round ${round}`);
+      }
+    }, 60_000);
 
     t.it(
       "fails a message over maxMessageSize with 1009 from its header, before the payload (16 MiB default)",
