@@ -251,6 +251,16 @@ describe("header list size (RFC 9113 §6.5.2)", () => {
     expect(d.decode(hex("be"))).toEqual(["x", value]);
   });
 
+  it("counts fields: past maxFields the list is too large, and fields after it are not made", () => {
+    const d = new HpackDecoder({ maxHeaderListSize: 65536, maxFields: 3 });
+    expect(d.decode(hex("82 86 84"))).toEqual([":method", "GET", ":scheme", "http", ":path", "/"]);
+    // Four fields, the fourth a literal with incremental indexing: too many, yet still indexed.
+    const e = errorOf(() => d.decode(concat(hex("82 86 84"), literalIndexed("k", "v"))));
+    expect(e.code).toBe("HEADER_LIST_TOO_LARGE");
+    expect(e.fatal).toBe(false);
+    expect(d.decode(hex("be"))).toEqual(["k", "v"]);
+  });
+
   it("keeps decoding past the limit so the table stays in step with the encoder", () => {
     const d = new HpackDecoder({ maxHeaderListSize: 100 });
     // Over the limit after the third field; then a literal adds "k: v" and another is skipped.

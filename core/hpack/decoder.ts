@@ -42,6 +42,12 @@ export interface HpackDecoderOptions {
   maxHeaderListSize?: number;
   /** The longest name or value in octets, after Huffman decoding. Default `maxHeaderListSize`. */
   maxStringLength?: number;
+  /**
+   * The most fields a list may have: past it the list counts as too large, like one over
+   * `maxHeaderListSize`, and no more fields are made (thousands of empty fields fit in the size
+   * limit, at 32 octets each, yet cost a field each to build and check). Default unlimited.
+   */
+  maxFields?: number;
 }
 
 /** Representation kinds of a literal field (RFC 7541 §6.2). */
@@ -58,6 +64,8 @@ export class HpackDecoder {
   #allowedMaxSize: number;
   readonly #maxHeaderListSize: number;
   readonly #maxStringLength: number;
+  /** Twice the most fields a list may have (the list is flat). */
+  readonly #maxListEntries: number;
   /** Set when the limit was lowered below the table size: the next block must resize (§4.2). */
   #updateRequired = false;
   readonly #cursor: Cursor = { pos: 0 };
@@ -71,6 +79,7 @@ export class HpackDecoder {
     this.#allowedMaxSize = maxTableSize;
     this.#maxHeaderListSize = options.maxHeaderListSize ?? 65536;
     this.#maxStringLength = options.maxStringLength ?? this.#maxHeaderListSize;
+    this.#maxListEntries = (options.maxFields ?? Number.POSITIVE_INFINITY) * 2;
   }
 
   /**
@@ -184,7 +193,7 @@ export class HpackDecoder {
       if (overflow) continue;
       // RFC 9113 §6.5.2: the list size counts each field as name + value + 32 octets.
       listSize += name.length + value.length + ENTRY_OVERHEAD;
-      if (listSize > maxListSize) {
+      if (listSize > maxListSize || fields.length >= this.#maxListEntries) {
         overflow = true;
         continue;
       }
@@ -199,7 +208,7 @@ export class HpackDecoder {
       this.#sensitive = NONE;
       throw new HpackError(
         "HEADER_LIST_TOO_LARGE",
-        `Header list is larger than ${maxListSize} octets (RFC 9113 §6.5.2)`,
+        `Header list is larger than ${maxListSize} octets or ${this.#maxListEntries / 2} fields (RFC 9113 §6.5.2)`,
       );
     }
     return fields;

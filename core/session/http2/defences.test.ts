@@ -229,6 +229,32 @@ describe("header defences", () => {
     expect(bodyOf(frames, 3)).toBe("Request header fields too large");
   });
 
+  it("HPACK bombs on every request: after maxOversizedHeaders 431s, GOAWAY ENHANCE_YOUR_CALM", () => {
+    const p = peer(undefined, { http2: { maxOversizedHeaders: 3 } });
+    p.handshake();
+    const big = "b".repeat(1900);
+    p.send(p.get(1, "/", ["x-bomb", big]));
+    const bomb: string[] = [];
+    for (let i = 0; i < 40; i++) bomb.push("x-bomb", big);
+    for (const id of [3, 5, 7, 9]) p.send(p.headers(id, p.block(p.request("GET", "/", bomb)), { endStream: true }));
+    const lines = t(p.frames());
+    expect(lines.filter((line) => line.endsWith(" 431"))).toEqual(["HEADERS 3 431", "HEADERS 5 431", "HEADERS 7 431"]);
+    expect(lines.at(-1)).toBe("GOAWAY 7 ENHANCE_YOUR_CALM");
+  });
+
+  it("thousands of empty fields: 431 without building them, then the connection is cut", () => {
+    const p = peer(undefined, { maxHeaders: 100, http2: { maxOversizedHeaders: 2 } });
+    p.handshake();
+    // 2 000 fields of one-letter name and empty value fit in 65 536 octets (33 each) but not in
+    // maxHeaders: each block is refused, and the third such request ends the connection.
+    const empty: string[] = [];
+    for (let i = 0; i < 2000; i++) empty.push("x", "");
+    for (const id of [1, 3, 5]) p.send(p.headers(id, p.block(p.request("GET", "/", empty)), { endStream: true }));
+    const lines = t(p.frames());
+    expect(lines.filter((line) => line.endsWith(" 431"))).toEqual(["HEADERS 1 431", "HEADERS 3 431"]);
+    expect(lines.at(-1)).toBe("GOAWAY 3 ENHANCE_YOUR_CALM");
+  });
+
   it("zero-length header names are malformed (CVE-2019-9516)", () => {
     const p = peer();
     p.handshake();

@@ -11,6 +11,9 @@
  *   PING (CVE-2019-9512, 9515), PRIORITY (CVE-2019-9513), empty DATA/CONTINUATION frames
  *   (CVE-2019-9518), unknown extension frames, tiny WINDOW_UPDATEs (data dribble, CVE-2019-9511).
  *
+ * - {@link Defences.oversized}: requests refused with 431 for their header list — HPACK bombs
+ *   (a few bytes that decode to megabytes) and floods of empty fields, repeated on every request.
+ *
  * - {@link Defences.answeredWhileBlocked}: frames we must answer (SETTINGS ACK, PING ACK,
  *   RST_STREAM) while the peer does not read our answers (CVE-2019-9512, 9514, 9515).
  *
@@ -72,13 +75,26 @@ export class Defences {
   readonly resets: FloodBudget;
   /** Frames that need work or an answer but carry no request data. */
   readonly control: FloodBudget;
+  /** Requests refused for a header list over the limits (HPACK bombs, floods of empty fields). */
+  readonly oversized: FloodBudget;
 
   /** Answers written since the transport went above its high-water mark. */
   #answeredWhileBlocked = 0;
 
-  constructor(limits: { maxResets: number; maxControlFrames: number; floodWindowMs: number }, now: number) {
+  constructor(
+    limits: { maxResets: number; maxControlFrames: number; maxOversizedHeaders: number; floodWindowMs: number },
+    now: number,
+  ) {
     this.resets = new FloodBudget(limits.maxResets, limits.floodWindowMs, now);
     this.control = new FloodBudget(limits.maxControlFrames, limits.floodWindowMs, now);
+    this.oversized = new FloodBudget(limits.maxOversizedHeaders, limits.floodWindowMs, now);
+  }
+
+  /** A request refused for its header list; throws ENHANCE_YOUR_CALM past the budget. */
+  spendOversized(now: number): void {
+    if (!this.oversized.spend(now)) {
+      throw new ConnectionError("HEADER_FLOOD", "Too many requests with oversized header lists (HPACK bomb)");
+    }
   }
 
   /** A frame that costs work but carries no request data; throws ENHANCE_YOUR_CALM past the budget. */

@@ -36,8 +36,9 @@ export class FieldBlockAssembler {
   #deferred: StreamError | null = null;
   #fields: string[] | null = null;
 
-  constructor(limits: Http2Limits, defences: Defences) {
-    this.#decoder = new HpackDecoder({ maxTableSize: 4096, maxHeaderListSize: limits.maxHeaderListSize });
+  /** `maxFields`: the most fields a block may decode to before it counts as too large. */
+  constructor(limits: Http2Limits, defences: Defences, maxFields: number = Number.POSITIVE_INFINITY) {
+    this.#decoder = new HpackDecoder({ maxTableSize: 4096, maxHeaderListSize: limits.maxHeaderListSize, maxFields });
     this.#defences = defences;
     this.#maxContinuationFrames = limits.maxContinuationFrames;
     this.#cap = limits.maxHeaderListSize * 2;

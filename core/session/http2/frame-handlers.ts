@@ -185,6 +185,7 @@ function fieldBlock(c: FrameContext): void {
   }
   const session = c.session;
   if (fields === null) {
+    c.defences.spendOversized(c.host.now);
     const { status, reason } = WIRE_ERRORS.HEADER_LIST_TOO_LARGE; // RFC 9113 §10.5.1
     return session.reject(id, endStream, status, reason);
   }
@@ -193,7 +194,10 @@ function fieldBlock(c: FrameContext): void {
   try {
     head = buildRequestHead(id, fields, options.maxHeaders);
   } catch (error) {
-    if (error instanceof HttpError) return session.reject(id, endStream, error.status, error.message);
+    if (error instanceof HttpError) {
+      if (error.status === 431) c.defences.spendOversized(c.host.now);
+      return session.reject(id, endStream, error.status, error.message);
+    }
     throw error;
   }
   if (endStream && head.contentLength > 0) {

@@ -79,7 +79,10 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     const streams = this.#streams = new StreamTable(limits.maxConcurrentStreams);
     const batch = this.#batch = new WriteBatch(transport, host);
     const writer = this.#writer = new WriteScheduler(batch, host, this, streams, defences, limits);
-    const blocks = this.#blocks = new FieldBlockAssembler(limits, defences);
+    // A request may have `maxHeaders` fields besides its pseudo-header fields (at most five,
+    // RFC 9113 §8.3.1 and RFC 8441 §4): decoding stops making fields past that.
+    const maxFields = host.options.maxHeaders + 5;
+    const blocks = this.#blocks = new FieldBlockAssembler(limits, defences, maxFields);
     this.#reader = new FrameReader({ host, limits, session: this, streams, writer, blocks, defences });
     this.#upgrade = upgrade;
     if (upgrade !== null) {

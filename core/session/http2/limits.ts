@@ -39,6 +39,13 @@ export interface Http2Limits {
   maxResets: number;
   /** SETTINGS, PING, PRIORITY, empty and unknown frames per `floodWindowMs`. Default 1000. */
   maxControlFrames: number;
+  /**
+   * Requests refused with 431 (header list over `maxHeaderListSize`, or more fields than the
+   * server's `maxHeaders`) per `floodWindowMs` before GOAWAY ENHANCE_YOUR_CALM: a client that keeps
+   * sending HPACK bombs or floods of empty fields loses the connection, not just each request.
+   * Default 8.
+   */
+  maxOversizedHeaders: number;
   /** The window of the flood budgets, in ms. Default 10 000. */
   floodWindowMs: number;
 }
@@ -56,6 +63,7 @@ export const DEFAULT_HTTP2_LIMITS: Readonly<Http2Limits> = Object.freeze({
   settingsTimeout: 10_000,
   maxResets: 200,
   maxControlFrames: 1000,
+  maxOversizedHeaders: 8,
   floodWindowMs: 10_000,
 });
 
