@@ -34,7 +34,11 @@ export interface ParserLimits {
   maxHeaderSize: number;
   /** Most header fields; more gets 431. Default 100. */
   maxHeaders: number;
-  /** Largest body in bytes (Content-Length or chunked total); larger gets 413. Default unlimited. */
+  /**
+   * Largest body in bytes (Content-Length or chunked total), also on routes that stream it; a
+   * larger declared body gets 413 before any of it is read (and without `100 Continue`), a larger
+   * chunked one 413 when it passes the limit. Default 64 MiB.
+   */
   maxBodySize: number;
 }
 
@@ -42,5 +46,5 @@ export const DEFAULT_PARSER_LIMITS: ParserLimits = {
   maxRequestLineSize: 8 * 1024,
   maxHeaderSize: 16 * 1024,
   maxHeaders: 100,
-  maxBodySize: Number.POSITIVE_INFINITY,
+  maxBodySize: 64 * 1024 * 1024,
 };

@@ -23,6 +23,13 @@ export interface ServeOptions extends Partial<ParserLimits> {
   headersTimeout?: number | undefined;
   /** A whole request (head and body) must arrive within this many ms. Default 300 000. */
   requestTimeout?: number | undefined;
+  /**
+   * Open connections beyond which a new one is answered `503` with `Retry-After` (HTTP/2: GOAWAY)
+   * and closed, so a flood of sockets cannot take all memory and file descriptors. Default 100 000.
+   */
+  maxConnections?: number | undefined;
+  /** Open connections per client IP address, answered like `maxConnections` beyond it. Default unlimited. */
+  maxConnectionsPerIp?: number | undefined;
   /** Called with errors thrown by handlers (default: console.error). */
   onError?: ((error: unknown) => void) | undefined;
   /** Called once the server listens. */
@@ -57,6 +64,8 @@ export interface ResolvedOptions extends SessionOptions {
   port: number;
   hostname: string;
   onListen?: ((address: { hostname: string; port: number }) => void) | undefined;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
   /** What the runtime lends the app (files, compressors). */
   services: RuntimeServices;
 }
@@ -76,6 +85,8 @@ export function resolveOptions(options: ServeOptions = {}): ResolvedOptions {
     requestTimeout: options.requestTimeout ?? 300_000,
     onError: options.onError ?? ((error) => console.error("wirecore: handler error:", error)),
     onListen: options.onListen,
+    maxConnections: options.maxConnections ?? 100_000,
+    maxConnectionsPerIp: options.maxConnectionsPerIp ?? Number.POSITIVE_INFINITY,
     http2: resolveHttp2Limits(options.http2),
     services: { files: options.files, compression: options.compression },
   };

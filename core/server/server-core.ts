@@ -6,6 +6,8 @@ import { type ResolvedWebSocketOptions, resolveWebSocketOptions } from "../sessi
 import { H2cUpgradeDispatcher } from "./h2c-upgrade.ts";
 import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./options.ts";
 import { ProtocolSniffer, type SnifferHost } from "./protocol-sniffer.ts";
+import { RefusedConnection } from "./refused-connection.ts";
+import { PeerCounts } from "./peer-counts.ts";
 
 /**
  * The runtime-free half of a server: the live connections, the clock for timeouts, and graceful
@@ -24,12 +26,18 @@ export class ServerCore implements SnifferHost {
   readonly websocket: ResolvedWebSocketOptions;
   #timer: ReturnType<typeof setInterval> | null = null;
   #idleWaiters: (() => void)[] = [];
+  /** Connections refused for want of room, until they close. */
+  readonly #refused = new Set<ManagedConnection>();
+  /** Connections per client address, kept only when `maxConnectionsPerIp` is set. */
+  readonly #peers: PeerCounts | null;
 
   /** `dispatcher` serves the requests (an App, or a fetch handler's bridge). */
   constructor(dispatcher: Dispatcher, options?: ServeOptions) {
     this.options = resolveOptions(options);
     this.websocket = resolveWebSocketOptions(options?.websocket, options?.deflateProvider ?? null);
     this.dispatcher = new H2cUpgradeDispatcher(dispatcher);
+    const perIp = this.options.maxConnectionsPerIp;
+    this.#peers = Number.isFinite(perIp) ? new PeerCounts(perIp) : null;
   }
 
   /** ALPN protocol ids to offer on TLS, most preferred first (RFC 7301). */
@@ -56,11 +64,22 @@ export class ServerCore implements SnifferHost {
   #tick(): void {
     const now = (this.now = Date.now());
     for (const conn of this.#connections) conn.tick(now);
+    for (const conn of this.#refused) conn.tick(now);
   }
 
-  /** A new socket: the handler the adapter feeds its events to. */
+  /**
+   * A new socket: the handler the adapter feeds its events to. Past `maxConnections` (or the
+   * client's `maxConnectionsPerIp`) the socket is told the server is busy and closed.
+   */
   accept(transport: Transport): ConnectionHandler {
+    const peers = this.#peers;
+    if (this.#connections.size >= this.options.maxConnections || (peers !== null && !peers.admit(transport))) {
+      const refused = new RefusedConnection(transport, this);
+      this.#refused.add(refused);
+      return refused;
+    }
     const conn = new ProtocolSniffer(transport, this);
+    peers?.track(conn, transport);
     this.#connections.add(conn);
     if (this.#draining) conn.closeIdle();
     return conn;
@@ -70,12 +89,15 @@ export class ServerCore implements SnifferHost {
   replace(old: ManagedConnection, next: ManagedConnection): void {
     this.#connections.delete(old);
     this.#connections.add(next);
+    this.#peers?.replace(old, next);
     if (this.#draining) next.closeIdle();
   }
 
   /** A connection closed. */
   forget(conn: ManagedConnection): void {
+    if (this.#refused.delete(conn)) return;
     this.#connections.delete(conn);
+    this.#peers?.forget(conn);
     if (this.#connections.size === 0 && this.#idleWaiters.length > 0) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
@@ -97,6 +119,7 @@ export class ServerCore implements SnifferHost {
   closeAll(): void {
     this.#draining = true;
     for (const conn of this.#connections) conn.destroy();
+    for (const conn of this.#refused) conn.destroy();
     this.stop();
   }
 

@@ -13,6 +13,7 @@ import { http1TrailerCases } from "./http1-trailer-cases.ts";
 import { serveErrorCases } from "./serve-error-cases.ts";
 import { appFetchHostCases } from "./app-fetch-host-cases.ts";
 import { fetchStandardCases } from "./fetch-standard-cases.ts";
+import { connectionLimitCases } from "./connection-limit-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -26,4 +27,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   serveErrorCases(t, runtime);
   appFetchHostCases(t, runtime);
   fetchStandardCases(t, runtime);
+  connectionLimitCases(t, runtime);
 }

@@ -3,6 +3,7 @@
  * body size limits of the route and of the server; `Expect: 100-continue`.
  */
 import assert from "node:assert/strict";
+import { App } from "../../../core/app/app.ts";
 import { RawClient, type Runtime, sleep, type TestApi, useServer } from "../harness.ts";
 import { createFixtureApp } from "../fixture-app.ts";
 import { header, parseResponses, readResponses } from "../raw-response.ts";
@@ -240,6 +241,25 @@ export function bodySizeLimitCases(t: TestApi, runtime: Runtime): void {
 
     t.it("413 for a chunk that declares more than maxBodySize, then close (RFC 9110 §15.5.14)", async () => {
       await expectRejected(s.port, `POST /echo HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n200000\r\nabc`, 413);
+    });
+  });
+
+  t.describe("the default maxBodySize (64 MiB)", () => {
+    // The streaming /echo route takes any size it is given: the server-wide default still holds.
+    const s = useServer(t, runtime, () => new App().post("/echo", { bodyLimit: Infinity }, (c) => c.body(c.req.body)));
+
+    t.it("Content-Length: 10000000000 with Expect: 100-continue → 413 at once, no 100 Continue, close", async () => {
+      const head = `POST /echo HTTP/1.1\r\n${H}Content-Length: 10000000000\r\nExpect: 100-continue\r\n\r\n`;
+      // Exactly one response: a `100 Continue` before the 413 would be a second one.
+      await expectRejected(s.port, head, 413);
+    });
+
+    t.it("a body of 64 MiB + 1 declared → 413; one just under the limit is streamed back", async () => {
+      await expectRejected(s.port, `POST /echo HTTP/1.1\r\n${H}Content-Length: ${64 * 1024 * 1024 + 1}\r\n\r\n`, 413);
+      const body = new Uint8Array(1024 * 1024).fill(0x61);
+      const response = await fetch(`http://127.0.0.1:${s.port}/echo`, { method: "POST", body });
+      assert.equal(response.status, 200);
+      assert.equal((await response.arrayBuffer()).byteLength, body.length);
     });
   });
 }

@@ -1,0 +1,117 @@
+/**
+ * Connection limits: past `maxConnections` (or `maxConnectionsPerIp`) a new connection is told
+ * the server is busy in its own protocol — HTTP/1.1 `503` with `Retry-After`, HTTP/2 GOAWAY with
+ * last stream 0 — and closed; the connections already open are served as before, and room comes
+ * back when one closes.
+ */
+import assert from "node:assert/strict";
+import { connect } from "node:net";
+import { App } from "../../core/app/app.ts";
+import { RawClient, type Runtime, sleep, type TestApi, useServer } from "./harness.ts";
+import { header, parseResponses } from "./raw-response.ts";
+
+const GET = "GET / HTTP/1.1\r\nHost: test\r\n\r\n";
+const H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+function app(): App {
+  return new App().get("/", (c) => c.text("ok"));
+}
+
+/**
+ * Open `n` connections that each got one answer, so the server counts them as open. Connections
+ * closed by an earlier case may not have been noticed yet (the server hears of a close on its
+ * next read): a refused one is retried.
+ */
+async function openServed(port: number, n: number): Promise<RawClient[]> {
+  const clients: RawClient[] = [];
+  for (let attempt = 0; clients.length < n; attempt++) {
+    const client = await RawClient.open(port);
+    await client.write(GET);
+    const text = await client.until((text) => text.includes("\r\n\r\nok"));
+    if (text.startsWith("HTTP/1.1 200")) clients.push(client);
+    else {
+      client.close();
+      assert.ok(attempt < 100, `the server keeps refusing: ${text.slice(0, 60)}`);
+      await sleep(20);
+    }
+  }
+  return clients;
+}
+
+async function expectBusy(port: number): Promise<void> {
+  const client = await RawClient.open(port);
+  await client.write(GET);
+  const text = await client.untilClosed();
+  const { responses } = parseResponses(text, [], true);
+  assert.equal(responses.length, 1, text);
+  assert.equal(responses[0]!.status, 503);
+  assert.equal(header(responses[0]!, "retry-after"), "5");
+  assert.equal(header(responses[0]!, "connection"), "close");
+}
+
+export function connectionLimitCases(t: TestApi, runtime: Runtime): void {
+  t.describe("maxConnections", () => {
+    const s = useServer(t, runtime, app, { maxConnections: 3 });
+
+    t.it("a connection past the limit gets 503 with Retry-After and is closed; the others go on", async () => {
+      const open = await openServed(s.port, 3);
+      try {
+        await expectBusy(s.port);
+        await open[0]!.write(GET);
+        await open[0]!.until((text) => text.split("\r\n\r\nok").length === 3);
+      } finally {
+        for (const client of open) client.close();
+      }
+    });
+
+    t.it("an HTTP/2 client past the limit gets SETTINGS then GOAWAY (last stream 0)", async () => {
+      const open = await openServed(s.port, 3);
+      try {
+        const socket = connect({ port: s.port, host: "127.0.0.1" });
+        const chunks: Buffer[] = [];
+        socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+        socket.write(H2_PREFACE);
+        await new Promise<void>((resolve) => socket.on("close", () => resolve()));
+        const bytes = Buffer.concat(chunks);
+        assert.equal(bytes[3], 0x4, "a SETTINGS frame first");
+        const goaway = bytes.subarray(9 + bytes.readUIntBE(0, 3));
+        assert.equal(goaway[3], 0x7, "then GOAWAY");
+        assert.equal(goaway.readUInt32BE(9) & 0x7fffffff, 0, "last stream 0");
+        assert.equal(goaway.readUInt32BE(13), 0, "NO_ERROR");
+      } finally {
+        for (const client of open) client.close();
+      }
+    });
+
+    t.it("room comes back when a connection closes", async () => {
+      const open = await openServed(s.port, 3);
+      open.pop()!.close();
+      // The server hears of the close on its next read of that socket.
+      for (let attempt = 0;; attempt++) {
+        await sleep(20);
+        const client = await RawClient.open(s.port);
+        await client.write(GET);
+        const text = await client.until((t) => t.includes("\r\n\r\n"));
+        client.close();
+        if (text.startsWith("HTTP/1.1 200")) break;
+        assert.ok(attempt < 50, `still refused: ${text.slice(0, 60)}`);
+      }
+      for (const client of open) client.close();
+    });
+  });
+
+  t.describe("maxConnectionsPerIp", () => {
+    const s = useServer(t, runtime, app, { maxConnectionsPerIp: 2 });
+
+    t.it("a third connection from one address gets 503; the first two are served", async () => {
+      const open = await openServed(s.port, 2);
+      try {
+        await expectBusy(s.port);
+        await open[1]!.write(GET);
+        await open[1]!.until((text) => text.split("\r\n\r\nok").length === 3);
+      } finally {
+        for (const client of open) client.close();
+      }
+    });
+  });
+}
