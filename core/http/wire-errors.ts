@@ -112,6 +112,7 @@ export const WIRE_ERRORS = {
   BODY_TOO_LARGE: { status: 413, reason: "Request body is larger than the limit" }, // §15.5.14
   INCOMPLETE_BODY: { status: 400, reason: "Connection closed before the request body was complete" }, // RFC 9112 §8
   REQUEST_TIMEOUT: { status: 408, reason: "Request body not received in time" }, // §15.5.9
+  BODY_TOO_SLOW: { status: 408, reason: "Request body arrives too slowly" }, // §15.5.9, minBodyRate
   BAD_REQUEST: { status: 400, reason: "Bad request" }, // §15.5.1
   UNSUPPORTED_EXPECTATION: { status: 417, reason: "Unsupported expectation" }, // §10.1.1
   INVALID_UTF8: { status: 400, close: 1007, reason: "Invalid UTF-8" }, // request body; RFC 6455 §8.1

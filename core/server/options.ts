@@ -30,6 +30,13 @@ export interface ServeOptions extends Partial<ParserLimits> {
   maxConnections?: number | undefined;
   /** Open connections per client IP address, answered like `maxConnections` beyond it. Default unlimited. */
   maxConnectionsPerIp?: number | undefined;
+  /**
+   * Bytes per second a request body must average over each 10 s while the app reads it (HTTP/1.1);
+   * a slower one gets 408 and a close. `requestTimeout` alone lets a body trickled at one byte
+   * every few seconds live for days. Not counted while the server itself stops reading (the app
+   * is behind, or a `100 Continue` is not sent yet). 0 turns it off. Default 1 024.
+   */
+  minBodyRate?: number | undefined;
   /** Called with errors thrown by handlers (default: console.error). */
   onError?: ((error: unknown) => void) | undefined;
   /** Called once the server listens. */
@@ -83,6 +90,7 @@ export function resolveOptions(options: ServeOptions = {}): ResolvedOptions {
     keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
     headersTimeout: options.headersTimeout ?? 60_000,
     requestTimeout: options.requestTimeout ?? 300_000,
+    minBodyRate: options.minBodyRate ?? 1024,
     onError: options.onError ?? ((error) => console.error("wirecore: handler error:", error)),
     onListen: options.onListen,
     maxConnections: options.maxConnections ?? 100_000,

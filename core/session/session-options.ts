@@ -11,6 +11,8 @@ export interface SessionOptions extends ParserLimits {
   headersTimeout: number;
   /** A whole request (head and body) must arrive within this many ms. */
   requestTimeout: number;
+  /** Bytes per second a request body must average over each window of {@link BODY_RATE_WINDOW_MS} while the app reads it. */
+  minBodyRate: number;
   /** Called with errors thrown by handlers and with bugs a connection survived. */
   onError: (error: unknown) => void;
   /** HTTP/2 limits. */

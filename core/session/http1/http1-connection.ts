@@ -9,6 +9,7 @@ import { type Http1Channel, Http1Exchange } from "./http1-exchange.ts";
 import type { ManagedConnection } from "../../transport/managed-connection.ts";
 import { stamp } from "../clock.ts";
 import { Linger } from "../linger.ts";
+import { BodyRate } from "../body-rate.ts";
 import type { ProtocolSwitch, SessionHost } from "../session-host.ts";
 import { WriteBatch } from "../write-batch.ts";
 
@@ -38,6 +39,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   #halted = false;
   #parsing = false;
   #readPaused = false;
+  /** The minimum body rate of the request being read. */
+  #bodyRate: BodyRate | null = null;
   #peerEnded = false;
   #drainWaiters: (() => void)[] = [];
   /** No more requests are read: a `connection: close` response or an error is on its way. */
@@ -401,6 +404,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     const { options } = this.host;
     const ex = this.exchange;
     if (ex === null) {
+      this.#bodyRate?.reset();
       if (this.headStartedAt !== 0) {
         if (now - this.headStartedAt > options.headersTimeout) {
           this.closing = true;
@@ -410,10 +414,15 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       } else if (!this.#halted && now - this.lastActive > options.keepAliveTimeout) {
         this.#closeAfterFlush();
       }
-    } else if (!ex.requestDone && !ex.discarding && now - ex.startedAt > options.requestTimeout) {
-      const error = new HttpError("REQUEST_TIMEOUT");
-      this.#parseError(error);
-    }
+    } else if (!ex.requestDone && !ex.discarding) {
+      if (now - ex.startedAt > options.requestTimeout) return this.#parseError(new HttpError("REQUEST_TIMEOUT"));
+      const body = ex.body;
+      if (body === null || body.ended) return;
+      // Waiting on the client: the app asked for the body and we are reading the socket.
+      const waiting = body.touched && !this.#readPaused;
+      const rate = this.#bodyRate ??= new BodyRate(options.minBodyRate);
+      if (rate.tooSlow(now, body.received, waiting)) this.#parseError(new HttpError("BODY_TOO_SLOW"));
+    } else this.#bodyRate?.reset();
   }
 
   // ── writing ────────────────────────────────────────────────────────────────────────────────

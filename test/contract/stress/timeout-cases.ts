@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import type { Server } from "../../../core/server/server.ts";
 import { createApp } from "../../../examples/app.ts";
+import { App } from "../../../core/app/app.ts";
 import { RawClient, sleep, start, type TestApi } from "../harness.ts";
 import type { StressSuite } from "./fixture.ts";
 
@@ -66,5 +67,39 @@ export function timeoutCases(t: TestApi, s: StressSuite): void {
       assert.ok(Date.now() - sentAt <= 3700, `closed after ${Date.now() - sentAt} ms`);
       assert.match(text, /^HTTP\/1\.1 408 /);
     }, 10_000);
+  });
+
+  t.describe("minimum body rate (minBodyRate 1024 B/s over 10 s)", () => {
+    let rated: Server;
+    t.beforeAll(async () => {
+      // `/count` reads the whole body before it answers; `/` answers at once.
+      const app = new App()
+        .get("/", (c) => c.text("Hello, World!"))
+        .post("/count", async (c) => c.text(String((await c.req.bytes(Infinity)).length)));
+      rated = await start(runtime, app, { minBodyRate: 1024 });
+    });
+    t.afterAll(async () => {
+      await rated?.close();
+    });
+
+    t.it("cuts a body trickled at 1 byte/s with 408 after one window; another client is served meanwhile", async () => {
+      const port = rated.address.port;
+      const slow = await RawClient.open(port);
+      sockets.push(slow);
+      await slow.write("POST /count HTTP/1.1\r\nHost: s\r\nContent-Length: 1000000\r\n\r\n");
+      const sentAt = Date.now();
+      let served = 0;
+      while (!slow.closed && Date.now() - sentAt < 14_000) {
+        await slow.write("x").catch(() => {});
+        const response = await fetch(`http://127.0.0.1:${port}/`);
+        if ((await response.text()) === "Hello, World!") served++;
+        await sleep(1000);
+      }
+      const text = await slow.untilClosed(1000);
+      const elapsed = Date.now() - sentAt;
+      assert.ok(elapsed >= 9_000 && elapsed <= 13_500, `cut after ${elapsed} ms`);
+      assert.match(text, /HTTP\/1\.1 408 /);
+      assert.ok(served >= 8, `the other client was served ${served} times`);
+    }, 20_000);
   });
 }
