@@ -15,6 +15,11 @@ export interface ServeOptions extends Partial<ParserLimits> {
   hostname?: string | undefined;
   /** Aborting it shuts the server down gracefully. */
   signal?: AbortSignal | undefined;
+  /**
+   * How long a graceful shutdown waits for in-flight requests, WebSocket closing handshakes and
+   * HTTP/2 streams before it closes every connection. Default 10 000 ms.
+   */
+  shutdownTimeout?: number | undefined;
   /** Default cap for the buffered body helpers (`text()`, `json()`, `bytes()`). Default 1 MiB. */
   bodyLimit?: number | undefined;
   /** Idle keep-alive connections are closed after this many ms. Default 5 000. */
@@ -73,6 +78,7 @@ export interface ResolvedOptions extends SessionOptions {
   onListen?: ((address: { hostname: string; port: number }) => void) | undefined;
   maxConnections: number;
   maxConnectionsPerIp: number;
+  shutdownTimeout: number;
   /** What the runtime lends the app (files, compressors). */
   services: RuntimeServices;
 }
@@ -95,6 +101,7 @@ export function resolveOptions(options: ServeOptions = {}): ResolvedOptions {
     onListen: options.onListen,
     maxConnections: options.maxConnections ?? 100_000,
     maxConnectionsPerIp: options.maxConnectionsPerIp ?? Number.POSITIVE_INFINITY,
+    shutdownTimeout: options.shutdownTimeout ?? 10_000,
     http2: resolveHttp2Limits(options.http2),
     services: { files: options.files, compression: options.compression },
   };

@@ -26,12 +26,17 @@ export interface Listener {
  * console.log(server.url);
  * await server.shutdown();
  * ```
+ *
+ * `await using server = serve(app)` shuts it down gracefully at the end of the scope.
  */
-export class Server {
+export class Server implements AsyncDisposable {
   readonly #core: ServerCore;
   readonly #listener: Listener;
   #address: ServerAddress | null = null;
   #closing: Promise<void> | null = null;
+  #finish: () => void = () => {};
+  /** Resolves once the server has stopped: shut down or closed, every connection gone. */
+  readonly finished: Promise<void> = new Promise((resolve) => (this.#finish = resolve));
   /**
    * Resolves once the server is listening; rejects with a `ServeError` (core/server/serve-error.ts) when it cannot
    * (address in use, bad hostname, unusable certificate — the same codes on every runtime).
@@ -85,12 +90,26 @@ export class Server {
     return this.#core.pubsub.count(topic);
   }
 
-  /** Stop accepting, let in-flight requests finish, close idle keep-alive connections. */
+  /**
+   * Stop accepting, let in-flight requests finish (HTTP/1.1: the last response says
+   * `Connection: close`; HTTP/2: GOAWAY with the last stream id; WebSocket: close 1001), close
+   * idle connections; after `shutdownTimeout` close whatever is left. Resolves when all are gone.
+   */
   shutdown(): Promise<void> {
     if (this.#closing === null) {
       this.#closing = this.ready.catch(() => {}).then(() => {
         this.#listener.stop();
-        return this.#core.shutdown();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            this.#core.closeAll();
+            resolve();
+          }, this.#core.options.shutdownTimeout);
+        });
+        return Promise.race([this.#core.shutdown(), late]).finally(() => {
+          clearTimeout(timer);
+          this.#finish();
+        });
       });
     }
     return this.#closing;
@@ -102,5 +121,11 @@ export class Server {
     this.#listener.stop();
     this.#core.closeAll();
     if (this.#closing === null) this.#closing = Promise.resolve();
+    this.#finish();
+  }
+
+  /** `await using`: a graceful {@link shutdown}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
   }
 }

@@ -3,7 +3,8 @@
  * the server going away: graceful `shutdown()` and the `signal` option.
  */
 import assert from "node:assert/strict";
-import { RawClient, type Runtime, start, type TestApi, useServer, waitFor } from "../harness.ts";
+import { RawClient, type Runtime, sleep, start, type TestApi, useServer, waitFor } from "../harness.ts";
+import { App } from "../../../core/app/app.ts";
 import { createFixtureApp, observed } from "../fixture-app.ts";
 import { exchange, header, parseResponses, readResponses } from "../raw-response.ts";
 import { get } from "./helpers.ts";
@@ -94,6 +95,37 @@ export function shutdownCases(t: TestApi, runtime: Runtime): void {
         idle.close();
         busy.close();
       }
+    });
+  });
+
+  t.describe("shutdownTimeout, finished, Symbol.asyncDispose", () => {
+    t.it("a request that never ends is cut after shutdownTimeout; `finished` resolves then", async () => {
+      const app = new App().get("/", (c) => c.text("ok")).get("/hang", () => new Promise<never>(() => {}));
+      const server = await start(runtime, app, { shutdownTimeout: 500 });
+      const hanging = await RawClient.open(server.address.port);
+      try {
+        await hanging.write(get("/hang"));
+        await sleep(50);
+        let finished = false;
+        void server.finished.then(() => (finished = true));
+        const began = Date.now();
+        await server[Symbol.asyncDispose]();
+        const took = Date.now() - began;
+        assert.ok(took >= 400 && took < 3000, `shutdown took ${took} ms`);
+        await hanging.untilClosed(2000);
+        await sleep(0);
+        assert.equal(finished, true, "`finished` resolved");
+        assert.equal(server.connections, 0);
+      } finally {
+        hanging.close();
+        await server.close();
+      }
+    });
+
+    t.it("`finished` resolves after close() too", async () => {
+      const server = await start(runtime, new App().get("/", (c) => c.text("ok")));
+      await server.close();
+      await server.finished;
     });
   });
 
