@@ -18,11 +18,14 @@ import { useStressServer } from "./fixture.ts";
 import { slowReaderCases } from "./slow-reader-cases.ts";
 import { timeoutCases } from "./timeout-cases.ts";
 import { unreadBodyCases } from "./unread-body-cases.ts";
+import { idleConnectionCases } from "./idle-connection-cases.ts";
 
 /** The stress cases, run against `runtime`'s adapter. Each case stays well under 30 s. */
 export function stressCases(t: TestApi, runtime: Runtime): void {
   t.describe(`stress (${runtime.name})`, () => {
     const s = useStressServer(t, runtime);
+    // First: a memory probe left sampling by a failed case (it forces collections) would skew its latencies.
+    idleConnectionCases(t, s);
     slowReaderCases(t, s);
     unreadBodyCases(t, s);
     timeoutCases(t, s);
