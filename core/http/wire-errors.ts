@@ -204,6 +204,7 @@ export const WIRE_ERRORS = {
   FIELD_BLOCK_TOO_LARGE: { h2: "ENHANCE_YOUR_CALM", reason: "Field block is larger than the limit" },
   RESET_FLOOD: { h2: "ENHANCE_YOUR_CALM", reason: "Too many streams reset" }, // CVE-2023-44487, CVE-2025-8671
   CONTROL_FLOOD: { h2: "ENHANCE_YOUR_CALM", reason: "Too many control frames" }, // CVE-2019-9512, 9515, 9518
+  STALL_FLOOD: { h2: "ENHANCE_YOUR_CALM", reason: "Too many streams stalled on a closed window" }, // CVE-2019-9517
   HEADER_FLOOD: { h2: "ENHANCE_YOUR_CALM", reason: "Too many oversized header lists" }, // HPACK bomb, field floods
   // §4.3: any decoding error, HPACK's own (below) or not, ends the connection
   FIELD_BLOCK_UNDECODABLE: { h2: "COMPRESSION_ERROR", reason: "Field block cannot be decoded" },

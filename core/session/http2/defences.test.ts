@@ -275,6 +275,17 @@ describe("stalls and buffering", () => {
     expect(t(p.frames())).toEqual(["RST_STREAM 1 CANCEL"]);
   });
 
+  it("a peer that keeps leaving windows closed loses the connection after maxStalledStreams", () => {
+    const p = peer(undefined, { http2: { maxStalledStreams: 2 } });
+    p.handshake([[SETTINGS_INITIAL_WINDOW_SIZE, 0]]);
+    p.send(p.get(1), p.get(3), p.get(5));
+    p.frames();
+    p.tick(30_001);
+    const lines = t(p.frames());
+    expect(lines.slice(0, 2)).toEqual(["RST_STREAM 1 CANCEL", "RST_STREAM 3 CANCEL"]);
+    expect(lines.at(-1)).toBe("GOAWAY 5 ENHANCE_YOUR_CALM");
+  });
+
   it("a peer that does not read is cut after stallTimeout (CVE-2019-9517)", () => {
     const p = peer();
     p.handshake();

@@ -35,6 +35,8 @@ import { ConnectionError } from "../../http2/errors.ts";
 
 /** WINDOW_UPDATE increments below this count against the control budget (data dribble). */
 const TINY_INCREMENT = 1024;
+/** The window of the stalled-streams budget: stalls take `stallTimeout` each, so it is long. */
+const STALL_WINDOW_MS = 5 * 60_000;
 /** Control frames answered while the peer does not read (PING/SETTINGS/RST floods, CVE-2019-9512). */
 const MAX_BLOCKED_CONTROL = 1000;
 
@@ -77,17 +79,33 @@ export class Defences {
   readonly control: FloodBudget;
   /** Requests refused for a header list over the limits (HPACK bombs, floods of empty fields). */
   readonly oversized: FloodBudget;
+  /** Streams reset because the peer never reopened their window. */
+  readonly stalls: FloodBudget;
 
   /** Answers written since the transport went above its high-water mark. */
   #answeredWhileBlocked = 0;
 
   constructor(
-    limits: { maxResets: number; maxControlFrames: number; maxOversizedHeaders: number; floodWindowMs: number },
+    limits: {
+      maxResets: number;
+      maxControlFrames: number;
+      maxOversizedHeaders: number;
+      maxStalledStreams: number;
+      floodWindowMs: number;
+    },
     now: number,
   ) {
     this.resets = new FloodBudget(limits.maxResets, limits.floodWindowMs, now);
     this.control = new FloodBudget(limits.maxControlFrames, limits.floodWindowMs, now);
     this.oversized = new FloodBudget(limits.maxOversizedHeaders, limits.floodWindowMs, now);
+    this.stalls = new FloodBudget(limits.maxStalledStreams, STALL_WINDOW_MS, now);
+  }
+
+  /** A stream reset for a window the peer never reopened; throws ENHANCE_YOUR_CALM past the budget. */
+  spendStall(now: number): void {
+    if (!this.stalls.spend(now)) {
+      throw new ConnectionError("STALL_FLOOD", "Too many streams stalled on a window never reopened (CVE-2019-9517)");
+    }
   }
 
   /** A request refused for its header list; throws ENHANCE_YOUR_CALM past the budget. */

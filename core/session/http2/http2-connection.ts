@@ -253,8 +253,15 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
           // The response is done; the client is slow to finish a request nobody reads.
           this.resetStream(stream, ErrorCode.NO_ERROR);
         } else if (stream.stalledSince !== 0 && now - stream.stalledSince > limits.stallTimeout) {
-          // A zero window the peer never reopens must not hold the stream and its data forever.
+          // A zero window the peer never reopens must not hold the stream and its data forever;
+          // a peer that keeps doing so loses the connection.
           this.resetStream(stream, ErrorCode.CANCEL);
+          try {
+            this.#defences.spendStall(now);
+          } catch (calm) {
+            this.fail(calm as ConnectionError);
+            return;
+          }
         }
       }
     } finally {

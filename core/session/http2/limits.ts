@@ -46,6 +46,12 @@ export interface Http2Limits {
    * Default 8.
    */
   maxOversizedHeaders: number;
+  /**
+   * Streams reset because the peer left their flow-control window closed past `stallTimeout`,
+   * per 5 minutes, before GOAWAY ENHANCE_YOUR_CALM: a peer that keeps doing so loses the
+   * connection, not just each stream. Default 8.
+   */
+  maxStalledStreams: number;
   /** The window of the flood budgets, in ms. Default 10 000. */
   floodWindowMs: number;
 }
@@ -64,6 +70,7 @@ export const DEFAULT_HTTP2_LIMITS: Readonly<Http2Limits> = Object.freeze({
   maxResets: 200,
   maxControlFrames: 1000,
   maxOversizedHeaders: 8,
+  maxStalledStreams: 8,
   floodWindowMs: 10_000,
 });
 
