@@ -5,7 +5,7 @@ import type { Transport } from "../transport/transport.ts";
  * Open connections per client address, for `maxConnectionsPerIp`. The connection that manages a
  * socket changes (sniffer → session → WebSocket), so the address follows it on `replace`.
  */
-export class PeerCounts {
+export class ConnectionsPerAddress {
   readonly #limit: number;
   readonly #counts = new Map<string, number>();
   readonly #addressOf = new Map<ManagedConnection, string>();

@@ -7,7 +7,7 @@ import { H2cUpgradeDispatcher } from "./h2c-upgrade.ts";
 import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./options.ts";
 import { ProtocolSniffer, type SnifferHost } from "./protocol-sniffer.ts";
 import { RefusedConnection } from "./refused-connection.ts";
-import { PeerCounts } from "./peer-counts.ts";
+import { ConnectionsPerAddress } from "./connections-per-address.ts";
 
 /**
  * The runtime-free half of a server: the live connections, the clock for timeouts, and graceful
@@ -29,7 +29,7 @@ export class ServerCore implements SnifferHost {
   /** Connections refused for want of room, until they close. */
   readonly #refused = new Set<ManagedConnection>();
   /** Connections per client address, kept only when `maxConnectionsPerIp` is set. */
-  readonly #peers: PeerCounts | null;
+  readonly #peers: ConnectionsPerAddress | null;
 
   /** `dispatcher` serves the requests (an App, or a fetch handler's bridge). */
   constructor(dispatcher: Dispatcher, options?: ServeOptions) {
@@ -37,7 +37,7 @@ export class ServerCore implements SnifferHost {
     this.websocket = resolveWebSocketOptions(options?.websocket, options?.deflateProvider ?? null);
     this.dispatcher = new H2cUpgradeDispatcher(dispatcher);
     const perIp = this.options.maxConnectionsPerIp;
-    this.#peers = Number.isFinite(perIp) ? new PeerCounts(perIp) : null;
+    this.#peers = Number.isFinite(perIp) ? new ConnectionsPerAddress(perIp) : null;
   }
 
   /** ALPN protocol ids to offer on TLS, most preferred first (RFC 7301). */

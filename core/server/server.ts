@@ -27,9 +27,9 @@ export interface Listener {
  * await server.shutdown();
  * ```
  *
- * `await using server = serve(app)` shuts it down gracefully at the end of the scope.
+ * `await using server = serve(app)` shuts it down gracefully at the end of the scope (see below).
  */
-export class Server implements AsyncDisposable {
+export class Server {
   readonly #core: ServerCore;
   readonly #listener: Listener;
   #address: ServerAddress | null = null;
@@ -123,9 +123,18 @@ export class Server implements AsyncDisposable {
     if (this.#closing === null) this.#closing = Promise.resolve();
     this.#finish();
   }
+}
 
-  /** `await using`: a graceful {@link shutdown}. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.shutdown();
-  }
+// `await using server = serve(app)` shuts down gracefully at the end of the scope. Defined at run
+// time where the runtime has the symbol (Node 24, Bun, Deno): naming it in a type would need the
+// `esnext.disposable` lib in every consumer's compiler settings (JSR refuses to require one).
+const asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose;
+if (asyncDispose !== undefined) {
+  Object.defineProperty(Server.prototype, asyncDispose, {
+    value(this: Server): Promise<void> {
+      return this.shutdown();
+    },
+    writable: true,
+    configurable: true,
+  });
 }

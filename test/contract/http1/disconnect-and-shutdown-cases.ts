@@ -109,7 +109,8 @@ export function shutdownCases(t: TestApi, runtime: Runtime): void {
         let finished = false;
         void server.finished.then(() => (finished = true));
         const began = Date.now();
-        await server[Symbol.asyncDispose]();
+        const asyncDispose = (Symbol as { asyncDispose?: symbol }).asyncDispose!;
+        await (server as unknown as Record<symbol, () => Promise<void>>)[asyncDispose]!();
         const took = Date.now() - began;
         assert.ok(took >= 400 && took < 3000, `shutdown took ${took} ms`);
         await hanging.untilClosed(2000);
