@@ -28,6 +28,7 @@ export {
 export type { HostInfo } from "./core/app/host-info.ts";
 export { Context, type Reply, type ResponseBody } from "./core/app/context.ts";
 export { WireRequest } from "./core/app/request.ts";
+export type { SseCallback, SseEvent, SseOptions, SseStream } from "./core/app/sse.ts";
 export type { ServeTarget } from "./core/app/serve-target.ts";
 export { HttpError } from "./core/http/http-error.ts";
 export type { FetchHandler } from "./core/fetch/fetch-dispatcher.ts";
