@@ -28,6 +28,11 @@ export {
 export type { HostInfo } from "./core/app/host-info.ts";
 export { Context, type Reply, type ResponseBody } from "./core/app/context.ts";
 export { WireRequest } from "./core/app/request.ts";
+export type { SseCallback, SseEvent, SseOptions, SseStream } from "./core/app/sse.ts";
+export { rateLimit, type RateLimitOptions } from "./core/middleware/rate-limit/rate-limit.ts";
+export { MemoryStore, type MemoryStoreOptions } from "./core/middleware/rate-limit/memory-store.ts";
+export type { RateLimitPolicy, RateLimitResult, RateLimitStore } from "./core/middleware/rate-limit/store.ts";
+export { type BucketState, takeToken } from "./core/middleware/rate-limit/token-bucket.ts";
 export type { ServeTarget } from "./core/app/serve-target.ts";
 export { HttpError } from "./core/http/http-error.ts";
 export type { FetchHandler } from "./core/fetch/fetch-dispatcher.ts";

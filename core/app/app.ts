@@ -230,6 +230,7 @@ export class App implements Dispatcher {
         run = compose(this.#middleware, methodNotAllowed(allowed), this.#recover);
       }
     }
+    c.logError = this.#logError;
     let result: HandlerResult | Promise<HandlerResult>;
     try {
       result = run(c);

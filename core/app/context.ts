@@ -3,6 +3,8 @@ import { WireRequest } from "./request.ts";
 import { TEXT_PLAIN } from "../http/wire-errors.ts";
 import type { UpgradeOptions } from "../session/ws/accept.ts";
 import type { RuntimeServices } from "../providers/runtime-services.ts";
+import { SSE_CONTENT_TYPE, type SseCallback, type SseOptions, SseSource } from "./sse.ts";
+import { lastEventIdOf } from "./sse-format.ts";
 
 /** A response body a handler may give. */
 export type ResponseBody = string | Uint8Array | BodyStream | null;
@@ -12,6 +14,7 @@ declare const replyBrand: unique symbol;
 export type Reply = { readonly [replyBrand]: true };
 
 const NO_SERVICES: RuntimeServices = Object.freeze({});
+const defaultLog = (error: unknown): void => console.error("wirecore: handler error:", error);
 const EMPTY_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
@@ -46,6 +49,8 @@ export class Context {
   error: unknown = undefined;
   /** What the runtime lends the app (files, compressors), as the adapter's `serve()` set it. */
   readonly services: RuntimeServices;
+  /** @internal the server's error log (set by the app), for errors after the handler returned. */
+  logError: (error: unknown) => void = defaultLog;
 
   constructor(
     exchange: Exchange,
@@ -161,6 +166,23 @@ export class Context {
   setTrailers(trailers: TrailerSource): this {
     this.exchange.setTrailers?.(trailers);
     return this;
+  }
+
+  /**
+   * Respond with Server-Sent Events (`text/event-stream`, see docs/sse.md): `callback` runs once
+   * the head is out and sends events with `stream.send()`; the stream ends when it returns, and
+   * `stream.signal` aborts when the client goes away.
+   */
+  sse(callback: SseCallback, options: SseOptions = {}): Reply {
+    const source = new SseSource(
+      callback,
+      lastEventIdOf(this.req.header("last-event-id")),
+      this.exchange.signal,
+      options,
+      this.logError,
+    );
+    this.header("content-type", SSE_CONTENT_TYPE).header("cache-control", "no-cache");
+    return this.body(source);
   }
 
   /** Respond with a redirect (302 unless given). */
