@@ -23,8 +23,11 @@ export {
   type Handler,
   type HandlerResult,
   type Middleware,
+  type RouteMethod,
   type RouteOptions,
 } from "./core/app/app.ts";
+export type { Params, Validated } from "./core/app/params.ts";
+export type { PathParams } from "./core/router/path-params.ts";
 export type { HostInfo } from "./core/app/host-info.ts";
 export { Context, type Reply, type ResponseBody } from "./core/app/context.ts";
 export { WireRequest } from "./core/app/request.ts";
