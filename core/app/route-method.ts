@@ -19,22 +19,17 @@ type O = RouteOptions;
  * `app.get(path, [options], ...middleware, handler)` and its siblings: the handler's `c.params`
  * is typed from `path` ({@link PathParams}), and `c.req.valid()` from what the route middleware
  * validate (each declares its `V`; the handler sees them all). Up to four route middleware.
- * `Lead` is what comes before the path (`app.on`'s method).
+ * `Lead` is what comes before the path (`app.on`'s method). The overloads with options come
+ * last: TS lets a function pass for the all-optional `RouteOptions`, so a middleware must be
+ * tried as one first.
  */
 export interface RouteMethod<Self, Lead extends unknown[] = []> {
   <Path extends string>(...args: [...Lead, path: Path, handler: H<Path, Validated>]): Self;
-  <Path extends string>(...args: [...Lead, path: Path, options: O, handler: H<Path, Validated>]): Self;
   <Path extends string, V1 extends Validated = Validated>(
     ...args: [...Lead, path: Path, m1: M<Path, V1>, handler: H<Path, V1>]
   ): Self;
-  <Path extends string, V1 extends Validated = Validated>(
-    ...args: [...Lead, path: Path, options: O, m1: M<Path, V1>, handler: H<Path, V1>]
-  ): Self;
   <Path extends string, V1 extends Validated = Validated, V2 extends Validated = Validated>(
     ...args: [...Lead, path: Path, m1: M<Path, V1>, m2: M<Path, V2>, handler: H<Path, V1 & V2>]
-  ): Self;
-  <Path extends string, V1 extends Validated = Validated, V2 extends Validated = Validated>(
-    ...args: [...Lead, path: Path, options: O, m1: M<Path, V1>, m2: M<Path, V2>, handler: H<Path, V1 & V2>]
   ): Self;
   <
     Path extends string,
@@ -43,22 +38,6 @@ export interface RouteMethod<Self, Lead extends unknown[] = []> {
     V3 extends Validated = Validated,
   >(
     ...args: [...Lead, path: Path, m1: M<Path, V1>, m2: M<Path, V2>, m3: M<Path, V3>, handler: H<Path, V1 & V2 & V3>]
-  ): Self;
-  <
-    Path extends string,
-    V1 extends Validated = Validated,
-    V2 extends Validated = Validated,
-    V3 extends Validated = Validated,
-  >(
-    ...args: [
-      ...Lead,
-      path: Path,
-      options: O,
-      m1: M<Path, V1>,
-      m2: M<Path, V2>,
-      m3: M<Path, V3>,
-      handler: H<Path, V1 & V2 & V3>,
-    ]
   ): Self;
   <
     Path extends string,
@@ -75,6 +54,29 @@ export interface RouteMethod<Self, Lead extends unknown[] = []> {
       m3: M<Path, V3>,
       m4: M<Path, V4>,
       handler: H<Path, V1 & V2 & V3 & V4>,
+    ]
+  ): Self;
+  <Path extends string>(...args: [...Lead, path: Path, options: O, handler: H<Path, Validated>]): Self;
+  <Path extends string, V1 extends Validated = Validated>(
+    ...args: [...Lead, path: Path, options: O, m1: M<Path, V1>, handler: H<Path, V1>]
+  ): Self;
+  <Path extends string, V1 extends Validated = Validated, V2 extends Validated = Validated>(
+    ...args: [...Lead, path: Path, options: O, m1: M<Path, V1>, m2: M<Path, V2>, handler: H<Path, V1 & V2>]
+  ): Self;
+  <
+    Path extends string,
+    V1 extends Validated = Validated,
+    V2 extends Validated = Validated,
+    V3 extends Validated = Validated,
+  >(
+    ...args: [
+      ...Lead,
+      path: Path,
+      options: O,
+      m1: M<Path, V1>,
+      m2: M<Path, V2>,
+      m3: M<Path, V3>,
+      handler: H<Path, V1 & V2 & V3>,
     ]
   ): Self;
   <
