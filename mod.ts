@@ -55,3 +55,18 @@ export type { PerMessageDeflateOptions } from "./core/ws/permessage-deflate.ts";
 export type { FileProvider, FileStat } from "./core/providers/file-provider.ts";
 export type { CompressionProvider, ContentCoding } from "./core/providers/compression-provider.ts";
 export type { RuntimeServices } from "./core/providers/runtime-services.ts";
+export {
+  type TargetInput,
+  type ValidationFailure,
+  type ValidationHook,
+  type ValidationIssue,
+  type ValidationTarget,
+  validator,
+  type ValidatorFunction,
+  type ValidatorOutput,
+} from "./core/middleware/validator/validator.ts";
+export type {
+  StandardSchemaIssue,
+  StandardSchemaOutput,
+  StandardSchemaV1,
+} from "./core/middleware/validator/standard-schema.ts";
