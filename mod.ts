@@ -23,8 +23,11 @@ export {
   type Handler,
   type HandlerResult,
   type Middleware,
+  type RouteMethod,
   type RouteOptions,
 } from "./core/app/app.ts";
+export type { Params, Validated } from "./core/app/params.ts";
+export type { PathParams } from "./core/router/path-params.ts";
 export type { HostInfo } from "./core/app/host-info.ts";
 export { Context, type Reply, type ResponseBody } from "./core/app/context.ts";
 export { WireRequest } from "./core/app/request.ts";
@@ -57,3 +60,18 @@ export type { PerMessageDeflateOptions } from "./core/ws/permessage-deflate.ts";
 export type { FileProvider, FileStat } from "./core/providers/file-provider.ts";
 export type { CompressionProvider, ContentCoding } from "./core/providers/compression-provider.ts";
 export type { RuntimeServices } from "./core/providers/runtime-services.ts";
+export {
+  type TargetInput,
+  type ValidationFailure,
+  type ValidationHook,
+  type ValidationIssue,
+  type ValidationTarget,
+  validator,
+  type ValidatorFunction,
+  type ValidatorOutput,
+} from "./core/middleware/validator/validator.ts";
+export type {
+  StandardSchemaIssue,
+  StandardSchemaOutput,
+  StandardSchemaV1,
+} from "./core/middleware/validator/standard-schema.ts";

@@ -14,20 +14,18 @@ import { errorResponse, noResponse } from "./response-state.ts";
 import { FetchExchange } from "./fetch-exchange.ts";
 import { type HostInfo, peerInfo } from "./host-info.ts";
 import type { RuntimeServices } from "../providers/runtime-services.ts";
+import { type RouteMethod, type RouteOptions, routeParts } from "./route-method.ts";
 
 export type { ErrorHandler, Handler, HandlerResult, Middleware } from "./handler.ts";
 
-/** Per-route options. */
-export interface RouteOptions {
-  /** Largest request body this route accepts, in bytes: a larger declared body gets 413 before
-   *  the handler runs (and without `100 Continue`); a larger streamed body fails with 413. */
-  bodyLimit?: number;
-}
+export type { RouteMethod, RouteOptions } from "./route-method.ts";
 
 interface RouteDef {
   method: string;
   path: string;
   handler: Handler;
+  /** Route middleware, between the owners' middleware and the handler. */
+  middleware: Middleware[];
   options: RouteOptions;
   /** The apps that own this route, outermost first; their middleware wraps the handler. */
   owners: App[];
@@ -72,45 +70,35 @@ export class App implements Dispatcher {
     return this;
   }
 
-  /** Add a route for a method (`"*"` for any). */
-  on(method: string, path: string, optionsOrHandler: RouteOptions | Handler, maybeHandler?: Handler): this {
-    const handler = typeof optionsOrHandler === "function" ? optionsOrHandler : maybeHandler;
-    if (handler === undefined) throw new TypeError(`Route ${method} ${path} has no handler`);
-    const options = typeof optionsOrHandler === "function" ? {} : optionsOrHandler;
-    this.#routes.push({ method: method.toUpperCase(), path, handler, options, owners: [this] });
+  /**
+   * Add a route for a method (`"*"` for any): `app.on("GET", path, [options], ...middleware, handler)`.
+   * Route middleware run after the app's, for this route only (validators, auth).
+   */
+  readonly on: RouteMethod<this, [method: string]> = (method: string, path: string, ...args: unknown[]): this => {
+    const upper = method.toUpperCase();
+    const { options, middleware, handler } = routeParts(`${upper} ${path}`, args);
+    this.#routes.push({ method: upper, path, handler, middleware, options, owners: [this] });
     this.#router = null;
     return this;
-  }
+  };
 
-  get(path: string, a: RouteOptions | Handler, b?: Handler): this {
-    return this.on("GET", path, a, b);
-  }
-  post(path: string, a: RouteOptions | Handler, b?: Handler): this {
-    return this.on("POST", path, a, b);
-  }
-  put(path: string, a: RouteOptions | Handler, b?: Handler): this {
-    return this.on("PUT", path, a, b);
-  }
-  delete(path: string, a: RouteOptions | Handler, b?: Handler): this {
-    return this.on("DELETE", path, a, b);
-  }
-  patch(path: string, a: RouteOptions | Handler, b?: Handler): this {
-    return this.on("PATCH", path, a, b);
-  }
-  options(path: string, a: RouteOptions | Handler, b?: Handler): this {
-    return this.on("OPTIONS", path, a, b);
-  }
-  head(path: string, a: RouteOptions | Handler, b?: Handler): this {
-    return this.on("HEAD", path, a, b);
-  }
+  readonly get: RouteMethod<this> = (path: string, ...args: unknown[]): this => this.#add("GET", path, args);
+  readonly post: RouteMethod<this> = (path: string, ...args: unknown[]): this => this.#add("POST", path, args);
+  readonly put: RouteMethod<this> = (path: string, ...args: unknown[]): this => this.#add("PUT", path, args);
+  readonly delete: RouteMethod<this> = (path: string, ...args: unknown[]): this => this.#add("DELETE", path, args);
+  readonly patch: RouteMethod<this> = (path: string, ...args: unknown[]): this => this.#add("PATCH", path, args);
+  readonly options: RouteMethod<this> = (path: string, ...args: unknown[]): this => this.#add("OPTIONS", path, args);
+  readonly head: RouteMethod<this> = (path: string, ...args: unknown[]): this => this.#add("HEAD", path, args);
   /** A route for every method. */
-  all(path: string, a: RouteOptions | Handler, b?: Handler): this {
-    return this.on("*", path, a, b);
+  readonly all: RouteMethod<this> = (path: string, ...args: unknown[]): this => this.#add("*", path, args);
+
+  #add(method: string, path: string, args: unknown[]): this {
+    return (this.on as (method: string, path: string, ...args: unknown[]) => this)(method, path, ...args);
   }
 
   /** A WebSocket endpoint: GET requests to `path` are upgraded and served by `handlers`. */
   ws<T = unknown>(path: string, handlers: WebSocketHandlers<T>, data?: (c: Context) => T): this {
-    return this.on("GET", path, (c) => c.upgrade({ handlers, data: data?.(c) }));
+    return this.#add("GET", path, [(c: Context) => c.upgrade({ handlers, data: data?.(c) })]);
   }
 
   /** Mount a sub-app under a prefix: its routes answer at `prefix + path`, wrapped by this app's middleware and its own. */
@@ -194,7 +182,12 @@ export class App implements Dispatcher {
       const chain: Middleware[] = [];
       for (const owner of def.owners) chain.push(...owner.#middleware);
       const limit = def.options.bodyLimit;
-      const handler = limit === undefined ? def.handler : limitBody(limit, def.handler);
+      let handler = def.handler;
+      if (def.middleware.length > 0) {
+        // The route's own limit answers before its middleware read the body (a validator).
+        if (limit !== undefined) chain.push(limitBody(limit));
+        chain.push(...def.middleware);
+      } else if (limit !== undefined) handler = limitHandler(limit, handler);
       const label = `${def.method === "*" ? "ALL" : def.method} ${def.path}`;
       router.add(def.method, def.path, { run: compose(chain, handler, recover), bodyLimit: limit, label });
     }
@@ -333,13 +326,24 @@ export class App implements Dispatcher {
 }
 
 /** The route's `bodyLimit` for a declared length: 413 before the handler, without `100 Continue` (RFC 9110 §10.1.1). */
-function limitBody(limit: number, handler: Handler): Handler {
+function checkLimit(limit: number, c: Context): void {
+  const body = c.exchange.body;
+  if (body !== null && body.contentLength > limit) {
+    throw new HttpError(413, "Request body is larger than the limit", "BODY_TOO_LARGE");
+  }
+}
+
+function limitHandler(limit: number, handler: Handler): Handler {
   return (c) => {
-    const body = c.exchange.body;
-    if (body !== null && body.contentLength > limit) {
-      throw new HttpError(413, "Request body is larger than the limit", "BODY_TOO_LARGE");
-    }
+    checkLimit(limit, c);
     return handler(c);
+  };
+}
+
+function limitBody(limit: number): Middleware {
+  return (c, next) => {
+    checkLimit(limit, c);
+    return next();
   };
 }
 

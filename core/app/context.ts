@@ -5,6 +5,9 @@ import type { UpgradeOptions } from "../session/ws/accept.ts";
 import type { RuntimeServices } from "../providers/runtime-services.ts";
 import { SSE_CONTENT_TYPE, type SseCallback, type SseOptions, SseSource } from "./sse.ts";
 import { lastEventIdOf } from "./sse-format.ts";
+import type { Params, Validated } from "./params.ts";
+
+export type { Params, Validated } from "./params.ts";
 
 /** A response body a handler may give. */
 export type ResponseBody = string | Uint8Array | BodyStream | null;
@@ -22,9 +25,10 @@ const EMPTY_PARAMS: Record<string, string> = Object.freeze({}) as Record<string,
  * built. `c.text()`, `c.json()` and `c.body()` record the response; the app writes it once the
  * handler (and every middleware) has finished, so middleware can still change status and headers.
  */
-export class Context {
-  readonly req: WireRequest;
-  params: Record<string, string>;
+export class Context<P extends Params = Record<string, string>, V extends Validated = Validated> {
+  readonly req: WireRequest<V>;
+  /** The route's parameters, typed from its path (`/users/:id` → `{ id: string }`). */
+  params: P;
   #vars: Map<string, unknown> | null = null;
   /** @internal */
   readonly exchange: Exchange;
@@ -55,7 +59,7 @@ export class Context {
   constructor(
     exchange: Exchange,
     bodyLimit: number,
-    params: Record<string, string> = EMPTY_PARAMS,
+    params: Params = EMPTY_PARAMS,
     route = "",
     services: RuntimeServices = NO_SERVICES,
   ) {
@@ -63,7 +67,7 @@ export class Context {
     this.services = services;
     this.route = route;
     this.req = new WireRequest(exchange, bodyLimit);
-    this.params = params;
+    this.params = params as P; // the router matched the pattern P was read from
   }
 
   /** Values middleware shares with handlers (created on first use). */

@@ -1,4 +1,5 @@
 import type { Exchange } from "../exchange/exchange.ts";
+import type { Validated } from "./params.ts";
 
 const EMPTY_BYTES = new Uint8Array(0);
 
@@ -6,8 +7,9 @@ const EMPTY_BYTES = new Uint8Array(0);
  * The request as handlers see it (`c.req`). Cheap to create: the URL, query, `Headers` object
  * and body stream are built only when first asked for.
  */
-export class WireRequest {
+export class WireRequest<V extends Validated = Validated> {
   readonly #exchange: Exchange;
+  #valid: Map<string, unknown> | null = null;
   readonly #bodyLimit: number;
   #query: URLSearchParams | null = null;
   #headers: Headers | null = null;
@@ -92,6 +94,21 @@ export class WireRequest {
   text(limit: number = this.#bodyLimit): Promise<string> {
     const body = this.#exchange.body;
     return body === null ? Promise.resolve("") : body.text(limit);
+  }
+  /**
+   * The value a `validator(target, …)` route middleware checked, typed by its schema.
+   * @throws Error when no validator of that target ran for this route.
+   */
+  valid<K extends keyof V & string>(target: K): V[K] {
+    const valid = this.#valid;
+    if (valid === null || !valid.has(target)) {
+      throw new Error(`c.req.valid(${JSON.stringify(target)}): no validator of that target ran for this route`);
+    }
+    return valid.get(target) as V[K];
+  }
+  /** @internal Record a validated value (for `validator()`). */
+  setValid(target: string, value: unknown): void {
+    (this.#valid ??= new Map()).set(target, value);
   }
   /** The body parsed as JSON; 413 past `limit`, 400 on invalid JSON. */
   json<T = unknown>(limit: number = this.#bodyLimit): Promise<T> {

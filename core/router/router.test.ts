@@ -58,6 +58,19 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "optional last param",
+    routes: [["GET", "/posts/:id/:slug?"], ["GET", "/:lang?"], ["POST", "/posts/:id"]],
+    find: [
+      ["GET", "/posts/7/hello", "GET /posts/:id/:slug?", { id: "7", slug: "hello" }],
+      ["GET", "/posts/7", "GET /posts/:id/:slug?", { id: "7" }],
+      ["POST", "/posts/7", "POST /posts/:id", { id: "7" }],
+      ["GET", "/posts/7/", null], // an optional param is still one non-empty segment
+      ["GET", "/en", "GET /:lang?", { lang: "en" }],
+      ["GET", "/", "GET /:lang?"],
+    ],
+    allowed: [["/posts/7", ["GET", "HEAD", "POST"]], ["/", ["GET", "HEAD"]]],
+  },
+  {
     name: "wildcard",
     routes: [["GET", "/files/*"], ["GET", "/a/:x/*"]],
     find: [
@@ -324,7 +337,8 @@ describe("Router", () => {
       ["/a/:", /empty parameter name/],
       ["/a/:/b", /empty parameter name/],
       ["/a/:id-x", /parameter name "id-x"/],
-      ["/a/:id?", /parameter name "id\?"/],
+      ["/a/:id?/b", /parameter name "id\?"/],
+      ["/a/:?", /empty parameter name/],
       ["/a/:__proto__", /parameter name "__proto__"/],
       ["/a/:id/:id", /parameter "id" repeats/],
       ["/a b", /not allowed in a path/],
@@ -338,6 +352,12 @@ describe("Router", () => {
         expect(() => new Router<string>().add("GET", pattern, "x")).toThrow(message);
       });
     }
+
+    it("rejects an optional param that clashes with a route without it", () => {
+      const router = new Router<string>();
+      router.add("GET", "/a", "x");
+      expect(() => router.add("GET", "/a/:id?", "y")).toThrow("Duplicate route GET /a");
+    });
 
     it("names the failing position", () => {
       expect(() => new Router<string>().add("GET", "/ab/*/c", "x")).toThrow('"/ab/*/c" at index 4');

@@ -15,7 +15,9 @@
  *   pattern that serves the method wins; at one pattern an exact method beats `HEAD`→`GET`
  *   fallback, which beats a `"*"` (any method) route.
  * - A parameter matches one non-empty segment. The wildcard matches the rest of the path, possibly
- *   empty, and is reported as `params["*"]`.
+ *   empty, and is reported as `params["*"]`. A last segment `:name?` is optional: the pattern is
+ *   registered twice, with `:name` and without the segment (`/users/:id?` serves `/users/7` and
+ *   `/users`; `params.id` is absent in the second case).
  * - Parameter and wildcard values are percent-decoded with `decodeURIComponent` when they hold a
  *   `%` (RFC 3986 §2.1); a malformed escape (`%zz`, a broken UTF-8 sequence) leaves the raw value
  *   as sent rather than failing the request. `+` stays `+` (that is form encoding, not paths).
@@ -124,11 +126,17 @@ export class Router<T> {
    * Register `value` for `method` and `pattern`.
    *
    * @param method An uppercase method token (`"GET"`), or `"*"` for any method.
-   * @param pattern `/`-separated segments: static text, `:name`, or a final `*`.
+   * @param pattern `/`-separated segments: static text, `:name`, a final `:name?` or a final `*`.
    * @throws Error on an invalid method or pattern, or when a route with the same method and the
    *   same pattern shape (parameter names aside) is already registered.
    */
   add(method: string, pattern: string, value: T): void {
+    const optional = optionalTail(pattern);
+    if (optional !== -1) {
+      this.add(method, pattern.slice(0, -1), value); // with the parameter: validates the pattern
+      this.add(method, optional === 0 ? "/" : pattern.slice(0, optional), value);
+      return;
+    }
     if (method !== "*" && !METHOD_TOKEN.test(method)) {
       throw new Error(
         `Invalid method ${JSON.stringify(method)}: ` +
@@ -294,6 +302,13 @@ function collect<T>(node: Node<T>, path: string, pos: number, out: Handlers<T>[]
     else if (n.handlers !== null) out.push(n.handlers);
   }
   if (node.wildcard !== null) out.push(node.wildcard);
+}
+
+/** Where the last segment starts (its "/") when it is an optional parameter `:name?`, else -1. */
+function optionalTail(pattern: string): number {
+  if (typeof pattern !== "string" || !pattern.endsWith("?")) return -1;
+  const slash = pattern.lastIndexOf("/");
+  return slash !== -1 && pattern.charCodeAt(slash + 1) === 58 /* : */ ? slash : -1;
 }
 
 /** Validate a pattern and split it into segments (after the leading "/"). */

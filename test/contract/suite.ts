@@ -16,6 +16,7 @@ import { fetchStandardCases } from "./fetch-standard-cases.ts";
 import { connectionLimitCases } from "./connection-limit-cases.ts";
 import { sseCases } from "./sse-cases.ts";
 import { rateLimitCases } from "./rate-limit-cases.ts";
+import { validatorCases } from "./validator-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -32,4 +33,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   connectionLimitCases(t, runtime);
   sseCases(t, runtime);
   rateLimitCases(t, runtime);
+  validatorCases(t, runtime);
 }
