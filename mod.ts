@@ -52,3 +52,11 @@ export type { PerMessageDeflateOptions } from "./core/ws/permessage-deflate.ts";
 export type { FileProvider, FileStat } from "./core/providers/file-provider.ts";
 export type { CompressionProvider, ContentCoding } from "./core/providers/compression-provider.ts";
 export type { RuntimeServices } from "./core/providers/runtime-services.ts";
+export { type CookieRecord, parseCookies } from "./core/cookie/parse-cookie.ts";
+export {
+  type CookieOptions,
+  type SameSite,
+  serializeCookie,
+  serializeCookieDeletion,
+} from "./core/cookie/serialize-cookie.ts";
+export { type CookieKeys, signCookieValue, verifyCookieValue } from "./core/cookie/sign-cookie.ts";
