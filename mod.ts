@@ -60,3 +60,7 @@ export {
   serializeCookieDeletion,
 } from "./core/cookie/serialize-cookie.ts";
 export { type CookieKeys, signCookieValue, verifyCookieValue } from "./core/cookie/sign-cookie.ts";
+export { getSession, session, type SessionOptions } from "./core/middleware/session/session-middleware.ts";
+export { Session } from "./core/middleware/session/session.ts";
+export type { SessionData, SessionStore } from "./core/middleware/session/session-store.ts";
+export { MemorySessionStore, type MemorySessionStoreOptions } from "./core/middleware/session/memory-store.ts";
