@@ -68,6 +68,20 @@ module.exports = {
       to: { path: "^adapters/" },
     },
     {
+      name: "core-no-integration",
+      comment: "core never imports an integration (integrations/ wrap optional packages such as redis)",
+      severity: "error",
+      from: { path: "^(core/|mod\\.ts$)" },
+      to: { path: "^integrations/" },
+    },
+    {
+      name: "integrations-use-app-entry",
+      comment: "integrations import only mod.ts (the wirecore entry) from the package",
+      severity: "error",
+      from: { path: "^integrations/", pathNot: notTest },
+      to: { path: "^(core|adapters)/" },
+    },
+    {
       name: "adapters-use-core-entry",
       comment: "adapters import only core/mod.ts (wirecore/core) from core",
       severity: "error",
@@ -78,7 +92,7 @@ module.exports = {
       name: "published-no-test-helper",
       comment: "no published file imports a test helper, a test runner or bench code",
       severity: "error",
-      from: { path: "^(core|adapters)/|^mod\\.ts$", pathNot: notTest },
+      from: { path: "^(core|adapters|integrations)/|^mod\\.ts$", pathNot: notTest },
       to: { path: "^(test|bench|examples)/|(^|/)node_modules/(vitest|@vitest)/" },
     },
     {

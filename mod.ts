@@ -75,3 +75,15 @@ export type {
   StandardSchemaOutput,
   StandardSchemaV1,
 } from "./core/middleware/validator/standard-schema.ts";
+export { type CookieRecord, parseCookies } from "./core/cookie/parse-cookie.ts";
+export {
+  type CookieOptions,
+  type SameSite,
+  serializeCookie,
+  serializeCookieDeletion,
+} from "./core/cookie/serialize-cookie.ts";
+export { type CookieKeys, signCookieValue, verifyCookieValue } from "./core/cookie/sign-cookie.ts";
+export { getSession, session, type SessionOptions } from "./core/middleware/session/session-middleware.ts";
+export { Session } from "./core/middleware/session/session.ts";
+export type { SessionData, SessionStore } from "./core/middleware/session/session-store.ts";
+export { MemorySessionStore, type MemorySessionStoreOptions } from "./core/middleware/session/memory-store.ts";

@@ -24,6 +24,8 @@ const ENTRIES: Entry[] = [
   { specifier: "wirecore/node", exports: { serve: "function" }, runtime: "node" },
   { specifier: "wirecore/bun", exports: { serve: "function" }, runtime: "bun" },
   { specifier: "wirecore/deno", exports: { serve: "function" }, runtime: "deno" },
+  // Loads without the optional peer `redis`: the store only calls the client it is given.
+  { specifier: "wirecore/redis", exports: { RedisSessionStore: "function" } },
 ];
 
 /** How each runtime runs a module file. */

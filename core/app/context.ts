@@ -8,6 +8,9 @@ import { lastEventIdOf } from "./sse-format.ts";
 import type { Params, Validated } from "./params.ts";
 
 export type { Params, Validated } from "./params.ts";
+import { type CookieRecord, parseCookies } from "../cookie/parse-cookie.ts";
+import { type CookieOptions, serializeCookie, serializeCookieDeletion } from "../cookie/serialize-cookie.ts";
+import { type CookieKeys, signCookieValue, verifyCookieValue } from "../cookie/sign-cookie.ts";
 
 /** A response body a handler may give. */
 export type ResponseBody = string | Uint8Array | BodyStream | null;
@@ -30,6 +33,7 @@ export class Context<P extends Params = Record<string, string>, V extends Valida
   /** The route's parameters, typed from its path (`/users/:id` → `{ id: string }`). */
   params: P;
   #vars: Map<string, unknown> | null = null;
+  #cookies: CookieRecord | null = null;
   /** @internal */
   readonly exchange: Exchange;
   /** @internal the status to send. */
@@ -73,6 +77,36 @@ export class Context<P extends Params = Record<string, string>, V extends Valida
   /** Values middleware shares with handlers (created on first use). */
   get vars(): Map<string, unknown> {
     return (this.#vars ??= new Map());
+  }
+
+  /** The request's cookies by name (the `Cookie` field parsed on first use; docs/cookies.md). */
+  cookies(): CookieRecord {
+    return (this.#cookies ??= parseCookies(this.req.header("cookie")));
+  }
+
+  /** The value of the request's cookie `name`, as sent. */
+  cookie(name: string): string | undefined {
+    return this.cookies()[name];
+  }
+
+  /** Add a `Set-Cookie` (validated: a bad name, value or attribute throws; docs/cookies.md). */
+  setCookie(name: string, value: string, options?: CookieOptions): this {
+    return this.header("set-cookie", serializeCookie(name, value, options));
+  }
+
+  /** Tell the client to drop cookie `name` (give the path and domain it was set with). */
+  deleteCookie(name: string, options?: Pick<CookieOptions, "path" | "domain">): this {
+    return this.header("set-cookie", serializeCookieDeletion(name, options));
+  }
+
+  /** Add a `Set-Cookie` whose value is signed (HMAC-SHA256) with the first of `keys`. */
+  async setSignedCookie(name: string, value: string, keys: CookieKeys, options?: CookieOptions): Promise<this> {
+    return this.setCookie(name, await signCookieValue(name, value, keys), options);
+  }
+
+  /** The value of the signed cookie `name` if any of `keys` verifies it; `undefined` if missing or tampered. */
+  signedCookie(name: string, keys: CookieKeys): Promise<string | undefined> {
+    return verifyCookieValue(name, this.cookie(name), keys);
   }
 
   /** Set the status code. */

@@ -17,6 +17,8 @@ import { connectionLimitCases } from "./connection-limit-cases.ts";
 import { sseCases } from "./sse-cases.ts";
 import { rateLimitCases } from "./rate-limit-cases.ts";
 import { validatorCases } from "./validator-cases.ts";
+import { cookieCases } from "./cookie-cases.ts";
+import { sessionCases } from "./session-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -34,4 +36,6 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   sseCases(t, runtime);
   rateLimitCases(t, runtime);
   validatorCases(t, runtime);
+  cookieCases(t, runtime);
+  sessionCases(t, runtime);
 }

@@ -1,0 +1,18 @@
+/**
+ * `wirecore/redis`: Redis integrations for wirecore batteries, over the npm `redis` client
+ * (node-redis v4/v5), an optional peer dependency: install it yourself (`npm install redis`).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "redis";
+ * import { App, getSession, session } from "wirecore";
+ * import { RedisSessionStore } from "wirecore/redis";
+ *
+ * const client = await createClient({ url: "redis://127.0.0.1:6379" }).connect();
+ * const app = new App();
+ * app.use(session({ store: new RedisSessionStore({ client }), keys: ["a-secret-of-32-random-bytes-or-more"] }));
+ * app.get("/", (c) => c.json(getSession(c).data));
+ * ```
+ * @module
+ */
+export { type RedisSessionClient, RedisSessionStore, type RedisSessionStoreOptions } from "./redis-session-store.ts";
