@@ -52,3 +52,5 @@ export type { PerMessageDeflateOptions } from "./core/ws/permessage-deflate.ts";
 export type { FileProvider, FileStat } from "./core/providers/file-provider.ts";
 export type { CompressionProvider, ContentCoding } from "./core/providers/compression-provider.ts";
 export type { RuntimeServices } from "./core/providers/runtime-services.ts";
+export { compress, type CompressOptions } from "./core/middleware/compress/compress.ts";
+export { isCompressible } from "./core/middleware/compress/compressible.ts";
