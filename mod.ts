@@ -52,5 +52,6 @@ export type { PerMessageDeflateOptions } from "./core/ws/permessage-deflate.ts";
 export type { FileProvider, FileStat } from "./core/providers/file-provider.ts";
 export type { CompressionProvider, ContentCoding } from "./core/providers/compression-provider.ts";
 export type { RuntimeServices } from "./core/providers/runtime-services.ts";
+export { cors, type CorsOptions, type CorsOrigin } from "./core/middleware/cors/cors.ts";
 export { compress, type CompressOptions } from "./core/middleware/compress/compress.ts";
 export { isCompressible } from "./core/middleware/compress/compressible.ts";
