@@ -45,6 +45,9 @@ export function releaseEvents(id: string): void {
   gate(id).open();
 }
 
+/** Ids of `/c/forever/:id` streams whose generator was stopped (the client went away). */
+export const stoppedStreams: Set<string> = new Set();
+
 /** Run `middleware` only for paths under `prefix` (the way an app scopes CORS to its API). */
 function under(prefix: string, middleware: Middleware): Middleware {
   return (c, next) => (c.req.path.startsWith(prefix) ? middleware(c, next) : next());
@@ -125,6 +128,19 @@ export function createBatteriesApp(): App {
         yield "data: second\n\n";
       })(),
     );
+  });
+  app.get("/c/forever/:id", (c) => {
+    const id = c.params.id!;
+    return c.header("content-type", "text/event-stream").body((async function* () {
+      try {
+        for (let i = 0;; i++) {
+          yield `data: ${i}\n\n`;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      } finally {
+        stoppedStreams.add(id);
+      }
+    })());
   });
   return app;
 }

@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
-import { RawClient, type TestApi } from "./harness.ts";
+import { RawClient, type TestApi, waitFor } from "./harness.ts";
 import type { ClientResponse } from "./http-client.ts";
-import { BINARY, ITEMS, PRE_GZIPPED, releaseEvents, TEXT, TEXT_BYTES } from "./batteries-app.ts";
+import { BINARY, ITEMS, PRE_GZIPPED, releaseEvents, stoppedStreams, TEXT_BYTES } from "./batteries-app.ts";
 import type { BatterySetup } from "./batteries-cases.ts";
 import { header, parseResponses } from "./raw-response.ts";
 
@@ -225,6 +225,25 @@ export function compressCases(t: TestApi, s: BatterySetup): void {
       }
       await decoder.end();
       assert.equal(decoder.text, "data: first\n\ndata: second\n\n", coding);
+    }
+  });
+
+  t.it("compress: a client that goes away stops the handler's compressed stream", async () => {
+    for (const coding of ["br", "gzip"] as const) {
+      const id = `${s.runtime.name}-${s.under.protocol.replace(/\W/g, "")}-${coding}-${
+        Math.random().toString(36).slice(2)
+      }`;
+      const abort = new AbortController();
+      const response = await s.client.open({
+        path: `/c/forever/${id}`,
+        headers: [["accept-encoding", coding]],
+        signal: abort.signal,
+      });
+      assert.equal(response.headers.get("content-encoding"), coding);
+      const decoder = new StreamDecoder(coding);
+      await readUntil(response.body[Symbol.asyncIterator](), decoder, "data: 2\n\n");
+      abort.abort();
+      await waitFor(() => stoppedStreams.has(id), `the ${coding} stream's generator to stop`);
     }
   });
 }
