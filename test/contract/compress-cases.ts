@@ -164,7 +164,7 @@ export function compressCases(t: TestApi, s: BatterySetup): void {
     }
   });
 
-  t.it("compress: HEAD, 204 and 304 get no coding; HEAD keeps the identity length and Vary", async () => {
+  t.it("compress: HEAD, 204 and 304 get no coding; HEAD keeps the identity length, HEAD and 304 get Vary", async () => {
     const head = await get(s, "/c/json", "gzip", "HEAD");
     assert.equal(head.status, 200);
     assert.equal(head.headers.get("content-encoding"), null);
@@ -177,6 +177,10 @@ export function compressCases(t: TestApi, s: BatterySetup): void {
       assert.equal(response.headers.get("content-encoding"), null, path);
       assert.equal(response.body.length, 0, path);
     }
+    // A 304 stands for the compressed 200: its Vary and its weak ETag (RFC 9110 §15.4.5).
+    const notModified = await get(s, "/c/304", "gzip");
+    assert.ok(varies(notModified, "accept-encoding"));
+    assert.equal(notModified.headers.get("etag"), 'W/"t1"');
   });
 
   t.it("compress: a strong ETag becomes weak; a declared stream length is dropped, never stale", async () => {

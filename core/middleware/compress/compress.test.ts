@@ -156,13 +156,24 @@ describe("compress() without a provider (CompressionStream)", () => {
     expect(response.headers.get("content-length")).toBe(String(BIG.length));
   });
 
-  it("never touches 204, 206 or 304", async () => {
-    for (const [path, status] of [["/204", 204], ["/206", 206], ["/304", 304]] as const) {
+  it("never touches 204 or 206", async () => {
+    for (const [path, status] of [["/204", 204], ["/206", 206]] as const) {
       const response = await get(appWith({ threshold: 0 }), path, "gzip");
       expect(response.status).toBe(status);
       expect(response.headers.get("content-encoding"), path).toBe(null);
       expect(response.headers.get("vary"), path).toBe(null);
     }
+  });
+
+  it("304: no coding, but the Vary and weak ETag its 200 would have (RFC 9110 §15.4.5)", async () => {
+    const asked = await get(appWith(), "/304", "gzip");
+    expect(asked.status).toBe(304);
+    expect(asked.headers.get("content-encoding")).toBe(null);
+    expect(asked.headers.get("vary")).toBe("Accept-Encoding");
+    expect(asked.headers.get("etag")).toBe('W/"v1"');
+    const plain = await get(appWith(), "/304");
+    expect(plain.headers.get("vary")).toBe("Accept-Encoding");
+    expect(plain.headers.get("etag")).toBe('"v1"');
   });
 
   it("rejects bad options when the middleware is made", () => {

@@ -69,7 +69,7 @@ function checkOptions(options: CompressOptions): void {
 /**
  * Compress responses for clients that accept it: brotli, zstd, gzip or deflate, negotiated from
  * `Accept-Encoding` (q-values, `*`, `identity`). Left as they are: responses to HEAD, 1xx, 204,
- * 206 and 304, those with `Content-Encoding` or `Cache-Control: no-transform`, already-compressed
+ * 206 and 304 (which still get the Vary and weak ETag of the 200 they stand for), those with `Content-Encoding` or `Cache-Control: no-transform`, already-compressed
  * types, and bodies under `threshold`. Every response whose form depends on `Accept-Encoding`
  * gets `Vary: Accept-Encoding`; a compressed one loses `Content-Length` (the server frames it
  * anew), and a strong `ETag` becomes weak (§8.8.1: the bytes differ). A streamed body is flushed
@@ -93,14 +93,12 @@ export function compress(options: CompressOptions = {}): Middleware {
     const provider = options.provider ?? c.services.compression;
     if (provider !== offer.provider) offer = makeOffer(encodings, provider);
     const status = c.resStatus;
-    // §15.3.5, §15.3.7, §15.4.5: no content, a range of the identity form, or none sent.
-    if (status < 200 || status === 204 || status === 206 || status === 304 || c.resUpgrade !== null) return;
+    // §15.3.5, §15.3.7: no content, or a range of the identity form.
+    if (status < 200 || status === 204 || status === 206 || c.resUpgrade !== null) return;
+    if (!transformable(c, filter)) return;
+    if (status === 304) return notModified(c, offer.buffered);
     const body = c.resBody;
-    if (body === null || c.getHeader("content-encoding") !== undefined) return;
-    // RFC 9111 §5.2.2.6: no-transform forbids changing the content, its coding included.
-    const cacheControl = c.getHeader("cache-control");
-    if (cacheControl !== undefined && NO_TRANSFORM.test(cacheControl)) return;
-    if (c.getHeader("content-range") !== undefined || !filter(c.getHeader("content-type"))) return;
+    if (body === null) return;
     const buffered = typeof body === "string" || body instanceof Uint8Array;
     const size = typeof body === "string"
       ? utf8Length(body)
@@ -125,6 +123,29 @@ export function compress(options: CompressOptions = {}): Middleware {
     }
     rewriteFields(c, coding);
   };
+}
+
+/** Whether the response may be compressed, size aside: not encoded yet, no no-transform, no range, a type worth it. */
+function transformable(c: Context, filter: (contentType: string | undefined) => boolean): boolean {
+  if (c.getHeader("content-encoding") !== undefined || c.getHeader("content-range") !== undefined) return false;
+  // RFC 9111 §5.2.2.6: no-transform forbids changing the content, its coding included.
+  const cacheControl = c.getHeader("cache-control");
+  if (cacheControl !== undefined && NO_TRANSFORM.test(cacheControl)) return false;
+  return filter(c.getHeader("content-type"));
+}
+
+/**
+ * A 304 has no content, but carries the Vary and ETag its 200 would have (RFC 9110 §15.4.5), so a
+ * cache that freshens its compressed copy with it keeps a weak validator. The 200's size is not
+ * known here: a 200 too small to compress would have kept a strong ETag, which compares equal
+ * under the weak comparison that If-None-Match uses (§13.1.2) anyway.
+ */
+function notModified(c: Context, offered: readonly ContentCoding[]): void {
+  if (offered.length === 0) return;
+  addVary(c, "Accept-Encoding");
+  if (negotiateEncoding(c.req.header("accept-encoding"), offered) === null) return;
+  const etag = c.getHeader("etag");
+  if (etag !== undefined && !etag.startsWith("W/")) c.header("etag", "W/" + etag);
 }
 
 /** The fields of a compressed response: its coding, no stale length or ranges, a weak validator. */
