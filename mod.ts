@@ -87,3 +87,6 @@ export { getSession, session, type SessionOptions } from "./core/middleware/sess
 export { Session } from "./core/middleware/session/session.ts";
 export type { SessionData, SessionStore } from "./core/middleware/session/session-store.ts";
 export { MemorySessionStore, type MemorySessionStoreOptions } from "./core/middleware/session/memory-store.ts";
+export { cors, type CorsOptions, type CorsOrigin } from "./core/middleware/cors/cors.ts";
+export { compress, type CompressOptions } from "./core/middleware/compress/compress.ts";
+export { isCompressible } from "./core/middleware/compress/compressible.ts";

@@ -4,4 +4,6 @@
  * @module
  */
 export { serve } from "./serve.ts";
+/** The runtime's compressors (node:zlib), for `compress({ provider })` under `app.fetch`. */
+export { zlibCompression } from "../zlib-compression.ts";
 export type { ServeOptions, Server } from "../../core/mod.ts";

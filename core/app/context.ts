@@ -139,6 +139,20 @@ export class Context<P extends Params = Record<string, string>, V extends Valida
     return undefined;
   }
 
+  /** Remove a response header, every value of it (middleware rewriting a response after `await next()`). */
+  removeHeader(name: string): this {
+    const key = name.toLowerCase();
+    const list = this.resHeaders;
+    let kept = 0;
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] === key) continue;
+      list[kept++] = list[i]!;
+      list[kept++] = list[i + 1]!;
+    }
+    list.length = kept;
+    return this;
+  }
+
   #defaultType(type: string): void {
     const list = this.resHeaders;
     for (let i = 0; i < list.length; i += 2) if (list[i] === "content-type") return;

@@ -19,6 +19,7 @@ import { rateLimitCases } from "./rate-limit-cases.ts";
 import { validatorCases } from "./validator-cases.ts";
 import { cookieCases } from "./cookie-cases.ts";
 import { sessionCases } from "./session-cases.ts";
+import { batteriesCases } from "./batteries-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -38,4 +39,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   validatorCases(t, runtime);
   cookieCases(t, runtime);
   sessionCases(t, runtime);
+  batteriesCases(t, runtime);
 }
