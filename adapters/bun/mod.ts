@@ -4,4 +4,5 @@
  * @module
  */
 export { serve } from "./serve.ts";
+export { bunFiles } from "./files.ts";
 export type { ServeOptions, Server } from "../../core/mod.ts";

@@ -21,6 +21,7 @@ import {
   type TransportInfo,
 } from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
+import { bunFiles } from "./files.ts";
 
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
@@ -123,7 +124,7 @@ function isIpLiteral(hostname: string): boolean {
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Bun. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
-  const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
+  const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, files: bunFiles, ...options });
   const tls = options.tls;
   const where: ListenTarget = { hostname: core.options.hostname, port: core.options.port };
   let listener: Bun.TCPSocketListener<BunTransport> | null = null;

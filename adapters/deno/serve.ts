@@ -21,6 +21,7 @@ import {
   type TransportInfo,
 } from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
+import { denoFiles } from "./files.ts";
 
 /** What `Deno.listen` (TCP) and `Deno.listenTls` accept. */
 type DenoConn = Deno.TcpConn | Deno.TlsConn;
@@ -185,7 +186,7 @@ function toServeError(error: unknown, where: ListenTarget, tls: boolean): ServeE
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Deno. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
-  const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
+  const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, files: denoFiles, ...options });
   const { hostname, port } = core.options;
   const where: ListenTarget = { hostname, port };
   const tls = options.tls;

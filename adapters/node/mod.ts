@@ -4,4 +4,5 @@
  * @module
  */
 export { serve } from "./serve.ts";
+export { nodeFiles } from "./files.ts";
 export type { ServeOptions, Server } from "../../core/mod.ts";

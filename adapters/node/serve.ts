@@ -28,6 +28,7 @@ import {
   type TransportInfo,
 } from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
+import { nodeFiles } from "./files.ts";
 
 class NodeTransport implements Transport {
   readonly #socket: Socket;
@@ -78,7 +79,7 @@ function toServeError(error: unknown, where: ListenTarget): ServeError {
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Node. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
-  const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, ...options });
+  const core = createServerCore(target, { deflateProvider: zlibDeflateProvider, files: nodeFiles, ...options });
   const { port, hostname } = core.options;
   const where: ListenTarget = { hostname, port };
   const tls = options.tls;
