@@ -52,3 +52,4 @@ export type { PerMessageDeflateOptions } from "./core/ws/permessage-deflate.ts";
 export type { FileProvider, FileStat } from "./core/providers/file-provider.ts";
 export type { CompressionProvider, ContentCoding } from "./core/providers/compression-provider.ts";
 export type { RuntimeServices } from "./core/providers/runtime-services.ts";
+export { serveStatic, type ServeStaticOptions, type StaticHandler } from "./core/middleware/static/serve-static.ts";
