@@ -138,7 +138,9 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     if (stat.isDirectory) {
       if (!check.directory) {
         // RFC 9110 §15.4.2: the directory's URL ends in "/", so relative links in its index resolve.
-        const location = fullPath.replace(/^\/+/, "/") + "/" + c.req.search;
+        const search = c.req.search;
+        // Leading slashes collapse: "//host/dir/" would be a network-path reference (an open redirect).
+        const location = fullPath.replace(/^\/+/, "/") + "/" + (search === "" ? "" : "?" + search);
         return c.redirect(location, 301);
       }
       if (index === false) return miss(c, next, 404);
