@@ -1,9 +1,10 @@
 /**
  * A pull-based `ReadableStream` over a byte range of an open file, shared by the adapters whose
  * runtime reads files by position (Node's `FileHandle.read`, Deno's `FsFile.read` after `seek`).
- * It reads one chunk only when the consumer asks for one (`pull`), so a slow client holds at most
- * a chunk or two in memory however large the file; the file is opened on the first pull (a HEAD
- * or a cancelled response never opens it) and closed at the end, on cancel and on error.
+ * It reads ahead by one chunk (highWaterMark 1), so the next disk read overlaps the socket write
+ * of the current chunk, and no further: a slow client holds at most two chunks in memory however
+ * large the file. The file is opened on the first pull (a cancelled response never opens it) and
+ * closed at the end, on cancel and on error.
  * @module
  */
 
@@ -14,8 +15,13 @@ export interface ChunkSource {
   close(): void | Promise<void>;
 }
 
-/** The chunk size: large enough for few reads, small enough to keep a stalled response cheap. */
-export const CHUNK_SIZE = 64 * 1024;
+/**
+ * The chunk size. Measured on Node with curl over HTTP/1.1 on a loaded 2-core machine, 1 GiB:
+ * 64 KiB without read-ahead 105–149 MB/s, 256 KiB without 149–265 MB/s, 256 KiB with one chunk
+ * of read-ahead 286–377 MB/s — on a par with node:http + fs.createReadStream (160–515 MB/s in the
+ * same runs). A stalled response costs at most 512 KiB; a small file only its own size.
+ */
+export const CHUNK_SIZE = 256 * 1024;
 
 /** The bytes `[start, end)` of what `open(start)` gives, read one chunk per pull. */
 export function rangedStream(
@@ -61,5 +67,5 @@ export function rangedStream(
       }
     },
     cancel: release,
-  }, { highWaterMark: 0 });
+  }, { highWaterMark: 1 });
 }
