@@ -15,6 +15,7 @@ import { appFetchHostCases } from "./app-fetch-host-cases.ts";
 import { fetchStandardCases } from "./fetch-standard-cases.ts";
 import { connectionLimitCases } from "./connection-limit-cases.ts";
 import { staticCases } from "./static/static-cases.ts";
+import { staticMemoryCases } from "./static/static-memory-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -30,4 +31,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   fetchStandardCases(t, runtime);
   connectionLimitCases(t, runtime);
   staticCases(t, runtime);
+  staticMemoryCases(t, runtime);
 }
