@@ -3,8 +3,8 @@
  * runtime reads files by position (Node's `FileHandle.read`, Deno's `FsFile.read` after `seek`).
  * It reads ahead by one chunk (highWaterMark 1), so the next disk read overlaps the socket write
  * of the current chunk, and no further: a slow client holds at most two chunks in memory however
- * large the file. The file is opened on the first pull (a cancelled response never opens it) and
- * closed at the end, on cancel and on error.
+ * large the file. The file is opened on the first pull and closed at the end, on cancel (also
+ * when the cancel comes while it is being opened or read) and on error.
  * @module
  */
 
@@ -38,7 +38,8 @@ export function rangedStream(
     closed = true;
     const open = source;
     source = null;
-    if (open !== null) await open.close();
+    // A failed close cannot be answered (the bytes are out, or nobody reads): never let it hang the stream.
+    if (open !== null) await Promise.resolve(open.close()).catch(() => {});
   };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -48,9 +49,15 @@ export function rangedStream(
           controller.close();
           return;
         }
-        source ??= await open(start);
+        if (source === null) {
+          const opened = await open(start);
+          // Cancelled while opening: nobody will close it but us.
+          if (closed) return await opened.close();
+          source = opened;
+        }
         const buffer = new Uint8Array(Math.min(chunkSize, end - position));
         const n = await source.read(buffer, position);
+        if (closed) return;
         if (n === 0) {
           // The file shrank under us: the promised length cannot be met; fail, never pad.
           throw new Error(`File ended at byte ${position}, before the ${end} announced`);
@@ -62,7 +69,8 @@ export function rangedStream(
           controller.close();
         }
       } catch (error) {
-        await release().catch(() => {});
+        if (closed) return; // a read cut short by cancel: the stream is gone already
+        await release();
         controller.error(error);
       }
     },
