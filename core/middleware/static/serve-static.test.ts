@@ -239,8 +239,14 @@ describe("serveStatic: mounting and methods", () => {
     expect(message).toContain('root "/nowhere"');
   });
 
+  it("takes a file: URL as root", async () => {
+    const a = new App().get("/*", serveStatic({ root: new URL("file:///srv/w%77w/"), files: fixture() }));
+    expect(await text(await a.request("/hello.txt"))).toBe("Hello, static!");
+  });
+
   it("refuses bad options at once", () => {
     expect(() => serveStatic({ root: "" })).toThrow(/root/);
+    expect(() => serveStatic({ root: new URL("https://example.com/") })).toThrow(/file: URL/);
     expect(() => serveStatic({ root: "/x", index: "a/b.html" })).toThrow(/index/);
   });
 });

@@ -18,8 +18,12 @@ import { checkPath, isDotSegment, isInside } from "./safe-path.ts";
 
 /** Options of {@link serveStatic}. */
 export interface ServeStaticOptions {
-  /** The directory to serve, absolute or relative to the process's working directory. */
-  root: string;
+  /**
+   * The directory to serve: a path, absolute or relative to the process's working directory, or
+   * a `file:` URL — `new URL("./public/", import.meta.url)` names a directory beside the module,
+   * wherever the process was started.
+   */
+  root: string | URL;
   /**
    * The URL path the root is mounted at (`"/static"`): it is removed from the request path
    * before the file is looked up. Default: the part before `*` of the wildcard route it serves
@@ -77,9 +81,7 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
   const cacheControl = options.cacheControl ??
     (options.maxAge === undefined ? undefined : `public, max-age=${Math.max(0, Math.floor(options.maxAge))}`);
   const limits = options.rangeLimits ?? DEFAULT_RANGE_LIMITS;
-  if (typeof options.root !== "string" || options.root === "") {
-    throw new TypeError("serveStatic: `root` must name a directory");
-  }
+  const rootPath = rootOf(options.root);
   if (index !== false && (index === "" || index.includes("/") || index.includes("\\"))) {
     throw new TypeError("serveStatic: `index` must be a file name, or false");
   }
@@ -91,9 +93,9 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     if (known !== undefined) return known;
     let real: string;
     try {
-      real = await files.realPath(options.root);
+      real = await files.realPath(rootPath);
     } catch (error) {
-      throw new Error(`serveStatic: root ${JSON.stringify(options.root)} cannot be resolved`, { cause: error });
+      throw new Error(`serveStatic: root ${JSON.stringify(rootPath)} cannot be resolved`, { cause: error });
     }
     roots.set(files, real);
     return real;
@@ -239,6 +241,16 @@ function miss(
   if (next !== undefined) return next();
   if (status === 405) c.header("allow", "GET, HEAD");
   return c.text(statusText(status), status);
+}
+
+/** The root as a path: a `file:` URL's path, percent-decoded (RFC 8089). */
+function rootOf(root: string | URL): string {
+  if (root instanceof URL) {
+    if (root.protocol !== "file:") throw new TypeError(`serveStatic: \`root\` must be a file: URL, not ${root.href}`);
+    return decodeURIComponent(root.pathname);
+  }
+  if (typeof root !== "string" || root === "") throw new TypeError("serveStatic: `root` must name a directory");
+  return root;
 }
 
 function trimSlash(prefix: string): string {
