@@ -43,7 +43,8 @@ describe("checkPath", () => {
       directory: false,
     });
     expect(checkPath("/docs/")).toEqual({ ok: true, segments: ["docs"], directory: true });
-    expect(checkPath("")).toEqual({ ok: true, segments: [], directory: true });
+    // The mount point itself ("/assets" under prefix "/assets") is a directory URL without its slash.
+    expect(checkPath("")).toEqual({ ok: true, segments: [], directory: false });
     expect(checkPath("/caf%C3%A9//menu..txt")).toEqual({ ok: true, segments: ["café", "menu..txt"], directory: false });
   });
 });

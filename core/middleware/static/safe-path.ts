@@ -48,7 +48,7 @@ export function checkPath(raw: string): PathCheck {
     if (segment === "." || segment === "..") return refuse(403, "dot segment in path");
     segments.push(segment);
   }
-  return { ok: true, segments, directory: raw === "" || raw.endsWith("/") };
+  return { ok: true, segments, directory: raw.endsWith("/") };
 }
 
 /** Whether a segment names a dotfile or dot-directory (`.env`, `.git`). */

@@ -201,6 +201,9 @@ describe("serveStatic: mounting and methods", () => {
     expect(await text(await mounted.request("/assets/v1/hello.txt"))).toBe("Hello, static!");
     const used = new App().use(serveStatic({ root: "/srv/www", files, prefix: "/s/" })).get("/", (c) => c.text("home"));
     expect(await text(await used.request("/s/hello.txt"))).toBe("Hello, static!");
+    const mountPoint = await used.request("/s");
+    expect(mountPoint.status).toBe(301);
+    expect(mountPoint.headers.get("location")).toBe("/s/");
     expect(await text(await used.request("/"))).toBe("home");
     expect((await used.request("/other.txt")).status).toBe(404);
   });
