@@ -90,3 +90,4 @@ export { MemorySessionStore, type MemorySessionStoreOptions } from "./core/middl
 export { cors, type CorsOptions, type CorsOrigin } from "./core/middleware/cors/cors.ts";
 export { compress, type CompressOptions } from "./core/middleware/compress/compress.ts";
 export { isCompressible } from "./core/middleware/compress/compressible.ts";
+export { serveStatic, type ServeStaticOptions, type StaticHandler } from "./core/middleware/static/serve-static.ts";

@@ -22,6 +22,7 @@ import {
 } from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import { zlibCompression } from "../zlib-compression.ts";
+import { bunFiles } from "./files.ts";
 
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
@@ -127,6 +128,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const core = createServerCore(target, {
     deflateProvider: zlibDeflateProvider,
     compression: zlibCompression,
+    files: bunFiles,
     ...options,
   });
   const tls = options.tls;

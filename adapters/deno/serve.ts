@@ -22,6 +22,7 @@ import {
 } from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import { zlibCompression } from "../zlib-compression.ts";
+import { denoFiles } from "./files.ts";
 
 /** What `Deno.listen` (TCP) and `Deno.listenTls` accept. */
 type DenoConn = Deno.TcpConn | Deno.TlsConn;
@@ -189,6 +190,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const core = createServerCore(target, {
     deflateProvider: zlibDeflateProvider,
     compression: zlibCompression,
+    files: denoFiles,
     ...options,
   });
   const { hostname, port } = core.options;

@@ -6,4 +6,5 @@
 export { serve } from "./serve.ts";
 /** The runtime's compressors (node:zlib), for `compress({ provider })` under `app.fetch`. */
 export { zlibCompression } from "../zlib-compression.ts";
+export { nodeFiles } from "./files.ts";
 export type { ServeOptions, Server } from "../../core/mod.ts";

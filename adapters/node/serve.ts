@@ -29,6 +29,7 @@ import {
 } from "../../core/mod.ts";
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import { zlibCompression } from "../zlib-compression.ts";
+import { nodeFiles } from "./files.ts";
 
 class NodeTransport implements Transport {
   readonly #socket: Socket;
@@ -82,6 +83,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const core = createServerCore(target, {
     deflateProvider: zlibDeflateProvider,
     compression: zlibCompression,
+    files: nodeFiles,
     ...options,
   });
   const { port, hostname } = core.options;

@@ -101,13 +101,21 @@ export async function runBuiltin(
     args.push("--body-size", String(spec.bodySize), "-H", "content-type: application/octet-stream");
   }
   if (spec.variants > 1) args.push("--variants", String(spec.variants));
+  for (const [name, value] of spec.headers ?? []) args.push("-H", `${name}: ${value}`);
+  if (spec.expectStatus !== undefined) args.push("--expect-status", String(spec.expectStatus));
   const r = await runCli<CliSummary & { requests: number; rps: number }>(
     args,
     target,
     placement,
     "built-in load generator",
   );
-  return toRunResult(r, r.rps, r.requests, spec.bodySize > 0 ? (r.rps * spec.bodySize) / 1e6 : 0);
+  return toRunResult(r, r.rps, r.requests, megabytes(spec, r.rps));
+}
+
+/** MB/s of a load: the echoed request bodies, or the downloaded responses of a static-file scenario. */
+function megabytes(spec: LoadSpec, rps: number): number {
+  const bytes = spec.responseBytes ?? spec.bodySize;
+  return bytes > 0 ? (rps * bytes) / 1e6 : 0;
 }
 
 /** The built-in generator's WebSocket mode: `<runtime> bench/load/cli.ts ws://… --ws … --json`. */
@@ -156,6 +164,7 @@ export function wrkScript(spec: LoadSpec): string {
   } else if (spec.method !== "GET") {
     lines.push(`wrk.method = "${spec.method}"`);
   }
+  for (const [name, value] of spec.headers ?? []) lines.push(`wrk.headers["${name}"] = "${value}"`);
   const variant = spec.path.includes("{i}");
   if (variant || spec.pipeline > 1) {
     // Prebuilt in init(): request() only hands out strings, so Lua costs little per request.
@@ -231,7 +240,7 @@ export async function runWrk(wrk: string, target: GeneratorTarget, placement: Pl
     for (const [key, name] of kinds) if (r[key]! > 0) errors[name] = r[key]!;
     return {
       rps,
-      mbps: spec.bodySize > 0 ? (rps * spec.bodySize) / 1e6 : 0,
+      mbps: megabytes(spec, rps),
       requests: good,
       durationMs,
       p50: r.p50! / 1000,

@@ -40,7 +40,7 @@ function contenders(scenario: LoadScenario, rt: RuntimeName): Contender[] {
   const natives: Contender[] = peers === undefined
     ? [{ kind: "native", script: PEERS[rt], args }]
     : peers.map((p) => ({ kind: "native", script: p.script, args: [...args, ...(p.args ?? [])], peer: p.name }));
-  return [{ kind: "wirecore", script: "bench/servers/wirecore.ts", args }, ...natives];
+  return [{ kind: "wirecore", script: scenario.wirecoreScript ?? "bench/servers/wirecore.ts", args }, ...natives];
 }
 
 /** The rows of `scenario` on `rt`: wirecore first, then the native server(s). */

@@ -28,6 +28,12 @@ export interface LoadSpec {
    * `streams` concurrent streams, `GET path`.
    */
   h2?: { streams: number };
+  /** Extra request fields, `[name, value]` (e.g. a Range). */
+  headers?: [string, string][];
+  /** The status every response must have (default 200; 206 for a Range). */
+  expectStatus?: number;
+  /** Response body bytes, for MB/s of a download scenario (static files). */
+  responseBytes?: number;
 }
 
 /** A native server a scenario is compared with, when not the runtime's default peer. */
@@ -62,6 +68,8 @@ export interface LoadScenario extends ScenarioBase {
   peers?: Record<RuntimeName, Peer[]>;
   /** Runtimes whose native server cannot serve the scenario, and why: their native row is skipped. */
   nativeMissing?: Partial<Record<RuntimeName, string>>;
+  /** wirecore's server for this scenario, when not the reference app (bench/servers/wirecore.ts). */
+  wirecoreScript?: string;
 }
 
 /** Resident memory per idle keep-alive connection. */
@@ -89,6 +97,22 @@ const WS = { ...GET, path: "/ws" } as const;
  */
 const QUICK_WS = { durationMs: 500 };
 const QUICK_H2 = { durationMs: 500 };
+/**
+ * Static files (bench/servers/static-files.ts makes them): wirecore's serveStatic against each
+ * runtime's idiomatic file serving — node:http + fs.createReadStream, Bun.serve + Bun.file,
+ * Deno.serve + Deno.open readable.
+ */
+const STATIC_PEERS: Record<RuntimeName, Peer[]> = {
+  node: [{ name: "node:http + createReadStream", script: "bench/peers/node-static.ts" }],
+  bun: [{ name: "Bun.serve + Bun.file", script: "bench/peers/bun-static.ts" }],
+  deno: [{ name: "Deno.serve + Deno.open", script: "bench/peers/deno-static.ts" }],
+};
+const STATIC = {
+  kind: "load",
+  metric: "MB/s",
+  wirecoreScript: "bench/servers/wirecore-static.ts",
+  peers: STATIC_PEERS,
+} as const;
 /** node:http2 (cleartext createServer), on Node and on Bun. */
 const NODE_HTTP2: Peer = { name: "node:http2", script: "bench/peers/node-http2.ts" };
 
@@ -174,6 +198,43 @@ export const SCENARIOS: readonly Scenario[] = [
       deno: [{ name: "Deno.serve", script: "bench/peers/deno-serve.ts" }],
     },
     quick: QUICK_H2,
+  },
+  {
+    ...STATIC,
+    name: "static-file-64k",
+    title: "GET /static/64k.bin (64 KiB file from disk), 64 connections",
+    spec: { ...GET, path: "/static/64k.bin", responseBytes: 64 << 10 },
+  },
+  {
+    ...STATIC,
+    name: "static-file-64k-range",
+    title: "GET /static/64k.bin with Range: bytes=1000-17383 (16 KiB, 206), 64 connections",
+    spec: {
+      ...GET,
+      path: "/static/64k.bin",
+      headers: [["range", "bytes=1000-17383"]],
+      expectStatus: 206,
+      responseBytes: 16 << 10,
+    },
+  },
+  {
+    ...STATIC,
+    name: "static-file-10m",
+    title: "GET /static/10m.bin (10 MiB file from disk), 16 connections",
+    spec: { ...GET, path: "/static/10m.bin", connections: 16, responseBytes: 10 << 20 },
+  },
+  {
+    ...STATIC,
+    name: "static-file-10m-range",
+    title: "GET /static/10m.bin with Range: bytes=1048576-2097151 (1 MiB, 206), 16 connections",
+    spec: {
+      ...GET,
+      path: "/static/10m.bin",
+      connections: 16,
+      headers: [["range", "bytes=1048576-2097151"]],
+      expectStatus: 206,
+      responseBytes: 1 << 20,
+    },
   },
   {
     name: "idle-memory",

@@ -20,6 +20,8 @@ import { validatorCases } from "./validator-cases.ts";
 import { cookieCases } from "./cookie-cases.ts";
 import { sessionCases } from "./session-cases.ts";
 import { batteriesCases } from "./batteries-cases.ts";
+import { staticCases } from "./static/static-cases.ts";
+import { staticMemoryCases } from "./static/static-memory-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -40,4 +42,6 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   cookieCases(t, runtime);
   sessionCases(t, runtime);
   batteriesCases(t, runtime);
+  staticCases(t, runtime);
+  staticMemoryCases(t, runtime);
 }

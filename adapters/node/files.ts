@@ -1,0 +1,33 @@
+/**
+ * Static-file access for Node over `node:fs/promises` (https://nodejs.org/api/fs.html#promises-api):
+ * `stat`, `realpath`, and a pull-based range stream over `FileHandle.read` at explicit positions.
+ * Chosen over `fs.createReadStream` + `Readable.toWeb`: one fewer stream layer, and a read only
+ * when the response asks for a chunk (bench/README.md "static-file" has the micro-check).
+ * @module
+ */
+import { open, realpath, stat } from "node:fs/promises";
+import type { FileProvider, FileStat } from "../../core/mod.ts";
+import { type ChunkSource, rangedStream } from "../ranged-stream.ts";
+
+async function openAt(path: string): Promise<ChunkSource> {
+  const handle = await open(path, "r");
+  return {
+    read: async (buffer, position) => (await handle.read(buffer, 0, buffer.length, position)).bytesRead,
+    close: () => handle.close(),
+  };
+}
+
+/** Node's file provider: pass as `ServeOptions.files` (the Node `serve()` does by default). */
+export const nodeFiles: FileProvider = {
+  async stat(path: string): Promise<FileStat | null> {
+    try {
+      const s = await stat(path);
+      return { size: s.size, mtimeMs: s.mtimeMs, isFile: s.isFile(), isDirectory: s.isDirectory() };
+    } catch {
+      return null;
+    }
+  },
+  realPath: (path: string): Promise<string> => realpath(path),
+  read: (path: string, start: number, end: number): ReadableStream<Uint8Array> =>
+    rangedStream(() => openAt(path), start, end),
+};
