@@ -29,8 +29,9 @@ export interface MultipartHandler {
   /** A part begins; its headers are parsed. */
   part(head: PartHead): void;
   /**
-   * Bytes of the current part's content: a view into a pushed chunk or into the parser's own
-   * constant delimiter bytes, never a copy. It stays valid while the pushed chunk is not reused.
+   * Bytes of the current part's content: a view into a pushed chunk (a small copy where a
+   * delimiter prefix at a chunk's end turned out to be content). It stays valid while the
+   * pushed chunk is not reused.
    */
   data(bytes: Uint8Array): void;
   /** The current part's content is complete. */
@@ -273,7 +274,7 @@ export class MultipartParser {
       // Not a delimiter after all: the held bytes were content. What matched in this chunk holds
       // no CR (the delimiter's only CR is its first byte), so the search goes on from the mismatch.
       this.#matched = 0;
-      if (emit) this.#data(delimiter.subarray(0, held));
+      if (emit) this.#data(delimiter.slice(0, held)); // a copy: the delimiter must not be changed through it
       at = i;
     }
     for (;;) {
