@@ -110,7 +110,7 @@ const REJECTED: Case[] = [
     expected: [error(400, "MULTIPART_MALFORMED")],
   },
   {
-    name: "LF-only line ends: no delimiter is found",
+    name: "LF-only line ends: the delimiter line does not end in CRLF",
     input: `--b\n${CD}name="a"\n\nvalue\n--b--\n`,
     expected: [error(400, "MULTIPART_MALFORMED")],
   },

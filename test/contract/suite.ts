@@ -14,6 +14,7 @@ import { serveErrorCases } from "./serve-error-cases.ts";
 import { appFetchHostCases } from "./app-fetch-host-cases.ts";
 import { fetchStandardCases } from "./fetch-standard-cases.ts";
 import { connectionLimitCases } from "./connection-limit-cases.ts";
+import { formsCases } from "./forms-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -28,4 +29,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   appFetchHostCases(t, runtime);
   fetchStandardCases(t, runtime);
   connectionLimitCases(t, runtime);
+  formsCases(t, runtime);
 }
