@@ -164,6 +164,85 @@ describe("c.req.parts()", () => {
     expect(await res.json()).toEqual({ names: ["a", "b"], late: expect.stringContaining("already read or skipped") });
   });
 
+  it("gathers a part that spans many body chunks; skip(), leaving early and reading after an error", async () => {
+    const body = new TextEncoder().encode(multipartBody([
+      { name: "big", content: "z".repeat(10_000) },
+      { name: "skipped", content: "s".repeat(3000) },
+      { name: "last", content: "l" },
+    ]));
+    const streamed = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < body.length; at += 1000) controller.enqueue(body.slice(at, at + 1000));
+          controller.close();
+        },
+      });
+    const seen: unknown[] = [];
+    const app = new App();
+    app.post("/all", async (c) => {
+      for await (const part of c.req.parts()) {
+        if (part.name === "skipped") await part.skip();
+        else seen.push([part.name, (await part.bytes()).length]);
+        await part.skip(); // a read part: nothing left to skip
+      }
+      return c.text("ok");
+    });
+    app.post("/first", async (c) => {
+      for await (const part of c.req.parts()) {
+        seen.push(["first", part.name]);
+        break; // the rest of the body is dropped
+      }
+      return c.text("ok");
+    });
+    app.post("/after-error", async (c) => {
+      const parts = c.req.parts({ maxFieldSize: 10 });
+      const first = await parts.next();
+      const part = first.value as { text(): Promise<string>; stream: ReadableStream<Uint8Array> };
+      await part.text().catch((error: HttpError) => seen.push(["error", error.status]));
+      await part.stream.getReader().read().catch((error: HttpError) => seen.push(["again", error.status]));
+      return c.text("ok");
+    });
+    const init = () => ({ method: "POST", body: streamed(), headers: { "content-type": MULTIPART }, duplex: "half" });
+    const r = await app.request("/all", init());
+    expect(await r.text()).toBe("ok");
+    const r1 = await app.request("/first", init());
+    expect(await r1.text()).toBe("ok");
+    const r2 = await app.request("/after-error", init());
+    expect(await r2.text()).toBe("ok");
+    expect(seen).toEqual([["big", 10_000], ["last", 1], ["first", "big"], ["error", 413], ["again", 413]]);
+  });
+
+  it("hands on the parts before an error in the same chunk, then fails where the error is", async () => {
+    const seen: unknown[] = [];
+    const app = new App().post("/", async (c) => {
+      try {
+        for await (const part of c.req.parts()) seen.push([part.name, await part.text()]);
+      } catch (error) {
+        seen.push((error as HttpError).status);
+      }
+      return c.text("ok");
+    });
+    const body = multipartBody([{ name: "a", content: "1" }]).replace(
+      `--${BOUNDARY}--`,
+      `--${BOUNDARY}\r\nbad\r\n\r\n`,
+    );
+    await app.request("/", { method: "POST", body, headers: { "content-type": MULTIPART } });
+    expect(seen).toEqual([["a", "1"], 400]);
+  });
+
+  it("answers 413 before reading when Content-Length is past the total limit", async () => {
+    const app = new App().post("/", async (c) => {
+      for await (const part of c.req.parts({ maxTotalSize: 10 })) await part.skip();
+      return c.text("read");
+    });
+    const res = await app.request("/", {
+      method: "POST",
+      body: multipartBody([{ name: "a", content: "x".repeat(100) }]),
+      headers: { "content-type": MULTIPART, "content-length": "150" },
+    });
+    expect(res.status).toBe(413);
+  });
+
   it("answers 415 for a body that is not multipart", async () => {
     const res = await app.request("/parts", {
       method: "POST",

@@ -58,10 +58,13 @@ class MultipartReader {
     }, limits);
   }
 
-  /** The next event, or null once the body (epilogue included) is read. */
+  /**
+   * The next event, or null once the body (epilogue included) is read. An error of the parser or
+   * the body comes after the events before it, where it happened in the body.
+   */
   async #next(): Promise<PartEvent | null> {
-    if (this.#error !== undefined) throw this.#error;
     while (this.#head === this.#queue.length) {
+      if (this.#error !== undefined) throw this.#error;
       this.#queue.length = 0;
       this.#head = 0;
       if (this.#ended) return null;
@@ -74,7 +77,6 @@ class MultipartReader {
       } catch (error) {
         this.#error = error;
         this.abandon();
-        throw error;
       }
     }
     return this.#queue[this.#head++]!;

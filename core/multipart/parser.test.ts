@@ -85,6 +85,13 @@ const VALID: Case[] = [
     expected: [field("a"), { body: "z" }, { partEnd: true }, { done: true }],
   },
   {
+    name: "a header section longer than the first buffer (a 1000-byte file name)",
+    input: `--b\r\n${CD}name="f"; filename="${"n".repeat(1000)}"\r\n\r\nx\r\n--b--`,
+    expected: [{ part: { name: "f", filename: "n".repeat(1000), type: "text/plain" } }, { body: "x" }, {
+      partEnd: true,
+    }, { done: true }],
+  },
+  {
     name: "a prefix of the delimiter at the end of content, then the real one",
     input: `--bound\r\n${CD}name="a"\r\n\r\nx\r\n--boun\r\n--bound--`,
     boundary: "bound",
