@@ -278,7 +278,8 @@ export class MultipartParser {
       at = i;
     }
     for (;;) {
-      const cr = chunk.indexOf(CR, at);
+      // A run of CRs (hostile content) is met without a call per byte.
+      const cr = chunk[at] === CR ? at : chunk.indexOf(CR, at);
       if (cr < 0) {
         if (emit) this.#data(chunk.subarray(start, n));
         return -1;
