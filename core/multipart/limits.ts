@@ -25,8 +25,8 @@ export type ResolvedMultipartLimits = { readonly [K in keyof MultipartLimits]-?:
 /**
  * The defaults: 1000 parts, 1 MiB per field, 8 KiB of headers per part, no cap on a file or the
  * total beyond what the caller sets (`c.req.formData()` caps the total at the body limit, as it
- * holds everything in memory; `c.req.parts()` streams, so the route's or server's body limit
- * applies to the stream).
+ * holds everything in memory; `c.req.parts()` streams, so the server's `maxBodySize`, or a
+ * route's lower `bodyLimit`, applies to the stream).
  */
 export const DEFAULT_MULTIPART_LIMITS: ResolvedMultipartLimits = Object.freeze({
   maxParts: 1000,
