@@ -91,3 +91,9 @@ export { cors, type CorsOptions, type CorsOrigin } from "./core/middleware/cors/
 export { compress, type CompressOptions } from "./core/middleware/compress/compress.ts";
 export { isCompressible } from "./core/middleware/compress/compressible.ts";
 export { serveStatic, type ServeStaticOptions, type StaticHandler } from "./core/middleware/static/serve-static.ts";
+export type { FormDataOptions } from "./core/app/form-data.ts";
+export type { FormPart } from "./core/app/multipart-reader.ts";
+export { DEFAULT_MULTIPART_LIMITS, type MultipartLimits } from "./core/multipart/limits.ts";
+export { type MultipartHandler, MultipartParser } from "./core/multipart/parser.ts";
+export { multipartBoundary } from "./core/multipart/boundary.ts";
+export type { PartHead } from "./core/multipart/part-headers.ts";

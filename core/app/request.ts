@@ -1,5 +1,9 @@
 import type { Exchange } from "../exchange/exchange.ts";
 import type { Validated } from "./params.ts";
+import { HttpError } from "../http/http-error.ts";
+import type { MultipartLimits } from "../multipart/limits.ts";
+import { type FormDataOptions, readFormData, readParts } from "./form-data.ts";
+import type { FormPart } from "./multipart-reader.ts";
 
 const EMPTY_BYTES = new Uint8Array(0);
 
@@ -113,7 +117,18 @@ export class WireRequest<V extends Validated = Validated> {
   /** The body parsed as JSON; 413 past `limit`, 400 on invalid JSON. */
   json<T = unknown>(limit: number = this.#bodyLimit): Promise<T> {
     const body = this.#exchange.body;
-    if (body === null) return Promise.reject(new SyntaxError("Request has no body"));
+    if (body === null) return Promise.reject(new HttpError("INVALID_JSON", "Request has no body"));
     return body.json(limit) as Promise<T>;
+  }
+  /**
+   * The body as a web `FormData` (urlencoded or multipart; files as `File`): 415 for another
+   * type, 400 when malformed, 413 past a limit (the total defaults to `bodyLimit`). See docs/forms.md.
+   */
+  formData(options?: FormDataOptions): Promise<FormData> {
+    return readFormData(this.header("content-type"), this.#exchange.body, this.#bodyLimit, options);
+  }
+  /** The parts of a `multipart/form-data` body, streamed one at a time. See docs/forms.md. */
+  parts(options?: MultipartLimits): AsyncGenerator<FormPart, void, undefined> {
+    return readParts(this.header("content-type"), this.#exchange.body, options);
   }
 }

@@ -122,6 +122,15 @@ export const WIRE_ERRORS = {
   INVALID_RESPONSE_HEADER_VALUE: { status: 500, reason: "Invalid character in response header" }, // §5.5
   NO_RESPONSE: { status: 500, reason: "Handler returned no response" },
   UPGRADE_UNSUPPORTED: { status: 501, reason: "WebSocket upgrades need HTTP/1.1 here" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, reason: "Unsupported media type" }, // §15.5.16
+
+  // ── multipart/form-data bodies (RFC 7578; RFC 2046 §5.1.1) ──
+  MULTIPART_INVALID_BOUNDARY: { status: 400, reason: "Missing or invalid multipart boundary" }, // RFC 2046 §5.1.1
+  MULTIPART_MALFORMED: { status: 400, reason: "Malformed multipart body" }, // RFC 2046 §5.1.1
+  MULTIPART_INVALID_PART_HEADER: { status: 400, reason: "Malformed part header" }, // RFC 7578 §4.2, §4.8
+  MULTIPART_TOO_MANY_PARTS: { status: 413, reason: "Multipart body has more parts than the limit" }, // RFC 7578 §7
+  MULTIPART_PART_TOO_LARGE: { status: 413, reason: "Multipart part is larger than the limit" }, // RFC 7578 §7
+  MULTIPART_HEADERS_TOO_LARGE: { status: 413, reason: "Part header section is larger than the limit" }, // RFC 7578 §7
 
   // ── WebSocket opening handshake (RFC 6455 §4.2.1) ──
   METHOD_NOT_GET: { status: 405, reason: "A WebSocket handshake must use GET" }, // item 1

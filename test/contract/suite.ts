@@ -22,6 +22,7 @@ import { sessionCases } from "./session-cases.ts";
 import { batteriesCases } from "./batteries-cases.ts";
 import { staticCases } from "./static/static-cases.ts";
 import { staticMemoryCases } from "./static/static-memory-cases.ts";
+import { formsCases } from "./forms-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -44,4 +45,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   batteriesCases(t, runtime);
   staticCases(t, runtime);
   staticMemoryCases(t, runtime);
+  formsCases(t, runtime);
 }
