@@ -36,6 +36,12 @@ export interface ServeOptions extends Partial<ParserLimits> {
   /** Open connections per client IP address, answered like `maxConnections` beyond it. Default unlimited. */
   maxConnectionsPerIp?: number | undefined;
   /**
+   * An HTTP/1.1 connection whose client reads nothing of the responses for this many ms (the
+   * socket stays above its high-water mark) is closed: a slow reader cannot hold a connection,
+   * and what is queued for it, forever. HTTP/2 has `http2.stallTimeout`. Default 30 000.
+   */
+  writeTimeout?: number | undefined;
+  /**
    * Bytes per second a request body must average over each 10 s while the app reads it (HTTP/1.1);
    * a slower one gets 408 and a close. `requestTimeout` alone lets a body trickled at one byte
    * every few seconds live for days. Not counted while the server itself stops reading (the app
@@ -97,6 +103,7 @@ export function resolveOptions(options: ServeOptions = {}): ResolvedOptions {
     headersTimeout: options.headersTimeout ?? 60_000,
     requestTimeout: options.requestTimeout ?? 300_000,
     minBodyRate: options.minBodyRate ?? 1024,
+    writeTimeout: options.writeTimeout ?? 30_000,
     onError: options.onError ?? ((error) => console.error("wirecore: handler error:", error)),
     onListen: options.onListen,
     maxConnections: options.maxConnections ?? 100_000,

@@ -11,6 +11,8 @@ export interface SessionOptions extends ParserLimits {
   headersTimeout: number;
   /** A whole request (head and body) must arrive within this many ms. */
   requestTimeout: number;
+  /** A connection whose peer reads nothing of what we write for this many ms is closed. */
+  writeTimeout: number;
   /** Bytes per second a request body must average over each window of {@link BODY_RATE_WINDOW_MS} while the app reads it. */
   minBodyRate: number;
   /** Called with errors thrown by handlers and with bugs a connection survived. */

@@ -400,8 +400,11 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       if (this.#linger.expired(now)) this.destroy();
       return;
     }
-    if (this.closing) return;
     const { options } = this.host;
+    // A client that reads nothing we write (RFC 9112 §9.5: a server may close an idle or
+    // unresponsive connection); this also ends a close that could never be flushed.
+    if (this.#batch.stalled(now, options.writeTimeout)) return this.destroy();
+    if (this.closing) return;
     const ex = this.exchange;
     if (ex === null) {
       this.#bodyRate?.reset();

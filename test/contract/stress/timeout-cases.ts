@@ -7,6 +7,22 @@ import { createApp } from "../../../examples/app.ts";
 import { App } from "../../../core/app/app.ts";
 import { RawClient, sleep, start, type TestApi } from "../harness.ts";
 import type { StressSuite } from "./fixture.ts";
+import { drained } from "./slow-client.ts";
+import { connect, type Socket } from "node:net";
+import process from "node:process";
+
+/** A client socket that never reads what it is sent. */
+function connectPaused(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: "127.0.0.1" }, () => {
+      socket.pause();
+      socket.off("error", reject);
+      socket.on("error", () => {}); // the server's reset of a client that reads nothing
+      resolve(socket);
+    });
+    socket.once("error", reject);
+  });
+}
 
 export function timeoutCases(t: TestApi, s: StressSuite): void {
   const { runtime, sockets } = s;
@@ -67,6 +83,48 @@ export function timeoutCases(t: TestApi, s: StressSuite): void {
       assert.ok(Date.now() - sentAt <= 3700, `closed after ${Date.now() - sentAt} ms`);
       assert.match(text, /^HTTP\/1\.1 408 /);
     }, 10_000);
+  });
+
+  t.describe("write timeout (writeTimeout 2000)", () => {
+    let timed: Server;
+    t.beforeAll(async () => {
+      timed = await start(runtime, createApp(), { writeTimeout: 2000 });
+    });
+    t.afterAll(async () => {
+      await timed?.close();
+    });
+
+    t.it("10 clients pipelining 20 × 1 MiB echoes and never reading are closed; memory stays bounded", async () => {
+      const port = timed.address.port;
+      const before = process.memoryUsage().rss;
+      let peak = before;
+      const body = new Uint8Array(1024 * 1024).fill(0x61);
+      const head = new TextEncoder().encode("POST /echo HTTP/1.1\r\nHost: s\r\nContent-Length: 1048576\r\n\r\n");
+      const clients = await Promise.all(Array.from({ length: 10 }, () => connectPaused(port)));
+      for (const client of clients) sockets.push({ close: () => client.destroy() });
+      const closed = clients.map((client) => new Promise<void>((resolve) => client.once("close", () => resolve())));
+      // Write until each socket stops taking bytes: the server stopped reading it (backpressure).
+      await Promise.all(clients.map(async (client) => {
+        for (let i = 0; i < 20 && !client.destroyed; i++) {
+          client.write(head);
+          if (!client.write(body)) await Promise.race([drained(client), sleep(3000)]);
+        }
+      }));
+      const sentAt = Date.now();
+      const watch = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+      try {
+        await Promise.race([
+          Promise.all(closed),
+          sleep(12_000).then(() => assert.fail("the server did not close the clients that read nothing")),
+        ]);
+      } finally {
+        clearInterval(watch);
+      }
+      const waited = Date.now() - sentAt;
+      assert.ok(waited < 10_000, `closed after ${waited} ms`);
+      const growth = (peak - before) / 1048576;
+      assert.ok(growth < 150, `memory grew ${growth.toFixed(0)} MiB for 10 clients × 20 MiB pipelined`);
+    }, 40_000);
   });
 
   t.describe("minimum body rate (minBodyRate 1024 B/s over 10 s)", () => {
