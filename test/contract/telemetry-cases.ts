@@ -212,6 +212,7 @@ export function telemetryCases(t: TestApi, runtime: Runtime): void {
         assert.equal(sampleValue(m, "wirecore_connections_opened_total", { protocol: "http/1.1" }), 2);
         assert.equal(sampleValue(m, "wirecore_connections_opened_total", { protocol: "websocket" }), 1);
         assert.equal(sampleValue(m, "wirecore_connections_accepted_total"), 3);
+        assert.equal(sampleValue(m, "wirecore_connections_refused_total"), 0);
         assert.equal(sampleValue(m, "wirecore_http_requests_total", { method: "GET", status: "101" }), 1);
 
         ws.ws.close();

@@ -142,6 +142,8 @@ function renderServer(
   }
   head("wirecore_connections_accepted_total", "counter", "Sockets accepted.");
   out.push(`wirecore_connections_accepted_total ${server.accepted}`);
+  head("wirecore_connections_refused_total", "counter", "Sockets refused past maxConnections or maxConnectionsPerIp.");
+  out.push(`wirecore_connections_refused_total ${server.refused}`);
   head("wirecore_websocket_sessions_open", "gauge", "WebSocket sessions open now.");
   out.push(`wirecore_websocket_sessions_open ${server.open.websocket}`);
   head("wirecore_http2_streams_open", "gauge", "HTTP/2 streams open now.");
