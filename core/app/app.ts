@@ -10,6 +10,7 @@ import { acceptWebSocket } from "../session/ws/accept.ts";
 import type { WebSocketHandlers } from "../session/ws/websocket-options.ts";
 import type { ErrorHandler, Handler, HandlerResult, Middleware } from "./handler.ts";
 import { compose } from "./compose.ts";
+import { withContextFields } from "./upgrade-fields.ts";
 import { errorResponse, noResponse } from "./response-state.ts";
 import { FetchExchange } from "./fetch-exchange.ts";
 import { type HostInfo, peerInfo } from "./host-info.ts";
@@ -255,7 +256,7 @@ export class App implements Dispatcher {
         if (!isUpgradable(exchange)) {
           throw new HttpError("UPGRADE_UNSUPPORTED");
         }
-        acceptWebSocket(exchange, upgrade);
+        acceptWebSocket(exchange, withContextFields(upgrade, c.resHeaders));
       } catch (error) {
         sendErrorResponse(exchange, error, this.#report(c));
       }
