@@ -33,9 +33,9 @@ export function createTelemetryApp(): TelemetryApp {
   const hold = new Gate();
   const slow = new Gate();
   const app = new App();
-  app.use(metrics());
   app.use(requestId({ trustProxy: ["127.0.0.1", "::1"] }));
   app.use(accessLog({ write: (line) => lines.push(line) }));
+  app.use(metrics());
   app.use(async (c, next) => {
     if (c.req.header("x-hold") !== undefined) {
       held.count++;

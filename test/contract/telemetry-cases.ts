@@ -53,7 +53,7 @@ export function telemetryCases(t: TestApi, runtime: Runtime): void {
           const s = await serveTelemetry(runtime, under, { onError: (_error, info) => reported.push(info!) });
           try {
             const ids = new Set<string>();
-            for (const path of ["/", "/missing", "/boom", "/teapot", "/healthz"]) {
+            for (const path of ["/", "/missing", "/boom", "/teapot", "/healthz", "/metrics"]) {
               const response = await s.client.request({ path });
               const id = response.headers.get("x-request-id");
               assert.ok(id !== null && isValidRequestId(id), `${path}: ${id}`);
@@ -63,7 +63,7 @@ export function telemetryCases(t: TestApi, runtime: Runtime): void {
                 assert.deepEqual(reported, [{ requestId: id, method: "GET", path: "/boom" }]);
               }
             }
-            assert.equal(ids.size, 5, "a new id per request");
+            assert.equal(ids.size, 6, "a new id per request");
             assert.equal(reported.length, 1, "a 418 HttpError is not reported; the 500 once");
             // The peer is 127.0.0.1, a trusted proxy: its id is kept if valid, replaced if not.
             const relayed = await s.client.request({ path: "/", headers: [["x-request-id", "edge-4f2a:17"]] });

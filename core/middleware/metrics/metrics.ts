@@ -17,7 +17,8 @@ export interface MetricsOptions {
 /**
  * Count every request that passes (by method, status and protocol; latency; body octets) once
  * its response is complete, and serve the counts with the server's open connections, WebSocket
- * sessions and HTTP/2 streams at `path`. Register it first, so it sees every request.
+ * sessions and HTTP/2 streams at `path`. It answers `path` itself, so middleware registered after it
+ * (an access log, a request id) do not see the scrapes: register those first.
  *
  * @example
  * ```ts
