@@ -97,3 +97,10 @@ export { DEFAULT_MULTIPART_LIMITS, type MultipartLimits } from "./core/multipart
 export { type MultipartHandler, MultipartParser } from "./core/multipart/parser.ts";
 export { multipartBoundary } from "./core/multipart/boundary.ts";
 export type { PartHead } from "./core/multipart/part-headers.ts";
+export { isValidRequestId, requestId, type RequestIdOptions } from "./core/middleware/request-id/request-id.ts";
+export { accessLog, type AccessLogEntry, type AccessLogOptions } from "./core/middleware/access-log/access-log.ts";
+export { metrics, metricsHandler, type MetricsOptions } from "./core/middleware/metrics/metrics.ts";
+export { DEFAULT_BUCKETS, HttpMetrics, PROMETHEUS_CONTENT_TYPE } from "./core/middleware/metrics/http-metrics.ts";
+export { health, type HealthOptions } from "./core/middleware/health/health.ts";
+export type { ConnectionCounts, ConnectionKind, ServerStats, ServerView } from "./core/exchange/server-view.ts";
+export type { ErrorInfo, ErrorReporter } from "./core/server/error-report.ts";

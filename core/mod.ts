@@ -40,3 +40,5 @@ export type { DeflateProvider, RawDeflater, RawInflater } from "./ws/deflate-pro
 export type { FileProvider, FileStat } from "./providers/file-provider.ts";
 export type { CompressionProvider, ContentCoding } from "./providers/compression-provider.ts";
 export type { RuntimeServices } from "./providers/runtime-services.ts";
+export type { SettledListener } from "./exchange/exchange-record.ts";
+export type { ConnectionCounts, ConnectionKind, ServerStats, ServerView } from "./exchange/server-view.ts";

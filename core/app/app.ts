@@ -10,11 +10,13 @@ import { acceptWebSocket } from "../session/ws/accept.ts";
 import type { WebSocketHandlers } from "../session/ws/websocket-options.ts";
 import type { ErrorHandler, Handler, HandlerResult, Middleware } from "./handler.ts";
 import { compose } from "./compose.ts";
+import { withContextFields } from "./upgrade-fields.ts";
 import { errorResponse, noResponse } from "./response-state.ts";
 import { FetchExchange } from "./fetch-exchange.ts";
 import { type HostInfo, peerInfo } from "./host-info.ts";
 import type { RuntimeServices } from "../providers/runtime-services.ts";
 import { type RouteMethod, type RouteOptions, routeParts } from "./route-method.ts";
+import { defaultOnError, type ErrorReporter } from "../server/error-report.ts";
 
 export type { ErrorHandler, Handler, HandlerResult, Middleware } from "./handler.ts";
 
@@ -60,7 +62,7 @@ export class App implements Dispatcher {
   #notFoundRun: Handler = this.#notFound;
   #onError: ErrorHandler | null = null;
   #bodyLimit = 1024 * 1024;
-  #logError: (error: unknown) => void = (error) => console.error("wirecore: handler error:", error);
+  #logError: ErrorReporter = defaultOnError;
   #services: RuntimeServices = NO_SERVICES;
 
   /** Add middleware that wraps every route of this app (and of apps mounted in it). */
@@ -169,7 +171,7 @@ export class App implements Dispatcher {
   }
 
   /** @internal Called by the server with its options. */
-  configure(bodyLimit: number, logError: (error: unknown) => void, services: RuntimeServices = NO_SERVICES): void {
+  configure(bodyLimit: number, logError: ErrorReporter, services: RuntimeServices = NO_SERVICES): void {
     this.#bodyLimit = bodyLimit;
     this.#logError = logError;
     this.#services = services;
@@ -241,7 +243,7 @@ export class App implements Dispatcher {
   #finish(c: Context, result: HandlerResult): void {
     const exchange = c.exchange;
     if (result instanceof Response) {
-      sendWebResponse(exchange, result).catch((error) => sendErrorResponse(exchange, error, this.#logError));
+      sendWebResponse(exchange, result).catch((error) => sendErrorResponse(exchange, error, this.#report(c)));
       return;
     }
     if (!c.finalized) {
@@ -254,9 +256,9 @@ export class App implements Dispatcher {
         if (!isUpgradable(exchange)) {
           throw new HttpError("UPGRADE_UNSUPPORTED");
         }
-        acceptWebSocket(exchange, upgrade);
+        acceptWebSocket(exchange, withContextFields(upgrade, c.resHeaders));
       } catch (error) {
-        sendErrorResponse(exchange, error, this.#logError);
+        sendErrorResponse(exchange, error, this.#report(c));
       }
       return;
     }
@@ -266,7 +268,7 @@ export class App implements Dispatcher {
       // Checked before the exchange is touched, so a bad status answers 500 and the connection
       // goes on. The middleware have all returned: the default answer, keeping their fields.
       c.resetResponse();
-      errorResponse(c, error, this.#logError);
+      errorResponse(c, error, this.#report(c));
     }
     const body = c.resBody;
     try {
@@ -274,30 +276,35 @@ export class App implements Dispatcher {
         exchange.respond(c.resStatus, c.resHeaders, body);
       } else {
         exchange.respondStream(c.resStatus, c.resHeaders, body, declaredLength(c.resHeaders))
-          .catch((error) => sendErrorResponse(exchange, error, this.#logError));
+          .catch((error) => sendErrorResponse(exchange, error, this.#report(c)));
       }
     } catch (error) {
-      sendErrorResponse(exchange, error, this.#logError);
+      sendErrorResponse(exchange, error, this.#report(c));
     }
+  }
+
+  /** Where an error of `c`'s request goes: `onError` with the request's id, method and path (made on error paths only). */
+  #report(c: Context): (error: unknown) => void {
+    return (error) => this.#logError(error, { requestId: c.requestId, method: c.req.method, path: c.req.path });
   }
 
   /** An error outside any middleware (or none is there): answer it, then send. */
   #fail(c: Context, error: unknown): void {
     if (c.exchange.responded) {
-      sendErrorResponse(c.exchange, error, this.#logError);
+      sendErrorResponse(c.exchange, error, this.#report(c));
       return;
     }
     if (this.#onError === null) {
       // The default answer needs no turn of the event loop: a 413 leaves before the body comes.
       c.error = error;
       c.resetResponse();
-      errorResponse(c, error, this.#logError);
+      errorResponse(c, error, this.#report(c));
       this.#finish(c, undefined);
       return;
     }
     this.#recover(c, error).then(
       (response) => this.#finish(c, response),
-      (second) => sendErrorResponse(c.exchange, second, this.#logError),
+      (second) => sendErrorResponse(c.exchange, second, this.#report(c)),
     );
   }
 
@@ -316,11 +323,11 @@ export class App implements Dispatcher {
         if (c.finalized) return undefined;
       } catch (second) {
         c.resetResponse();
-        errorResponse(c, second, this.#logError);
+        errorResponse(c, second, this.#report(c));
         return undefined;
       }
     }
-    errorResponse(c, error, this.#logError);
+    errorResponse(c, error, this.#report(c));
     return undefined;
   };
 }

@@ -11,6 +11,7 @@ export type { Params, Validated } from "./params.ts";
 import { type CookieRecord, parseCookies } from "../cookie/parse-cookie.ts";
 import { type CookieOptions, serializeCookie, serializeCookieDeletion } from "../cookie/serialize-cookie.ts";
 import { type CookieKeys, signCookieValue, verifyCookieValue } from "../cookie/sign-cookie.ts";
+import type { ServerView } from "../exchange/server-view.ts";
 
 /** A response body a handler may give. */
 export type ResponseBody = string | Uint8Array | BodyStream | null;
@@ -59,6 +60,8 @@ export class Context<P extends Params = Record<string, string>, V extends Valida
   readonly services: RuntimeServices;
   /** @internal the server's error log (set by the app), for errors after the handler returned. */
   logError: (error: unknown) => void = defaultLog;
+  /** The request id given by the `requestId()` middleware (`""` without it); errors are reported with it. */
+  requestId = "";
 
   constructor(
     exchange: Exchange,
@@ -72,6 +75,11 @@ export class Context<P extends Params = Record<string, string>, V extends Valida
     this.route = route;
     this.req = new WireRequest(exchange, bodyLimit);
     this.params = params as P; // the router matched the pattern P was read from
+  }
+
+  /** The server the request came through (`draining`, `stats()`); null under `app.fetch`. */
+  get server(): ServerView | null {
+    return this.exchange.server;
   }
 
   /** Values middleware shares with handlers (created on first use). */

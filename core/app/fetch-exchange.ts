@@ -8,6 +8,7 @@ import type { BodyStream, Exchange, TrailerSource } from "../exchange/exchange.t
 import { ExchangeAbort } from "../exchange/exchange-abort.ts";
 import { type BodySource, RequestBody } from "../exchange/request-body.ts";
 import type { TransportInfo } from "../transport/transport.ts";
+import type { ServerView } from "../exchange/server-view.ts";
 
 /**
  * One exchange that came as a web `Request` (from a fetch host, or `app.request()` in a test)
@@ -76,6 +77,16 @@ export class FetchExchange extends ExchangeAbort implements Exchange, BodySource
     return this.#responded;
   }
 
+  /** Unknown: the host does not say which protocol carried the `Request`. */
+  get protocol(): string {
+    return "";
+  }
+
+  /** A fetch host's server is not ours to see. */
+  get server(): ServerView | null {
+    return null;
+  }
+
   /** The request body wants bytes: pull the next chunk of the `Request`'s body. */
   wantMore(body: RequestBody): void {
     if (this.#pulling || body.ended) return;
@@ -122,6 +133,7 @@ export class FetchExchange extends ExchangeAbort implements Exchange, BodySource
 
   #start(response: Response): void {
     this.#responded = true;
+    this.recordStatus(response.status);
     this.#resolve(response);
   }
 
@@ -141,6 +153,9 @@ export class FetchExchange extends ExchangeAbort implements Exchange, BodySource
     this.#start(
       new Response(payload as BodyInit | null, { status, statusText: statusText(status), headers: fields }),
     );
+    // The whole body is in the Response: as far as the app can tell, it is sent.
+    if (payload !== null) this.recordOut(typeof payload === "string" ? utf8Length(payload) : payload.length);
+    this.recordEnd(false);
     this.#done();
   }
 
@@ -151,6 +166,7 @@ export class FetchExchange extends ExchangeAbort implements Exchange, BodySource
     if (this.#bodyless(status)) {
       if (contentLength >= 0 && status !== 204 && status !== 304) fields.set("content-length", String(contentLength));
       this.#start(new Response(null, init));
+      this.recordEnd(false);
       this.#done();
       return cancelQuietly(source);
     }
@@ -166,8 +182,11 @@ export class FetchExchange extends ExchangeAbort implements Exchange, BodySource
         this.cancelSource = null;
         this.#failStream = null;
         this.#done();
-        if (error === undefined) controller.close();
-        else {
+        if (error === undefined) {
+          controller.close();
+          this.recordEnd(false);
+        } else {
+          this.recordEnd(true);
           reader.cancel(error);
           controller.error(error);
         }
@@ -189,7 +208,10 @@ export class FetchExchange extends ExchangeAbort implements Exchange, BodySource
           }
           if (finished) return;
           if (chunk === null) finish(undefined, false);
-          else controller.enqueue(chunk);
+          else {
+            this.recordOut(chunk.length);
+            controller.enqueue(chunk);
+          }
         },
         cancel: (reason) => {
           // The consumer (the host, for a client that left) stopped reading before the end.

@@ -1,4 +1,5 @@
 import type { RequestBody } from "./request-body.ts";
+import { ExchangeRecord } from "./exchange-record.ts";
 
 /**
  * What ends when an exchange is cut short (the client went away, the stream was reset): the
@@ -6,7 +7,7 @@ import type { RequestBody } from "./request-body.ts";
  * source being pumped. The base of the HTTP/1.1 and HTTP/2 exchanges (a base class rather than
  * a member, so a request allocates no extra object).
  */
-export class ExchangeAbort {
+export class ExchangeAbort extends ExchangeRecord {
   #aborted = false;
   #controller: AbortController | null = null;
   #cancelSource: ((reason: unknown) => void) | null = null;
@@ -42,6 +43,7 @@ export class ExchangeAbort {
     const cancel = this.#cancelSource;
     this.#cancelSource = null;
     cancel?.(reason);
+    this.recordEnd(true);
     return true;
   }
 }

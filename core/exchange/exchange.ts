@@ -1,6 +1,8 @@
 import type { RequestHead } from "../http/request-head.ts";
 import type { RequestBody } from "./request-body.ts";
 import type { TransportInfo } from "../transport/transport.ts";
+import type { SettledListener } from "./exchange-record.ts";
+import type { ServerView } from "./server-view.ts";
 
 /** A streamed response body: a web stream or any async iterable of bytes or strings. */
 export type BodyStream = ReadableStream<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
@@ -30,6 +32,19 @@ export interface Exchange {
    * always, HTTP/1.1 when the client accepts them); dropped otherwise. Call before the body ends.
    */
   setTrailers?(trailers: TrailerSource): void;
+  /** The protocol that carried the request: `http/1.1`, `http/1.0`, `h2` (TLS), `h2c`; `""` when unknown (`app.fetch`). */
+  readonly protocol: string;
+  /** The server the request came through; null under `app.fetch`. */
+  readonly server: ServerView | null;
+  /** The status of the response sent (0 until one starts). */
+  readonly status: number;
+  /** Octets of response body handed to the transport so far. */
+  readonly bytesOut: number;
+  /**
+   * Call `listener` once the exchange is over: the whole response handed to the transport, or
+   * the exchange cut short (`aborted`). For access logs and metrics; nothing is paid without one.
+   */
+  onSettled(listener: SettledListener): void;
   /** Give up on the exchange: abort the connection (used when a streamed response fails midway). */
   abort(reason?: unknown): void;
 }

@@ -6,6 +6,7 @@ import type { WebSocketOptions } from "../session/ws/websocket-options.ts";
 import type { FileProvider } from "../providers/file-provider.ts";
 import type { CompressionProvider } from "../providers/compression-provider.ts";
 import type { RuntimeServices } from "../providers/runtime-services.ts";
+import { defaultOnError, type ErrorReporter } from "./error-report.ts";
 
 /** Server options shared by every adapter. */
 export interface ServeOptions extends Partial<ParserLimits> {
@@ -48,8 +49,11 @@ export interface ServeOptions extends Partial<ParserLimits> {
    * is behind, or a `100 Continue` is not sent yet). 0 turns it off. Default 1 024.
    */
   minBodyRate?: number | undefined;
-  /** Called with errors thrown by handlers (default: console.error). */
-  onError?: ((error: unknown) => void) | undefined;
+  /**
+   * Called once with each error thrown by a handler (default: one console.error line); `info`
+   * names its request — method, path and the request id of the `requestId()` middleware.
+   */
+  onError?: ErrorReporter | undefined;
   /** Called once the server listens. */
   onListen?: ((address: { hostname: string; port: number }) => void) | undefined;
   /**
@@ -104,7 +108,7 @@ export function resolveOptions(options: ServeOptions = {}): ResolvedOptions {
     requestTimeout: options.requestTimeout ?? 300_000,
     minBodyRate: options.minBodyRate ?? 1024,
     writeTimeout: options.writeTimeout ?? 30_000,
-    onError: options.onError ?? ((error) => console.error("wirecore: handler error:", error)),
+    onError: options.onError ?? defaultOnError,
     onListen: options.onListen,
     maxConnections: options.maxConnections ?? 100_000,
     maxConnectionsPerIp: options.maxConnectionsPerIp ?? Number.POSITIVE_INFINITY,

@@ -8,6 +8,7 @@ import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./optio
 import { ProtocolSniffer, type SnifferHost } from "./protocol-sniffer.ts";
 import { RefusedConnection } from "./refused-connection.ts";
 import { ConnectionsPerAddress } from "./connections-per-address.ts";
+import type { ConnectionCounts, ServerStats } from "../exchange/server-view.ts";
 
 /**
  * The runtime-free half of a server: the live connections, the clock for timeouts, and graceful
@@ -30,6 +31,12 @@ export class ServerCore implements SnifferHost {
   readonly #refused = new Set<ManagedConnection>();
   /** Connections per client address, kept only when `maxConnectionsPerIp` is set. */
   readonly #peers: ConnectionsPerAddress | null;
+  /** Counters for {@link stats}: an increment per connection (and per protocol switch), none per request. */
+  #accepted = 0;
+  #refusedTotal = 0;
+  readonly #opened: ConnectionCounts = noConnections();
+  /** HTTP/2 streams opened by connections already closed. */
+  #closedStreams = 0;
 
   /** `dispatcher` serves the requests (an App, or a fetch handler's bridge). */
   constructor(dispatcher: Dispatcher, options?: ServeOptions) {
@@ -76,11 +83,13 @@ export class ServerCore implements SnifferHost {
     if (this.#connections.size >= this.options.maxConnections || (peers !== null && !peers.admit(transport))) {
       const refused = new RefusedConnection(transport, this);
       this.#refused.add(refused);
+      this.#refusedTotal++;
       return refused;
     }
     const conn = new ProtocolSniffer(transport, this);
     peers?.track(conn, transport);
     this.#connections.add(conn);
+    this.#accepted++;
     if (this.#draining) conn.closeIdle();
     return conn;
   }
@@ -90,19 +99,46 @@ export class ServerCore implements SnifferHost {
     this.#connections.delete(old);
     this.#connections.add(next);
     this.#peers?.replace(old, next);
+    const kind = next.kind;
+    if (kind !== undefined) this.#opened[kind]++;
     if (this.#draining) next.closeIdle();
   }
 
   /** A connection closed. */
   forget(conn: ManagedConnection): void {
     if (this.#refused.delete(conn)) return;
-    this.#connections.delete(conn);
+    if (this.#connections.delete(conn)) this.#closedStreams += conn.streamsOpened ?? 0;
     this.#peers?.forget(conn);
     if (this.#connections.size === 0 && this.#idleWaiters.length > 0) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
+  }
+
+  /**
+   * Connection, WebSocket and HTTP/2 stream counts, read now: gauges are counted over the live
+   * connections (so they cannot drift, and cost nothing until asked); totals are counters.
+   */
+  stats(): ServerStats {
+    const open = noConnections();
+    let streamsOpen = 0;
+    let streamsOpened = this.#closedStreams;
+    for (const conn of this.#connections) {
+      const kind = conn.kind;
+      if (kind !== undefined) open[kind]++;
+      streamsOpen += conn.openStreams ?? 0;
+      streamsOpened += conn.streamsOpened ?? 0;
+    }
+    return {
+      open,
+      opened: { ...this.#opened },
+      accepted: this.#accepted,
+      refused: this.#refusedTotal,
+      streamsOpen,
+      streamsOpened,
+      draining: this.#draining,
+    };
   }
 
   /** Finish in-flight requests, close idle connections; resolves when none is left. */
@@ -130,4 +166,8 @@ export class ServerCore implements SnifferHost {
       this.#timer = null;
     }
   }
+}
+
+function noConnections(): ConnectionCounts {
+  return { "http/1.1": 0, h2: 0, h2c: 0, websocket: 0 };
 }

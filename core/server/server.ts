@@ -1,4 +1,5 @@
 import type { ServerCore } from "./server-core.ts";
+import type { ServerStats } from "../exchange/server-view.ts";
 
 /** The address a server listens on. */
 export interface ServerAddress {
@@ -78,6 +79,16 @@ export class Server {
   /** Open connections. */
   get connections(): number {
     return this.#core.connectionCount;
+  }
+
+  /** Shutting down (after `shutdown()`, `close()` or the `signal` option): `/readyz` answers 503. */
+  get draining(): boolean {
+    return this.#core.draining;
+  }
+
+  /** Connection, WebSocket and HTTP/2 stream counts, read now (see `ServerStats`). */
+  stats(): ServerStats {
+    return this.#core.stats();
   }
 
   /** Send a WebSocket message to every subscriber of `topic`; returns how many got it. */

@@ -3,13 +3,14 @@ import type { ManagedConnection } from "../transport/managed-connection.ts";
 import type { SessionOptions } from "./session-options.ts";
 import type { PubSub } from "./ws/pubsub.ts";
 import type { ResolvedWebSocketOptions } from "./ws/websocket-options.ts";
+import type { ServerView } from "../exchange/server-view.ts";
 
 /**
  * What every connection session needs from the server it runs in: its options, who serves the
  * requests, the clock, and the bookkeeping of live connections. The server core implements it;
  * sessions never see the server itself.
  */
-export interface SessionHost {
+export interface SessionHost extends ServerView {
   readonly options: SessionOptions;
   /** Serves each request (the app, or the fetch bridge). */
   readonly dispatcher: Dispatcher;

@@ -6,7 +6,7 @@ import { serializeResponseHead } from "../../http1/response-serializer.ts";
 import { type BodySource, RequestBody } from "../../exchange/request-body.ts";
 import type { Transport } from "../../transport/transport.ts";
 import { type Http1Channel, Http1Exchange } from "./http1-exchange.ts";
-import type { ManagedConnection } from "../../transport/managed-connection.ts";
+import type { ConnectionKind, ManagedConnection } from "../../transport/managed-connection.ts";
 import { stamp } from "../clock.ts";
 import { Linger } from "../linger.ts";
 import { BodyRate } from "../body-rate.ts";
@@ -64,6 +64,10 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     this.#parser = new RequestParser(this, host.options);
     this.#batch = new WriteBatch(transport, host);
     this.lastActive = host.now;
+  }
+
+  get kind(): ConnectionKind {
+    return "http/1.1";
   }
 
   /** The transport is above its high-water mark. */

@@ -14,6 +14,7 @@ import { assertFinalStatus } from "../../http/final-status.ts";
 import { ExchangeAbort } from "../../exchange/exchange-abort.ts";
 import { BodyChunkReader, cancelQuietly } from "../../exchange/body-reader.ts";
 import { DRAIN_LIMIT } from "../drain-limit.ts";
+import type { ServerView } from "../../exchange/server-view.ts";
 
 /** What an exchange needs of its connection: the write side, and word when a response is done. */
 export interface Http1Channel {
@@ -70,6 +71,15 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
 
   get info(): TransportInfo {
     return this.#conn.transport.info;
+  }
+
+  /** `http/1.1`, or `http/1.0` for an HTTP/1.0 request. */
+  get protocol(): string {
+    return this.head.versionMinor === 0 ? "http/1.0" : "http/1.1";
+  }
+
+  get server(): ServerView {
+    return this.#conn.host;
   }
 
   /** Whether a response has been started. */
@@ -203,6 +213,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     // The whole body is known: so may trailers be, made now while an error can still answer 500.
     const section = this.#trailers !== null && !bodyless ? trailerSection(this.#trailers) : null;
     this.#responded = true;
+    this.recordStatus(status);
     let framing: BodyFraming = "length";
     let length = 0;
     if (status < 200 || status === 204 || status === 304) framing = "none";
@@ -221,6 +232,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
       conn.writeHead(serializeResponseHead(status, clean, framing, length, this.#keepAlive, this.head.versionMinor));
       if (!bodyless && length > 0) conn.writeBody(body!);
     }
+    if (!bodyless) this.recordOut(length);
     conn.commit();
     this.#complete();
   }
@@ -229,6 +241,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     if (this.#superseded) return;
     if (this.#responded) throw new Error("A response was already sent for this request");
     this.#responded = true;
+    this.recordStatus(101);
     this.#upgradeTo = next;
     const conn = this.#conn;
     conn.writeHead(head);
@@ -250,6 +263,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     assertFinalStatus(status);
     const clean = this.#prepare(headers);
     this.#responded = true;
+    this.recordStatus(status);
     const bodyless = isBodylessResponse(status, this.head.method);
     let framing: BodyFraming;
     const trailed = this.#trailers !== null && !bodyless;
@@ -286,6 +300,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
         if (this.aborted) return conn.destroy();
         if (chunk === null) break;
         conn.writeChunk(chunk, chunked);
+        this.recordOut(chunk.length);
         conn.commit();
         if (conn.writeBlocked) {
           await conn.waitDrain();
@@ -318,6 +333,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
 
   #complete(): void {
     this.#responseDone = true;
+    this.recordEnd(false);
     this.#conn.responseComplete(this);
   }
 

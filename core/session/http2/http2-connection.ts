@@ -19,7 +19,7 @@ import { HttpError } from "../../http/http-error.ts";
 import { TEXT_PLAIN as PLAIN, WIRE_ERRORS } from "../../http/wire-errors.ts";
 import type { RequestHead } from "../../http/request-head.ts";
 import { RequestBody } from "../../exchange/request-body.ts";
-import type { ManagedConnection } from "../../transport/managed-connection.ts";
+import type { ConnectionKind, ManagedConnection } from "../../transport/managed-connection.ts";
 import { stamp } from "../clock.ts";
 import { DRAIN_LIMIT } from "../drain-limit.ts";
 import { Linger } from "../linger.ts";
@@ -65,6 +65,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   readonly #createdAt: number;
   #lastActive: number;
   #closed = false;
+  #streamsOpened = 0;
   /** Started when we end our side: a peer that does not close in time is cut. */
   readonly #linger: Linger = new Linger();
 
@@ -93,6 +94,19 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     }
     writer.writePreface();
     batch.commitSoon();
+  }
+
+  /** `h2` over TLS, `h2c` over cleartext TCP. */
+  get kind(): ConnectionKind {
+    return this.#transport.info.tls ? "h2" : "h2c";
+  }
+
+  get openStreams(): number {
+    return this.#streams.size;
+  }
+
+  get streamsOpened(): number {
+    return this.#streamsOpened;
   }
 
   /** After an h2c upgrade: serve the upgraded request as stream 1 (half-closed remote). */
@@ -331,6 +345,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     const stream = new Http2Stream(id, this, writer.initialSendWindow, writer.initialRecvWindow, this.#host.now);
     stream.receiveHeaders(endStream, declaredLength);
     this.#streams.add(stream);
+    this.#streamsOpened++;
     return stream;
   }
 
@@ -367,6 +382,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
 
   /** We sent END_STREAM (§5.1). */
   endSent(stream: Http2Stream): void {
+    stream.exchange?.responseSent();
     stream.wakeWriter();
     if (stream.isClosed) {
       this.closeStream(stream, CLOSED_ENDED);
@@ -415,6 +431,10 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
 
   get info(): TransportInfo {
     return this.#transport.info;
+  }
+
+  get server(): SessionHost {
+    return this.#host;
   }
 
   get maxStreamBuffer(): number {

@@ -21,6 +21,7 @@ import type { TransportInfo } from "../../transport/transport.ts";
 import { ErrorCode } from "../../http2/errors.ts";
 import { prepareResponseHeaders, prepareTrailers } from "../../http2/response-headers.ts";
 import type { Http2Stream, StreamExchange } from "./stream.ts";
+import type { ServerView } from "../../exchange/server-view.ts";
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
@@ -32,6 +33,8 @@ export type TrailerSource = string[] | (() => string[]);
 /** What an exchange needs of its connection: the write side of its stream, and word when its handler settles. */
 export interface StreamChannel {
   readonly info: TransportInfo;
+  /** The server this connection runs in. */
+  readonly server: ServerView;
   /** Response bytes queued per stream before a streamed body waits for the peer. */
   readonly maxStreamBuffer: number;
   /** The transport is above its high-water mark: a streamed body waits. */
@@ -76,6 +79,20 @@ export class Http2Exchange extends ExchangeAbort implements Exchange, StreamExch
 
   get info(): TransportInfo {
     return this.#channel.info;
+  }
+
+  /** `h2` over TLS (ALPN), `h2c` over cleartext TCP (prior knowledge or upgrade). */
+  get protocol(): string {
+    return this.#channel.info.tls ? "h2" : "h2c";
+  }
+
+  get server(): ServerView {
+    return this.#channel.server;
+  }
+
+  /** Octets of response body sent in DATA frames (what is still queued when a stream is reset never counts). */
+  override get bytesOut(): number {
+    return this.#stream.dataSent;
   }
 
   /** Whether a response has been started. */
@@ -137,6 +154,7 @@ export class Http2Exchange extends ExchangeAbort implements Exchange, StreamExch
     const fields = prepareResponseHeaders(headers);
     checkFinalStatus(status);
     this.#responded = true;
+    this.recordStatus(status);
     this.#settle();
     if (this.aborted) return; // the stream is gone: nothing to send
     const bytes = body === null ? EMPTY : typeof body === "string" ? encoder.encode(body) : body;
@@ -161,6 +179,7 @@ export class Http2Exchange extends ExchangeAbort implements Exchange, StreamExch
     // An echo reads the whole request body: invite it before the final head (RFC 9110 §10.1.1).
     if (this.body !== null && source === this.body.existingStream) this.inviteBody();
     this.#responded = true;
+    this.recordStatus(status);
     this.#settle();
     if (this.aborted) return cancelQuietly(source);
     const bodyless = this.#isBodyless(status);
@@ -220,9 +239,15 @@ export class Http2Exchange extends ExchangeAbort implements Exchange, StreamExch
    */
   answerInstead(status: number, message: string): void {
     this.#superseded = true;
+    this.recordStatus(status);
     const bytes = encoder.encode(message);
     this.#channel.sendHeaders(this.#stream, status, TEXT_PLAIN, bytes.length, false);
     this.#channel.queueData(this.#stream, bytes, true, null);
+  }
+
+  /** END_STREAM went out: the exchange is over for its observers. */
+  responseSent(): void {
+    this.recordEnd(false);
   }
 
   /**

@@ -58,6 +58,8 @@ export interface StreamExchange {
   streamClosed(reason: unknown): boolean;
   /** The handler reads the body: send the `100 Continue` the client may wait for (RFC 9110 §10.1.1). */
   inviteBody(): void;
+  /** END_STREAM went out: the whole response is handed to the transport. */
+  responseSent(): void;
   /** The connection answers for the app (the request timed out); the app's late answer is dropped. */
   answerInstead(status: number, message: string): void;
 }
@@ -97,6 +99,7 @@ export class Http2Stream implements BodySource {
   #queueOffset = 0;
   /** Octets in `#queue` not yet sent. */
   #queued = 0;
+  #dataSent = 0;
   /** No more response data will be queued. */
   #endQueued = false;
   /** END_STREAM (or the trailers carrying it) has been written. */
@@ -320,8 +323,14 @@ export class Http2Stream implements BodySource {
       this.#queueOffset = offset;
     }
     this.#queued -= n;
+    this.#dataSent += n;
     this.#sendWindow -= n;
     this.#stalledSince = 0;
+  }
+
+  /** Octets of response data sent in DATA frames so far. */
+  get dataSent(): number {
+    return this.#dataSent;
   }
 
   /** Queued data waits for window (§6.9.2), since `since` unless it already did. */

@@ -12,7 +12,7 @@ export interface UpgradeOptions<T = unknown> {
   data?: T | undefined;
   /** The subprotocol to answer with: one the client offered (`Sec-WebSocket-Protocol`). */
   protocol?: string | undefined;
-  /** Extra headers for the 101 response, flat `[name, value, …]`. */
+  /** Extra headers for the 101 response (and for the 4xx refusing a bad handshake), flat `[name, value, …]`. */
   headers?: string[] | undefined;
   /** Handlers for this socket; default: the server's `websocket` option. */
   handlers?: WebSocketHandlers<T> | undefined;
@@ -25,7 +25,9 @@ export interface UpgradeOptions<T = unknown> {
 export function acceptWebSocket(exchange: UpgradableExchange, options: UpgradeOptions<unknown> = {}): void {
   const result = checkHandshake(exchange.head);
   if (!result.ok) {
-    exchange.respond(result.status, [...result.headers, "content-type", TEXT_PLAIN], result.reason);
+    // The extra fields (a request id, cookies) go on a refusal too, as on any other answer.
+    const extra = options.headers ?? [];
+    exchange.respond(result.status, [...result.headers, ...extra, "content-type", TEXT_PLAIN], result.reason);
     return;
   }
   const host = exchange.host;

@@ -1,5 +1,5 @@
 import type { Transport } from "../../transport/transport.ts";
-import type { ManagedConnection } from "../../transport/managed-connection.ts";
+import type { ConnectionKind, ManagedConnection } from "../../transport/managed-connection.ts";
 import { WIRE_ERRORS, type WsErrorCode } from "../../http/wire-errors.ts";
 import { CLOSE_ABNORMAL, CLOSE_NO_STATUS, CLOSE_NORMAL } from "../../ws/close-codes.ts";
 import { FrameParser, type FrameParserEvents } from "../../ws/frame-parser.ts";
@@ -245,6 +245,10 @@ export class WebSocketSession
   }
 
   // ── WebSocketSessionControl ─────────────────────────────────────────────────────────────────
+
+  get kind(): ConnectionKind {
+    return "websocket";
+  }
 
   get readyState(): 0 | 1 | 2 | 3 {
     return this.#state;
