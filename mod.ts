@@ -97,3 +97,5 @@ export { DEFAULT_MULTIPART_LIMITS, type MultipartLimits } from "./core/multipart
 export { type MultipartHandler, MultipartParser } from "./core/multipart/parser.ts";
 export { multipartBoundary } from "./core/multipart/boundary.ts";
 export type { PartHead } from "./core/multipart/part-headers.ts";
+export type { CpuProfile, CpuProfileNode, ProfilerProvider } from "./core/providers/profiler-provider.ts";
+export { profiler, type ProfilerOptions } from "./core/middleware/profiler/profiler.ts";

@@ -40,3 +40,4 @@ export type { DeflateProvider, RawDeflater, RawInflater } from "./ws/deflate-pro
 export type { FileProvider, FileStat } from "./providers/file-provider.ts";
 export type { CompressionProvider, ContentCoding } from "./providers/compression-provider.ts";
 export type { RuntimeServices } from "./providers/runtime-services.ts";
+export type { CpuProfile, CpuProfileNode, ProfilerProvider } from "./providers/profiler-provider.ts";

@@ -23,6 +23,7 @@ import { batteriesCases } from "./batteries-cases.ts";
 import { staticCases } from "./static/static-cases.ts";
 import { staticMemoryCases } from "./static/static-memory-cases.ts";
 import { formsCases } from "./forms-cases.ts";
+import { profilerCases } from "./profiler-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -46,4 +47,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   staticCases(t, runtime);
   staticMemoryCases(t, runtime);
   formsCases(t, runtime);
+  profilerCases(t, runtime);
 }
