@@ -104,3 +104,5 @@ export { DEFAULT_BUCKETS, HttpMetrics, PROMETHEUS_CONTENT_TYPE } from "./core/mi
 export { health, type HealthOptions } from "./core/middleware/health/health.ts";
 export type { ConnectionCounts, ConnectionKind, ServerStats, ServerView } from "./core/exchange/server-view.ts";
 export type { ErrorInfo, ErrorReporter } from "./core/server/error-report.ts";
+export type { CpuProfile, CpuProfileNode, ProfilerProvider } from "./core/providers/profiler-provider.ts";
+export { profiler, type ProfilerOptions } from "./core/middleware/profiler/profiler.ts";

@@ -42,3 +42,4 @@ export type { CompressionProvider, ContentCoding } from "./providers/compression
 export type { RuntimeServices } from "./providers/runtime-services.ts";
 export type { SettledListener } from "./exchange/exchange-record.ts";
 export type { ConnectionCounts, ConnectionKind, ServerStats, ServerView } from "./exchange/server-view.ts";
+export type { CpuProfile, CpuProfileNode, ProfilerProvider } from "./providers/profiler-provider.ts";

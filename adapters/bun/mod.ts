@@ -1,10 +1,12 @@
 /**
- * wirecore for Bun: `serve()`. The app API comes from `wirecore`, the socket-free core from
- * `wirecore/core`.
+ * wirecore for Bun: `serve()`, and its profiler provider (for `profiler({ provider })` under
+ * `app.fetch`). The app API comes from `wirecore`, the socket-free core from `wirecore/core`.
  * @module
  */
 export { serve } from "./serve.ts";
 /** The runtime's compressors (node:zlib), for `compress({ provider })` under `app.fetch`. */
 export { zlibCompression } from "../zlib-compression.ts";
 export { bunFiles } from "./files.ts";
+/** The runtime's profiler, for `profiler({ provider })` under `app.fetch`. */
+export { bunProfiler } from "./profiler.ts";
 export type { ServeOptions, Server } from "../../core/mod.ts";

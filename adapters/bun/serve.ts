@@ -23,6 +23,7 @@ import {
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import { zlibCompression } from "../zlib-compression.ts";
 import { bunFiles } from "./files.ts";
+import { bunProfiler } from "./profiler.ts";
 
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
@@ -129,6 +130,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     deflateProvider: zlibDeflateProvider,
     compression: zlibCompression,
     files: bunFiles,
+    profiler: bunProfiler,
     ...options,
   });
   const tls = options.tls;

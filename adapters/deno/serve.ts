@@ -23,6 +23,7 @@ import {
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import { zlibCompression } from "../zlib-compression.ts";
 import { denoFiles } from "./files.ts";
+import { denoProfiler } from "./profiler.ts";
 
 /** What `Deno.listen` (TCP) and `Deno.listenTls` accept. */
 type DenoConn = Deno.TcpConn | Deno.TlsConn;
@@ -191,6 +192,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     deflateProvider: zlibDeflateProvider,
     compression: zlibCompression,
     files: denoFiles,
+    profiler: denoProfiler,
     ...options,
   });
   const { hostname, port } = core.options;

@@ -30,6 +30,7 @@ import {
 import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import { zlibCompression } from "../zlib-compression.ts";
 import { nodeFiles } from "./files.ts";
+import { nodeProfiler } from "./profiler.ts";
 
 class NodeTransport implements Transport {
   readonly #socket: Socket;
@@ -84,6 +85,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     deflateProvider: zlibDeflateProvider,
     compression: zlibCompression,
     files: nodeFiles,
+    profiler: nodeProfiler,
     ...options,
   });
   const { port, hostname } = core.options;

@@ -132,6 +132,9 @@ export class BodyDecoder {
 
   /** Start a Content-Length body of `length` > 0 bytes. */
   startLength(length: number): void {
+    // Each body starts without trailers: those of an earlier chunked body on the connection
+    // must not be reported with this one (found by the property-based tests).
+    this.trailers = null;
     this.#left = length;
     this.#state = S_LENGTH;
   }
@@ -147,6 +150,7 @@ export class BodyDecoder {
 
   /** Start a close-delimited body. */
   startClose(): void {
+    this.trailers = null;
     this.#state = S_CLOSE;
     this.#bodyTotal = 0;
   }

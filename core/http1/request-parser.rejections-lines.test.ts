@@ -170,6 +170,20 @@ const invalid: Case[] = [
     limits: { maxRequestLineSize: 32 },
     events: reject(414, "REQUEST_LINE_TOO_LONG"),
   },
+  // Regressions (found by request-parser.fuzz.test.ts): a head that arrived whole was judged by
+  // its first bad line end even when that lay past a limit; split, the limit failed first.
+  {
+    name: "bare LF past maxHeaderSize → 431, as when the bytes come one at a time (RFC 6585 §5)",
+    input: "GET / HTTP/1.1\r\nHost: h\r\nX: " + "v".repeat(40) + "\n\r\n",
+    limits: { maxHeaderSize: 48 },
+    events: reject(431, "HEADERS_TOO_LARGE"),
+  },
+  {
+    name: "request line over maxRequestLineSize ending in a bare LF → 414 (RFC 9112 §3)",
+    input: "GET /" + "a".repeat(30) + " HTTP/1.1\nHost: h\r\n\r\n",
+    limits: { maxRequestLineSize: 20 },
+    events: reject(414, "REQUEST_LINE_TOO_LONG"),
+  },
   {
     name: "header section over maxHeaderSize → 431 (RFC 6585 §5)",
     input: "GET / HTTP/1.1\r\nHost: h\r\nX: " + "v".repeat(100) + "\r\n\r\n",

@@ -237,6 +237,20 @@ const valid: Case[] = [
     events: [{ head: { upgrade: "" } }, { complete: null }],
   },
   {
+    // Regression (found by request-parser.fuzz.test.ts): the trailers of a chunked request were
+    // reported again with the Content-Length request after it.
+    name: "a request after a chunked one with trailers has no trailers of its own (RFC 9112 §7.1.2)",
+    input: "POST /1 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Sum: 1\r\n\r\n" +
+      "POST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 1\r\n\r\nx",
+    events: [
+      { head: { path: "/1" } },
+      { complete: ["x-sum", "1"] },
+      { head: { path: "/2" } },
+      { body: "x" },
+      { complete: null },
+    ],
+  },
+  {
     name: "pipelined requests in one buffer (RFC 9112 §9.3.2)",
     input: "GET /1 HTTP/1.1\r\nHost: h\r\n\r\n" +
       "POST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc" +

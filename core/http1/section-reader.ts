@@ -224,6 +224,10 @@ export class SectionReader {
     for (;;) {
       const lf = b.indexOf(LF, i);
       if (lf === -1) break;
+      // The bytes before this LF may already be over a limit: had they come without it, the
+      // check below the loop would have failed them. Same check first, so that a line end found
+      // only past a limit does not change the verdict (found by request-parser.fuzz.test.ts).
+      if (this.#overLimits(b, start, ls, n, lf, isHead)) return SCAN_ERROR;
       // RFC 9112 §2.2: a recipient MAY accept a bare LF; we accept CRLF only.
       if (lf === ls || b[lf - 1] !== CR) {
         const where = isHead ? (n === 0 ? o.startLine : "header section") : "trailer section";
@@ -247,16 +251,32 @@ export class SectionReader {
       ls = i = lf + 1;
     }
     // No more line ends in what we have: check the limits against the partial section.
-    if (isHead && n === 0) {
-      let lineLen = end - ls;
-      if (lineLen > 0 && b[end - 1] === CR) lineLen--;
-      if (lineLen > o.maxStartLine) return this.#failStartLineTooLong();
-    }
-    if (end - start > o.maxSize) return this.#failTooLarge(isHead);
+    if (this.#overLimits(b, start, ls, n, end, isHead)) return SCAN_ERROR;
     this.#lineStart = ls;
     this.#lineCount = n;
     this.#scanPos = end;
     return SCAN_NEED_MORE;
+  }
+
+  /**
+   * Whether the partial section b[start..end), its last line b[ls..end) not yet ended, is over
+   * the start-line or section limit; then the verdict is recorded.
+   */
+  #overLimits(b: Uint8Array, start: number, ls: number, n: number, end: number, isHead: boolean): boolean {
+    const o = this.#o;
+    if (isHead && n === 0) {
+      let lineLen = end - ls;
+      if (lineLen > 0 && b[end - 1] === CR) lineLen--;
+      if (lineLen > o.maxStartLine) {
+        this.#failStartLineTooLong();
+        return true;
+      }
+    }
+    if (end - start > o.maxSize) {
+      this.#failTooLarge(isHead);
+      return true;
+    }
+    return false;
   }
 
   #failStartLineTooLong(): -1 {

@@ -1,5 +1,6 @@
 import type { CompressionProvider } from "./compression-provider.ts";
 import type { FileProvider } from "./file-provider.ts";
+import type { ProfilerProvider } from "./profiler-provider.ts";
 
 /**
  * What a runtime lends the app beyond sockets: filled in by each adapter's `serve()` from
@@ -8,4 +9,5 @@ import type { FileProvider } from "./file-provider.ts";
 export interface RuntimeServices {
   readonly files?: FileProvider | undefined;
   readonly compression?: CompressionProvider | undefined;
+  readonly profiler?: ProfilerProvider | undefined;
 }

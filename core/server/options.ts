@@ -5,6 +5,7 @@ import type { DeflateProvider } from "../ws/deflate-provider.ts";
 import type { WebSocketOptions } from "../session/ws/websocket-options.ts";
 import type { FileProvider } from "../providers/file-provider.ts";
 import type { CompressionProvider } from "../providers/compression-provider.ts";
+import type { ProfilerProvider } from "../providers/profiler-provider.ts";
 import type { RuntimeServices } from "../providers/runtime-services.ts";
 import { defaultOnError, type ErrorReporter } from "./error-report.ts";
 
@@ -73,6 +74,8 @@ export interface ServeOptions extends Partial<ParserLimits> {
   files?: FileProvider | undefined;
   /** Compressors beyond `CompressionStream` (brotli, zstd); each adapter supplies its runtime's. */
   compression?: CompressionProvider | undefined;
+  /** CPU profiles and heap snapshots for the `profiler()` middleware; each adapter supplies its runtime's. */
+  profiler?: ProfilerProvider | undefined;
 }
 
 /** A certificate and its private key, PEM-encoded. */
@@ -114,6 +117,6 @@ export function resolveOptions(options: ServeOptions = {}): ResolvedOptions {
     maxConnectionsPerIp: options.maxConnectionsPerIp ?? Number.POSITIVE_INFINITY,
     shutdownTimeout: options.shutdownTimeout ?? 10_000,
     http2: resolveHttp2Limits(options.http2),
-    services: { files: options.files, compression: options.compression },
+    services: { files: options.files, compression: options.compression, profiler: options.profiler },
   };
 }

@@ -24,6 +24,7 @@ import { staticCases } from "./static/static-cases.ts";
 import { staticMemoryCases } from "./static/static-memory-cases.ts";
 import { formsCases } from "./forms-cases.ts";
 import { telemetryCases } from "./telemetry-cases.ts";
+import { profilerCases } from "./profiler-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -48,4 +49,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   staticMemoryCases(t, runtime);
   formsCases(t, runtime);
   telemetryCases(t, runtime);
+  profilerCases(t, runtime);
 }
