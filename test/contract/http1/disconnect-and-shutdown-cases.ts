@@ -130,6 +130,60 @@ export function shutdownCases(t: TestApi, runtime: Runtime): void {
     });
   });
 
+  t.describe("rolling restart", () => {
+    t.it("a restart under load loses no request that was accepted", async () => {
+      // Every attempt carries its own id; the app records the ids it handled. A request the
+      // server read (its handler ran) must get its answer; one refused or reset before it was
+      // read is retried under a new id, as an HTTP client does for an idempotent request.
+      const handled = new Set<string>();
+      const answered = new Set<string>();
+      const app = (): App =>
+        new App().get("/work/:id", async (c) => {
+          handled.add(c.params.id!);
+          await sleep(5);
+          return c.text(c.params.id!);
+        });
+      let server = await start(runtime, app(), { shutdownTimeout: 5_000 });
+      const port = server.address.port;
+      let running = true;
+      let failures = 0;
+      const client = async (n: number): Promise<void> => {
+        for (let attempt = 0; running; attempt++) {
+          const id = `${n}-${attempt}`;
+          try {
+            const response = await fetch(`http://127.0.0.1:${port}/work/${id}`);
+            if (response.status === 200 && (await response.text()) === id) answered.add(id);
+          } catch {
+            failures++;
+            await sleep(10);
+          }
+        }
+      };
+      const clients = Array.from({ length: 8 }, (_, n) => client(n));
+      await sleep(300);
+      const old = server;
+      const draining = old.shutdown();
+      // The new server binds as soon as the old listener is closed.
+      for (let tries = 0;; tries++) {
+        try {
+          server = await start(runtime, app(), { port });
+          break;
+        } catch (error) {
+          if (tries > 100) throw error;
+          await sleep(10);
+        }
+      }
+      await draining;
+      await sleep(300);
+      running = false;
+      await Promise.all(clients);
+      await server.close();
+      const lost = [...handled].filter((id) => !answered.has(id));
+      assert.deepEqual(lost, [], `handled but never answered (${failures} attempts refused or reset)`);
+      assert.ok(answered.size >= 8, `only ${answered.size} requests answered`);
+    }, 30_000);
+  });
+
   t.describe("the `signal` option", () => {
     t.it("aborting the signal shuts the server down", async () => {
       const controller = new AbortController();
