@@ -5,8 +5,9 @@
  * when the response asks for a chunk (bench/README.md "static-file" has the micro-check).
  * @module
  */
-import { open, realpath, stat } from "node:fs/promises";
-import type { FileProvider, FileStat } from "../../core/mod.ts";
+import { open } from "node:fs/promises";
+import type { FileProvider } from "../../core/mod.ts";
+import { realPath, statFile } from "../fs-metadata.ts";
 import { type ChunkSource, rangedStream } from "../ranged-stream.ts";
 
 async function openAt(path: string): Promise<ChunkSource> {
@@ -19,15 +20,8 @@ async function openAt(path: string): Promise<ChunkSource> {
 
 /** Node's file provider: pass as `ServeOptions.files` (the Node `serve()` does by default). */
 export const nodeFiles: FileProvider = {
-  async stat(path: string): Promise<FileStat | null> {
-    try {
-      const s = await stat(path);
-      return { size: s.size, mtimeMs: s.mtimeMs, isFile: s.isFile(), isDirectory: s.isDirectory() };
-    } catch {
-      return null;
-    }
-  },
-  realPath: (path: string): Promise<string> => realpath(path),
+  stat: statFile,
+  realPath,
   read: (path: string, start: number, end: number): ReadableStream<Uint8Array> =>
     rangedStream(() => openAt(path), start, end),
 };
