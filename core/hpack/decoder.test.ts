@@ -246,7 +246,9 @@ describe("header list size (RFC 9113 §6.5.2)", () => {
     const elapsed = performance.now() - started;
     expect(e.code).toBe("HEADER_LIST_TOO_LARGE");
     expect(e.fatal).toBe(false);
-    expect(elapsed).toBeLessThan(250);
+    // Linear: 100 000 one-octet references. Built in full it would be 400 MB of strings and take
+    // far longer; the bound is loose because coverage and a loaded machine slow everything.
+    expect(elapsed).toBeLessThan(2_000);
     // The decoder is still in step: the same entry is at index 62.
     expect(d.decode(hex("be"))).toEqual(["x", value]);
   });

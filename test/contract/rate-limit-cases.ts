@@ -7,16 +7,23 @@ import assert from "node:assert/strict";
 import { App } from "../../core/app/app.ts";
 import { rateLimit } from "../../core/middleware/rate-limit/rate-limit.ts";
 import type { Server } from "../../core/server/server.ts";
-import { type Runtime, sleep, start, type TestApi } from "./harness.ts";
+import { type Runtime, start, type TestApi } from "./harness.ts";
 import type { ClientResponse, HttpClient } from "./http-client.ts";
 import { PROTOCOLS } from "./semantics-setup.ts";
 import { cert, key } from "./tls-fixture.ts";
 
+/**
+ * The limiter's clock: it stands still unless a case moves it, so a burst that takes longer than
+ * a fifth of a second on a loaded machine still meets a full bucket and no refill (5 per second).
+ */
+const clock = { ms: Date.now() };
+const now = (): number => clock.ms;
+
 function createRateLimitApp(): App {
   // Cases share one server: each names its own client in x-client, so buckets stay apart.
-  const perClient = rateLimit({ limit: 5, windowMs: 1000, key: (c) => c.req.header("x-client") ?? "" });
+  const perClient = rateLimit({ limit: 5, windowMs: 1000, now, key: (c) => c.req.header("x-client") ?? "" });
   // The default key: the peer's address (127.0.0.1 for every case, so one case uses it).
-  const byAddress = rateLimit({ limit: 5, windowMs: 1000 });
+  const byAddress = rateLimit({ limit: 5, windowMs: 1000, now });
   return new App()
     .use((c, next) => (c.req.path === "/by-ip" ? byAddress(c, next) : perClient(c, next)))
     .get("/limited", (c) => c.text("ok"))
@@ -77,7 +84,7 @@ export function rateLimitCases(t: TestApi, runtime: Runtime): void {
         const id = clientId();
         const responses = await burst(client, "/limited", id);
         assert.equal(responses.filter((r) => r.status === 429).length, 1);
-        await sleep(1100); // Retry-After said 1 s; a whole window refills the whole bucket
+        clock.ms += 1100; // Retry-After said 1 s; a whole window refills the whole bucket
         const again = await client.request({ path: "/limited", headers: [["x-client", id]] });
         assert.equal(again.status, 200);
         assert.equal(again.headers.get("ratelimit"), '"default";r=4;t=1');
