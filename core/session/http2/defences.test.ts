@@ -69,6 +69,15 @@ describe("reset floods", () => {
     expect(p.transport.ended).toBe(true);
   });
 
+  it("resets of streams already answered count too (a reset flood of fast requests)", () => {
+    const p = peer(undefined, { http2: { maxResets: 3 } });
+    p.handshake();
+    for (const id of [1, 3, 5, 7]) p.send(p.get(id), p.rst(id, ErrorCode.CANCEL));
+    const lines = t(p.frames());
+    expect(lines.filter((line) => line.startsWith("HEADERS"))).toHaveLength(4);
+    expect(lines.at(-1)).toBe("GOAWAY 7 ENHANCE_YOUR_CALM");
+  });
+
   it("refills the reset budget over time", () => {
     const p = peer();
     p.handshake();

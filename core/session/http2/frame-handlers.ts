@@ -260,6 +260,9 @@ function handleRstStream(c: FrameContext, f: Frame): void {
     // §6.4: "If a RST_STREAM frame identifying an idle stream is received, the recipient MUST
     // treat this as a connection error of type PROTOCOL_ERROR."
     c.streams.checkUntracked(f.streamId, FRAME_RST_STREAM);
+    // A reset of a stream we already answered costs a request all the same: a reset flood whose
+    // requests are answered before their RST_STREAM arrives must spend the budget too.
+    c.defences.spendReset(c.host.now);
     return;
   }
   c.session.closeStream(

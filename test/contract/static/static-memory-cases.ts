@@ -143,21 +143,25 @@ export function staticMemoryCases(t: TestApi, runtime: Runtime): void {
       await server?.close();
       tree?.remove();
     });
-    const readers: [string, (port: number, path: string, range?: string) => Promise<number>][] = [
-      ["HTTP/1.1", readHttp1],
-      ["h2c", readH2c],
+    // The whole 1 GiB over HTTP/1.1; over h2c its first 256 MiB (a range), which is still well past
+    // what the server may hold and keeps the suite's time in bounds (h2c is the slower client here).
+    const readers: [string, (port: number, path: string, range?: string) => Promise<number>, number][] = [
+      ["HTTP/1.1", readHttp1, HUGE_SIZE],
+      ["h2c", readH2c, 256 << 20],
     ];
-    for (const [name, read] of readers) {
-      t.it(`over ${name}: every byte arrives, RSS grows < 100 MB`, async () => {
+    for (const [name, read, size] of readers) {
+      const what = size === HUGE_SIZE ? "1 GiB" : `${size >> 20} MiB of it`;
+      t.it(`over ${name}: every byte of ${what} arrives, RSS grows < 100 MB`, async () => {
         // Warm up on the first 32 MiB (JIT, heap sizing), so what follows measures the stream.
         assert.equal(await read(server.address.port, "/static/huge.bin", "bytes=0-33554431"), 32 << 20);
         const rss = sampleRss();
-        const length = await read(server.address.port, "/static/huge.bin");
+        const range = size === HUGE_SIZE ? undefined : `bytes=0-${size - 1}`;
+        const length = await read(server.address.port, "/static/huge.bin", range);
         const growth = rss.stop();
-        assert.equal(length, HUGE_SIZE);
-        assert.ok(growth < MAX_GROWTH, `RSS grew by ${(growth / 1048576).toFixed(1)} MB while sending 1 GiB`);
+        assert.equal(length, size);
+        assert.ok(growth < MAX_GROWTH, `RSS grew by ${(growth / 1048576).toFixed(1)} MB while sending ${what}`);
         console.log(
-          `serveStatic 1 GiB over ${name} on ${runtime.name}: RSS growth ${(growth / 1048576).toFixed(1)} MB`,
+          `serveStatic ${what} over ${name} on ${runtime.name}: RSS growth ${(growth / 1048576).toFixed(1)} MB`,
         );
       }, 120_000);
     }
