@@ -7,6 +7,7 @@
  *
  *   npm run floods -- [--runtime node,bun,deno] [--attack hpack-bomb,empty-fields,reset-flood,slowloris]
  *                     [--before S] [--during S] [--slowloris-seconds S] [--slowloris-connections N]
+ *                     [--victim-cpu 0|1|none]   (the server is on CPU 0, the attacker on CPU 1)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -37,6 +38,9 @@ const beforeS = seconds("--before", 5);
 const duringS = seconds("--during", 10);
 const slowS = seconds("--slowloris-seconds", 70);
 const slowConns = seconds("--slowloris-connections", 5000);
+const victimOption = option("--victim-cpu", "0");
+if (!["0", "1", "none"].includes(victimOption)) throw new Error("--victim-cpu is 0, 1 or none");
+const victimCpu = victimOption === "none" ? null : Number(victimOption);
 installCleanup();
 const fd = fdLimits();
 const pin = pinning();
@@ -67,17 +71,41 @@ for (const name of runtimes) {
   if (typeof rt === "string") throw new Error(rt);
   for (const attack of attacks) rows.push(await flood(rt, attack));
 }
+// A run of some runtimes or attacks replaces those rows of bench/results/floods.json and keeps the
+// others; each row carries its own date and settings.
+const file = join(ROOT, "bench", "results", "floods.json");
+let kept: FloodRow[] = [];
+try {
+  const previous = JSON.parse(readFileSync(file, "utf8")) as {
+    rows?: FloodRow[];
+    date?: string;
+    beforeS?: number;
+    duringS?: number;
+    slowS?: number;
+    slowConns?: number;
+  };
+  // Files written before rows carried their own settings had one set for the whole file, and an
+  // unpinned victim.
+  for (const r of previous.rows ?? []) {
+    r.date ??= previous.date ?? "";
+    r.settings ??= {
+      beforeS: previous.beforeS ?? 5,
+      duringS: (r.attack === "slowloris" ? previous.slowS : previous.duringS) ?? 0,
+      slowlorisConnections: previous.slowConns ?? 0,
+      victimCpu: "none",
+    };
+  }
+  kept = (previous.rows ?? []).filter((old) => !rows.some((r) => r.runtime === old.runtime && r.attack === old.attack));
+} catch {
+  // no previous results
+}
+const order = (r: FloodRow): number =>
+  RUNTIMES.findIndex((n) => r.runtime.startsWith(`${n} `)) * 10 +
+  (ATTACKS as readonly string[]).indexOf(r.attack);
+const all = [...kept, ...rows].sort((a, b) => order(a) - order(b));
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
-writeFileSync(
-  join(ROOT, "bench", "results", "floods.json"),
-  JSON.stringify(
-    { date: new Date().toISOString(), pinning: pin.note, beforeS, duringS, slowS, slowConns, rows },
-    null,
-    2,
-  ) +
-    "\n",
-);
-console.log(`\n${markdownTable(rows)}\nwrote bench/results/floods.json`);
+writeFileSync(file, JSON.stringify({ pinning: pin.note, rows: all }, null, 2) + "\n");
+console.log(`\n${markdownTable(all)}\nwrote bench/results/floods.json`);
 
 async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
   const server = await startServer(
@@ -88,10 +116,11 @@ async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
   void server.child.exited.then((code) => (died = `server exited with ${code}`));
   try {
     const proto = attack === "slowloris" ? "h1" : "h2";
-    // The victim floats (no pinning): CPU 1 is the attacker's, CPU 0 the server's.
+    // The attacker runs flat out on CPU 1; the victim shares CPU 0 with the server by default, so
+    // what it measures is what the server leaves for others, not its contest with the attacker.
     const victim = new Child(
       [process.execPath, "bench/floods/victim.ts", proto, String(server.port), "10"],
-      place(null),
+      place(victimCpu),
       "pipe",
     );
     await victim.waitLine((l) => l === "ready", 30_000, "victim");
@@ -127,6 +156,8 @@ async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
     const during = window(duringStart, duringEnd);
     const row: FloodRow = {
       runtime: `${rt.name} ${rt.version}`,
+      date: new Date().toISOString(),
+      settings: { beforeS, duringS: ms / 1000, slowlorisConnections: slowConns, victimCpu: victimOption },
       attack,
       victim: proto,
       p99BeforeMs: p99(before.map((s) => s[1])),

@@ -4,6 +4,8 @@ import type { AttackReport } from "./h2-attack.ts";
 /** One attack on one runtime. */
 export interface FloodRow {
   runtime: string;
+  date: string;
+  settings: { beforeS: number; duringS: number; slowlorisConnections: number; victimCpu: string };
   attack: string;
   /** The victim's protocol: h2 (one session) or h1 (a connection per request). */
   victim: string;
