@@ -24,7 +24,31 @@ describe("soak growth", () => {
     expect(growthAfter(samples, 1000)).toBeNull();
   });
 
-  it("compares the floors of the first and last windows", () => {
+  it("fits the floor through the lows after collections when there are two or more", () => {
+    // Node's sawtooth of a 6-minute run: climbs to ~380 MiB, falls to ~185 MiB every ~105 s.
+    const mib = [330, 335, 343, 355, 365, 381, 187, 207, 221, 256, 274, 312, 342, 355, 368, 183, 197, 210, 235, 240];
+    const saw: Sample[] = mib.map((m, i) => ({ t: 140 + 10 * i, rssKb: m * 1024, phase: "active" }));
+    const g = growthAfter(saw, 140)!;
+    expect(g.floorMethod).toBe("collections");
+    expect(g.collections).toBe(2);
+    expect(g.floorKbPerMinute).toBeCloseTo(((183 - 187) * 1024) / (90 / 60), 6);
+  });
+
+  it("falls back to the first and last windows without two collections", () => {
+    const rising: Sample[] = Array.from({ length: 37 }, (_, i) => ({
+      t: 5 * i,
+      rssKb: 100_000 + 50 * i + (i % 4 === 0 ? 0 : 3_000),
+      phase: "active",
+    }));
+    const g = growthAfter(rising, 0)!;
+    expect(g.floorMethod).toBe("windows");
+    expect(g.collections).toBe(0);
+    expect(g.floorWindowS).toBe(60);
+    // lowest of [0, 60] s is 100 000, of [120, 180] s 101 200: 1 200 KB over 2 minutes
+    expect(g.floorKbPerMinute).toBeCloseTo(600, 6);
+  });
+
+  it("compares the floors of sawtooth lows", () => {
     // A sawtooth (GC every 60 s) over a floor rising 100 KB a minute, 10 minutes long.
     const saw: Sample[] = Array.from({ length: 121 }, (_, i) => {
       const t = 5 * i;
@@ -32,6 +56,8 @@ describe("soak growth", () => {
     });
     const g = growthAfter(saw, 0)!;
     expect(g.floorWindowS).toBe(60);
+    expect(g.floorMethod).toBe("collections"); // each drop is a third: 9 collections
+
     expect(g.floorKbPerMinute).toBeCloseTo(100, 0);
     const flat: Sample[] = saw.map((s) => ({ ...s, rssKb: 100_000 + ((s.t % 60) / 60) * 50_000 }));
     expect(growthAfter(flat, 0)!.floorKbPerMinute).toBeCloseTo(0, 6);

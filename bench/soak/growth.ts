@@ -1,10 +1,12 @@
 /**
  * What the soak's RSS samples say: the level after warm-up, at the end, and two growth rates
  * after warm-up. The least-squares slope over every sample past it follows the garbage
- * collector's sawtooth (V8 lets the heap grow for minutes, then drops it by half), so over a
- * run no longer than a few GC cycles it says more about the GC than about a leak. The floor
- * growth compares the lowest RSS in the first and in the last window past warm-up — what is
- * still held after a collection — and is what the soak's verdict uses.
+ * collector's sawtooth (V8 lets the heap grow for a minute or two, then gives half of it back),
+ * so over a run of a few GC cycles it says more about the GC than about a leak. The floor growth
+ * is what stays after collections: the slope through the lows right after each collection (a
+ * drop of over 15 % from one sample to the next) when there are two or more; otherwise, the
+ * lowest RSS in the last window against the first (a third of the time past warm-up, at most
+ * 60 s), which a sawtooth longer than the window can still mislead — run longer then.
  */
 
 /** One RSS reading of the server. */
@@ -24,8 +26,12 @@ export interface Growth {
   endKb: number;
   /** Least-squares slope of the active samples past warm-up, in KB per minute. */
   kbPerMinute: number;
-  /** Lowest RSS in the last window minus the lowest in the first, per minute between them. */
+  /** Growth of what stays after collections, in KB per minute (see the module comment). */
   floorKbPerMinute: number;
+  /** How the floor was measured: through post-collection lows, or first and last windows. */
+  floorMethod: "collections" | "windows";
+  /** Collections seen past warm-up (drops of over 15 % between two samples). */
+  collections: number;
   /** The length of those windows, in seconds: a third of the time past warm-up, at most 60. */
   floorWindowS: number;
   /** The fitted line's value at the end of warm-up (KB), to draw it. */
@@ -64,11 +70,17 @@ export function growthAfter(samples: readonly Sample[], warmupEndT: number): Gro
   const floor = (from: number, to: number): number =>
     Math.min(...past.filter((s) => s.t >= from && s.t <= to).map((s) => s.rssKb));
   const minutesApart = (last - windowS - first) / 60;
-  const floorKbPerMinute = minutesApart > 0
+  const lows = past.filter((sample, i) => i > 0 && sample.rssKb < past[i - 1]!.rssKb * 0.85);
+  const byCollections = lows.length >= 2;
+  const floorKbPerMinute = byCollections
+    ? slope(lows.map((l) => [l.t / 60, l.rssKb]))
+    : minutesApart > 0
     ? (floor(last - windowS, last) - floor(first, first + windowS)) / minutesApart
     : 0;
   return {
     floorKbPerMinute,
+    floorMethod: byCollections ? "collections" : "windows",
+    collections: lows.length,
     floorWindowS: windowS,
     afterWarmupKb: past[0]!.rssKb,
     endKb: past[past.length - 1]!.rssKb,
@@ -76,4 +88,14 @@ export function growthAfter(samples: readonly Sample[], warmupEndT: number): Gro
     fitStartKb: meanKb + kbPerMinute * (warmupEndT / 60 - meanT),
     fitted: past.length,
   };
+}
+
+/** How the floor growth was measured, in words. */
+export function floorHow(g: Growth): string {
+  return g.floorMethod === "collections"
+    ? `through the lows after ${g.collections} collections`
+    : `lowest RSS of the first and last ${
+      Math.round(g.floorWindowS)
+    } s; ${g.collections} collections seen, run longer ` +
+      `for a floor through them`;
 }

@@ -13,7 +13,7 @@ import { PEERS, startServer } from "../matrix/servers.ts";
 import { fdLimits, findRuntime, pinning, ROOT, rssKb, type RuntimeInfo } from "../matrix/system.ts";
 import { soakChart } from "./chart.ts";
 import type { ActiveCounts } from "./active.ts";
-import { type Growth, growthAfter, type Sample } from "./growth.ts";
+import { floorHow, type Growth, growthAfter, type Sample } from "./growth.ts";
 import { SOAK_USAGE, type SoakSettings, soakSettings } from "./settings.ts";
 
 const SAMPLE_MS = 5000;
@@ -226,6 +226,8 @@ function report(rt: RuntimeInfo, s: SoakSettings, w: WirecoreResult, native: Nat
       growthKbPerMinute: g?.kbPerMinute ?? null,
       floorGrowthKbPerMinute: g?.floorKbPerMinute ?? null,
       floorWindowS: g?.floorWindowS ?? null,
+      floorMethod: g?.floorMethod ?? null,
+      collections: g?.collections ?? 0,
       samplesFitted: g?.fitted ?? 0,
     },
     idle: { open: w.idleOpen, openAtEnd: w.idleAtEnd?.open ?? null, kbPerConnection: kbPerIdle },
@@ -252,8 +254,8 @@ function report(rt: RuntimeInfo, s: SoakSettings, w: WirecoreResult, native: Nat
     console.log(`  memory after warm-up   ${mib(g.afterWarmupKb)}`);
     console.log(`  memory at the end      ${mib(g.endKb)}`);
     console.log(
-      `  growth after warm-up   ${floorMiB!.toFixed(3)} MiB/min floor to floor (lowest RSS of the first and last ` +
-        `${Math.round(g.floorWindowS)} s); ${growthMiB!.toFixed(3)} MiB/min least squares over ${g.fitted} samples`,
+      `  growth after warm-up   ${floorMiB!.toFixed(3)} MiB/min of the floor (${floorHow(g)}); ` +
+        `${growthMiB!.toFixed(3)} MiB/min least squares over ${g.fitted} samples`,
     );
   }
   console.log(
