@@ -106,6 +106,7 @@ const all = [...kept, ...rows].sort((a, b) => order(a) - order(b));
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(file, JSON.stringify({ pinning: pin.note, rows: all }, null, 2) + "\n");
 console.log(`\n${markdownTable(all)}\nwrote bench/results/floods.json`);
+process.exit(0); // no need to wait for the victims' fallback timers
 
 async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
   const server = await startServer(

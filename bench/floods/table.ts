@@ -41,7 +41,7 @@ function attackerOutcome(r: AttackReport): string {
     return `no GOAWAY (${r.connections} connections, ${r.closedByServer} closed by the server, ${r.tcpResets} by a TCP reset)`;
   }
   const last = r.firstGoawayLastStream;
-  const first = last === null ? "" : ` (last stream ${last}: ${(last + 1) / 2} requests served)`;
+  const first = last === null ? "" : ` (last stream ${last}: ${(last + 1) / 2} requests processed)`;
   const resets = r.tcpResets > 0 ? `, ${r.tcpResets} ended by a TCP reset` : "";
   return `${codes}; first at ${r.firstGoawayMs} ms${first}; ${r.connections} connections${resets}, ${r.sent} requests sent`;
 }
@@ -57,7 +57,9 @@ export function markdownTable(rows: readonly FloodRow[]): string {
     lines.push(
       `| ${r.runtime} | ${r.attack} (victim ${r.victim}) | ${r.p99BeforeMs.toFixed(1)} → ${
         r.p99DuringMs.toFixed(1)
-      } ms | ${ratio.toFixed(2)} | ${r.victimErrors.during}/${r.victimRequests.during} | ${attackerOutcome(r.attack_)}${
+      } ms | ${ratio.toFixed(2)} | ${r.victimErrors.during}/${r.victimRequests.during} | ${
+        r.serverCpuBefore.toFixed(0)
+      } → ${r.serverCpuDuring.toFixed(0)} % | ${attackerOutcome(r.attack_)}${
         r.serverDied === null ? "" : ` — ${r.serverDied}`
       } | ${(r.rssGrowthKb / 1024).toFixed(1)} MiB |`,
     );
