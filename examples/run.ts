@@ -4,6 +4,7 @@ import type { ServeOptions } from "../core/server/options.ts";
 import { ServeError } from "../core/server/serve-error.ts";
 import type { App } from "../core/app/app.ts";
 import { createApp, portFromArgs, UsageError } from "./app.ts";
+import { ensureSiteAssets } from "./site-assets.ts";
 
 /**
  * Start the reference app with a runtime's `serve`, print where, shut down on SIGINT/SIGTERM.
@@ -21,6 +22,13 @@ export async function runExample(serve: (app: App, options: ServeOptions) => Ser
       process.exit(1);
     }
     throw error;
+  }
+  // The site's generated files (large.bin, fresh .gz/.br siblings), made before "listening" is
+  // printed and only once the port is ours: a start that fails still prints its one line.
+  try {
+    ensureSiteAssets();
+  } catch (error) {
+    console.error(`wirecore: examples/public/ is incomplete: ${(error as Error).message}`);
   }
   console.log(`listening on ${server.url}`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
