@@ -7,7 +7,7 @@
  * makes each asynchronous), so each battery is scoped to its own routes instead — a sub-app's
  * middleware or a route's own — and the basic routes (`/`, `/json`, …) run no middleware at all.
  */
-import { App, rateLimit, serveStatic } from "../mod.ts";
+import { accessLog, App, health, metrics, rateLimit, requestId, serveStatic } from "../mod.ts";
 import { api } from "./routes/api.ts";
 import { events } from "./routes/events.ts";
 import { visits } from "./routes/session.ts";
@@ -16,9 +16,29 @@ import { upload } from "./routes/upload.ts";
 /** The reference site: examples/public/ (ensureSiteAssets() in site-assets.ts makes its generated files). */
 export const PUBLIC_ROOT: URL = new URL("./public/", import.meta.url);
 
+/** What the served reference app adds to the routes (`run.ts` turns it on). */
+export interface ReferenceAppOptions {
+  /**
+   * Request ids (`x-request-id` on every response), `GET /metrics`, `GET /healthz` and
+   * `GET /readyz`. Off by default: they are app-level middleware, which wrap every route, and the
+   * contract suite and the bench serve `createApp()` as the bare protocol fixture.
+   */
+  telemetry?: boolean;
+  /** Where the access log's JSON lines go (with `telemetry`); none when absent. */
+  accessLog?: ((line: string) => void) | undefined;
+}
+
 /** Build the reference app. */
-export function createApp(): App {
+export function createApp(options: ReferenceAppOptions = {}): App {
   const app = new App();
+  if (options.telemetry === true) {
+    // In this order (docs/observability.md): the id first, so the log line, /metrics and the
+    // health answers carry it; the log before metrics, so a scrape is logged too.
+    app.use(requestId());
+    if (options.accessLog !== undefined) app.use(accessLog({ write: options.accessLog }));
+    app.use(metrics());
+    app.use(health());
+  }
 
   app.get("/", (c) => c.text("Hello, World!"));
   app.get("/json", (c) => c.json({ message: "Hello, World!" }));
@@ -69,6 +89,19 @@ const WS_DEMO_PAGE = `<!doctype html>
 /** A command line the reference servers cannot use. */
 export class UsageError extends Error {
   override name = "UsageError";
+}
+
+/**
+ * The reference server's options from its command line and environment: telemetry on, and the
+ * access log on stdout with `--access-log` or `WIRECORE_ACCESS_LOG=1` (off otherwise, so test
+ * runs that start the servers stay quiet).
+ */
+export function optionsFromArgs(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ReferenceAppOptions {
+  const log = args.includes("--access-log") || env.WIRECORE_ACCESS_LOG === "1";
+  return { telemetry: true, accessLog: log ? (line) => console.log(line) : undefined };
 }
 
 /** `--port N` from the command line, else the default. */

@@ -3,7 +3,7 @@ import type { Server } from "../core/server/server.ts";
 import type { ServeOptions } from "../core/server/options.ts";
 import { ServeError } from "../core/server/serve-error.ts";
 import type { App } from "../core/app/app.ts";
-import { createApp, portFromArgs, UsageError } from "./app.ts";
+import { createApp, optionsFromArgs, portFromArgs, UsageError } from "./app.ts";
 import { ensureSiteAssets } from "./site-assets.ts";
 
 /**
@@ -14,7 +14,10 @@ import { ensureSiteAssets } from "./site-assets.ts";
 export async function runExample(serve: (app: App, options: ServeOptions) => Server): Promise<Server> {
   let server: Server;
   try {
-    server = serve(createApp(), { port: portFromArgs(process.argv), hostname: "127.0.0.1" });
+    server = serve(createApp(optionsFromArgs(process.argv, process.env)), {
+      port: portFromArgs(process.argv),
+      hostname: "127.0.0.1",
+    });
     await server.ready;
   } catch (error) {
     if (error instanceof ServeError || error instanceof UsageError) {

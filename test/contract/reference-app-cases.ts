@@ -82,7 +82,13 @@ export function referenceAppCases(t: TestApi, runtime: Runtime): void {
   for (const under of REFERENCE_PROTOCOLS) {
     t.describe(`the reference app's batteries over ${under.name}`, () => {
       t.beforeAll(() => ensureSiteAssets());
-      const server = useProtocolEndpoint(t, runtime, under, () => createApp());
+      const logged: string[] = [];
+      const server = useProtocolEndpoint(
+        t,
+        runtime,
+        under,
+        () => createApp({ telemetry: true, accessLog: (line) => logged.push(line) }),
+      );
       const client = (): HttpClient => server.client;
       const get = (path: string, headers: [string, string][] = [], method = "GET"): Promise<ClientResponse> =>
         client().request({ method, path, headers });
@@ -260,6 +266,51 @@ export function referenceAppCases(t: TestApi, runtime: Runtime): void {
         assert.equal(noBoundary.status, 400);
         assert.equal((await get("/json")).status, 200);
       });
+
+      t.it(
+        "telemetry: x-request-id on every answer, an access log line with it, /metrics, /healthz, /readyz",
+        async () => {
+          const answers = [
+            await get("/"),
+            await get("/nowhere"),
+            await get("/static/style.css"),
+            await get(
+              "/api/items",
+              [["origin", "https://elsewhere.example"], ["access-control-request-method", "GET"]],
+              "OPTIONS",
+            ),
+            await get("/healthz"),
+            await get("/readyz"),
+          ];
+          assert.deepEqual(answers.map((r) => r.status), [200, 404, 200, 204, 200, 200]);
+          const ids = answers.map((r) => r.headers.get("x-request-id") ?? "");
+          for (const id of ids) assert.match(id, /^[0-9a-z]+-[0-9a-z]+$/);
+          assert.equal(new Set(ids).size, ids.length, "ids are unique");
+          assert.equal(answers[4]!.text(), "ok");
+          assert.equal(answers[5]!.text(), "ready");
+          const scrape = await get("/metrics");
+          assert.equal(scrape.status, 200);
+          assert.match(scrape.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+          assert.match(
+            scrape.text(),
+            /^wirecore_http_requests_total\{method="GET",status="404",protocol="[^"]+"\} [1-9]/m,
+          );
+          // The access log: one JSON line per request, written once its response is out.
+          const deadline = Date.now() + 5000;
+          const entryOf = (id: string) =>
+            logged.map((line) => JSON.parse(line)).find((entry) => entry.requestId === id);
+          while (ids.some((id) => entryOf(id) === undefined) && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+          assert.deepEqual(
+            ids.map((id) => [entryOf(id)?.path, entryOf(id)?.status]),
+            [["/", 200], ["/nowhere", 404], ["/static/style.css", 200], ["/api/items", 204], ["/healthz", 200], [
+              "/readyz",
+              200,
+            ]],
+          );
+        },
+      );
 
       t.it("GET /limited: 5 a second per client, then 429 with Retry-After", async () => {
         // The bucket refills one token each 200 ms: on a loaded machine a burst may take that
