@@ -3,7 +3,8 @@ import type { Server } from "../core/server/server.ts";
 import type { ServeOptions } from "../core/server/options.ts";
 import { ServeError } from "../core/server/serve-error.ts";
 import type { App } from "../core/app/app.ts";
-import { createApp, portFromArgs, UsageError } from "./app.ts";
+import { createApp, optionsFromArgs, portFromArgs, UsageError } from "./app.ts";
+import { ensureSiteAssets } from "./site-assets.ts";
 
 /**
  * Start the reference app with a runtime's `serve`, print where, shut down on SIGINT/SIGTERM.
@@ -13,7 +14,10 @@ import { createApp, portFromArgs, UsageError } from "./app.ts";
 export async function runExample(serve: (app: App, options: ServeOptions) => Server): Promise<Server> {
   let server: Server;
   try {
-    server = serve(createApp(), { port: portFromArgs(process.argv), hostname: "127.0.0.1" });
+    server = serve(createApp(optionsFromArgs(process.argv, process.env)), {
+      port: portFromArgs(process.argv),
+      hostname: "127.0.0.1",
+    });
     await server.ready;
   } catch (error) {
     if (error instanceof ServeError || error instanceof UsageError) {
@@ -21,6 +25,13 @@ export async function runExample(serve: (app: App, options: ServeOptions) => Ser
       process.exit(1);
     }
     throw error;
+  }
+  // The site's generated files (large.bin, fresh .gz/.br siblings), made before "listening" is
+  // printed and only once the port is ours: a start that fails still prints its one line.
+  try {
+    ensureSiteAssets();
+  } catch (error) {
+    console.error(`wirecore: examples/public/ is incomplete: ${(error as Error).message}`);
   }
   console.log(`listening on ${server.url}`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 
 /** Where the reference site lives. */
-export const PUBLIC_DIR: string = fileURLToPath(new URL("./public/", import.meta.url));
+export const PUBLIC_DIR: string = fileURLToPath(new URL("./public/", import.meta.url).href);
 
 /** Size of the generated file for Range requests. */
 export const LARGE_FILE_SIZE = 1024 * 1024;

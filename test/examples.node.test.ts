@@ -1,10 +1,12 @@
 /**
  * The reference servers (examples/node.ts, bun.ts, deno.ts through examples/run.ts) on each
  * runtime, as a user starts them: a server that cannot start prints one line naming the reason
- * and exits 1, with no stack trace — for an address in use, a privileged port, a bad `--port`.
+ * and exits 1, with no stack trace — for an address in use, a privileged port, a bad `--port`;
+ * a server that starts serves the batteries (request ids, health, static files with Range) and
+ * writes an access log line per request only when started with `--access-log`.
  * `npx vitest run test/examples.node.test.ts`
  */
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server as NetServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -114,6 +116,66 @@ describe("reference servers: a failed start is one line and exit code 1", () => 
       for (const value of ["abc", "70000", "-1"]) {
         const [cmd, args] = command(runtime, ["--port", value]);
         expectOneLineFailure(await run(cmd, args), new RegExp(`^wirecore: invalid --port "${value}"`));
+      }
+    }, 60_000);
+  }
+});
+
+/** Start a reference server on a free port; resolves with its URL and what it printed so far. */
+function startServer(
+  runtime: RuntimeName,
+  args: string[],
+): Promise<{ url: string; child: ChildProcess; out: string[] }> {
+  const [cmd, argv] = command(runtime, ["--port", "0", ...args]);
+  const child = spawn(cmd, argv, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const out: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${runtime}: no "listening" line in 20 s: ${out.join("")}`)),
+      20_000,
+    );
+    child.stderr!.on("data", (chunk: Buffer) => out.push(chunk.toString()));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out.push(chunk.toString());
+      const found = /listening on (http:\/\/\S+?)\/?\n/.exec(out.join(""));
+      if (found !== null) {
+        clearTimeout(timer);
+        resolve({ url: found[1]!, child, out });
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`${runtime} exited (${code}): ${out.join("")}`)));
+  });
+}
+
+describe("reference servers: the batteries as a user starts them", () => {
+  for (const runtime of RUNTIMES) {
+    it(`${runtime}: request ids, health, a Range on large.bin; an access log line only with --access-log`, async () => {
+      for (const withLog of [true, false]) {
+        const { url, child, out } = await startServer(runtime, withLog ? ["--access-log"] : []);
+        try {
+          const health = await fetch(`${url}/healthz`);
+          expect(await health.text()).toBe("ok");
+          const id = health.headers.get("x-request-id");
+          expect(id).toMatch(/^[0-9a-z]+-[0-9a-z]+$/);
+          const range = await fetch(`${url}/static/large.bin`, { headers: { range: "bytes=0-99" } });
+          expect(range.status).toBe(206);
+          expect((await range.arrayBuffer()).byteLength).toBe(100);
+          expect((await fetch(`${url}/readyz`)).status).toBe(200);
+          // The log line of /healthz is written once its response is out: give it a moment.
+          const deadline = Date.now() + 3000;
+          while (withLog && !out.join("").includes(`"requestId":"${id}"`) && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          const lines = out.join("").split("\n").filter((line) => line.startsWith("{"));
+          if (withLog) {
+            const entry = lines.map((line) => JSON.parse(line)).find((one) => one.requestId === id);
+            expect(entry).toMatchObject({ method: "GET", path: "/healthz", status: 200 });
+          } else {
+            expect(lines).toEqual([]);
+          }
+        } finally {
+          child.kill("SIGTERM");
+        }
       }
     }, 60_000);
   }

@@ -113,6 +113,28 @@ const STATIC = {
   wirecoreScript: "bench/servers/wirecore-static.ts",
   peers: STATIC_PEERS,
 } as const;
+/**
+ * The middleware stack (bench/servers/middleware-stack.ts): wirecore's native API against the
+ * same stack in Hono on the runtime's own server (the ratio), and Hono served by wirecore.
+ */
+const HONO_NATIVE: Record<RuntimeName, string> = {
+  node: "Hono + @hono/node-server",
+  bun: "Hono + Bun.serve",
+  deno: "Hono + Deno.serve",
+};
+/** What the load sends (as bench/servers/middleware-stack.ts expects): gzip, which both compress() offer. */
+const STACK_HEADERS: [string, string][] = [
+  ["accept-encoding", "gzip"],
+  ["origin", "https://app.example"],
+  ["cookie", "theme=dark; session=abc123"],
+];
+const HONO_ON_WIRECORE: Peer = { name: "Hono on wirecore", script: "bench/servers/hono-stack-wirecore.ts" };
+const STACK_PEERS: Record<RuntimeName, Peer[]> = {
+  node: [{ name: HONO_NATIVE.node, script: "bench/peers/hono-stack.ts" }, HONO_ON_WIRECORE],
+  bun: [{ name: HONO_NATIVE.bun, script: "bench/peers/hono-stack.ts" }, HONO_ON_WIRECORE],
+  deno: [{ name: HONO_NATIVE.deno, script: "bench/peers/hono-stack.ts" }, HONO_ON_WIRECORE],
+};
+
 /** node:http2 (cleartext createServer), on Node and on Bun. */
 const NODE_HTTP2: Peer = { name: "node:http2", script: "bench/peers/node-http2.ts" };
 
@@ -198,6 +220,16 @@ export const SCENARIOS: readonly Scenario[] = [
       deno: [{ name: "Deno.serve", script: "bench/peers/deno-serve.ts" }],
     },
     quick: QUICK_H2,
+  },
+  {
+    name: "middleware-stack",
+    kind: "load",
+    metric: "rps",
+    title:
+      "GET /api/items (4 KiB JSON, gzip) behind request id + access log + CORS + cookies + compress, 64 connections",
+    spec: { ...GET, path: "/api/items", headers: STACK_HEADERS },
+    wirecoreScript: "bench/servers/wirecore-stack.ts",
+    peers: STACK_PEERS,
   },
   {
     ...STATIC,

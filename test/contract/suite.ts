@@ -25,6 +25,7 @@ import { staticMemoryCases } from "./static/static-memory-cases.ts";
 import { formsCases } from "./forms-cases.ts";
 import { telemetryCases } from "./telemetry-cases.ts";
 import { profilerCases } from "./profiler-cases.ts";
+import { referenceAppCases } from "./reference-app-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -50,4 +51,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   formsCases(t, runtime);
   telemetryCases(t, runtime);
   profilerCases(t, runtime);
+  referenceAppCases(t, runtime);
 }
