@@ -7,9 +7,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { start, type TestApi } from "../harness.ts";
-import { createApp } from "../../../examples/app.ts";
 import { TIME_SCALE } from "./environment.ts";
-import type { StressSuite } from "./fixture.ts";
+import { createBaseApp, type StressSuite } from "./fixture.ts";
 
 const IDLE = 5_000;
 const REQUESTS = 200;
@@ -41,7 +40,7 @@ function runLoad(port: number): Promise<LoadResult> {
 export function idleConnectionCases(t: TestApi, s: StressSuite): void {
   t.it(`${IDLE} idle connections: a fresh client's p99 stays under 200 ms`, async () => {
     // A server of its own whose keep-alive timeout outlasts the case, so no idle one is dropped.
-    const server = await start(s.runtime, createApp(), { keepAliveTimeout: 120_000 });
+    const server = await start(s.runtime, createBaseApp(), { keepAliveTimeout: 120_000 });
     try {
       const result = await runLoad(server.address.port);
       const figures = `p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${

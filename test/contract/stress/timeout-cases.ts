@@ -3,10 +3,9 @@
  */
 import assert from "node:assert/strict";
 import type { Server } from "../../../core/server/server.ts";
-import { createApp } from "../../../examples/app.ts";
 import { App } from "../../../core/app/app.ts";
 import { RawClient, sleep, start, type TestApi } from "../harness.ts";
-import type { StressSuite } from "./fixture.ts";
+import { createBaseApp, type StressSuite } from "./fixture.ts";
 import { drained } from "./slow-client.ts";
 import { connect, type Socket } from "node:net";
 import process from "node:process";
@@ -30,7 +29,7 @@ export function timeoutCases(t: TestApi, s: StressSuite): void {
     let timed: Server;
     let timedPort = 0;
     t.beforeAll(async () => {
-      timed = await start(runtime, createApp(), { keepAliveTimeout: 1000, headersTimeout: 1000 });
+      timed = await start(runtime, createBaseApp(), { keepAliveTimeout: 1000, headersTimeout: 1000 });
       timedPort = timed.address.port;
     });
     t.afterAll(async () => {
@@ -88,7 +87,7 @@ export function timeoutCases(t: TestApi, s: StressSuite): void {
   t.describe("write timeout (writeTimeout 2000)", () => {
     let timed: Server;
     t.beforeAll(async () => {
-      timed = await start(runtime, createApp(), { writeTimeout: 2000 });
+      timed = await start(runtime, createBaseApp(), { writeTimeout: 2000 });
     });
     t.afterAll(async () => {
       await timed?.close();
