@@ -8,6 +8,7 @@
  * the two servers share one RedisRateLimitStore limit.
  */
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { createClient } from "redis";
 import { App } from "../../core/app/app.ts";
 import { rateLimit } from "../../core/middleware/rate-limit/rate-limit.ts";
@@ -17,6 +18,8 @@ import { RedisBackplane, RedisRateLimitStore } from "../../integrations/redis/mo
 import { RedisServer } from "../support/redis-server.ts";
 import { type Runtime, start, type TestApi, waitFor } from "./harness.ts";
 import { openWebSocket } from "./ws/helpers.ts";
+import { PROTOCOLS } from "./semantics-setup.ts";
+import { cert, key } from "./tls-fixture.ts";
 
 type RedisClient = ReturnType<typeof createClient>;
 type Socket = Awaited<ReturnType<typeof openWebSocket>>;
@@ -189,6 +192,39 @@ export function redisBackplaneCases(t: TestApi, runtime: Runtime): void {
       assert.match(denied.headers.get("retry-after") ?? "", /^\d+$/);
       const ttl = await admin!.pTTL(`rl:${runtime.name}:burst`);
       assert.ok(ttl > 0 && ttl <= 60_000, `PTTL ${ttl}`);
+    });
+
+    for (const under of PROTOCOLS) {
+      t.it(`two servers share one Redis rate limit over ${under.name}`, async () => {
+        const store = new RedisRateLimitStore({ client: a.publisher, prefix: `rl:${under.protocol}:` });
+        const options = under.tls ? { tls: { cert, key } } : {};
+        const servers = [
+          await start(runtime, createRoomApp(store, runtime.name), options),
+          await start(runtime, createRoomApp(store, runtime.name), options),
+        ];
+        const clients = await Promise.all(servers.map((server) => under.connect(server.address.port)));
+        try {
+          const responses = await Promise.all(
+            Array.from({ length: 12 }, (_, i) => clients[i % 2]!.request({ path: "/limited?k=h" })),
+          );
+          const statuses = responses.map((r) => r.status).sort();
+          assert.deepEqual(statuses, [...Array(5).fill(200), ...Array(7).fill(429)]);
+          assert.equal(responses.find((r) => r.status === 200)!.text(), "ok");
+        } finally {
+          for (const client of clients) await client.close();
+          for (const server of servers) await server.close();
+        }
+      });
+    }
+
+    t.it("a message on a topic's channel that no backplane wrote is ignored", async () => {
+      // Another program publishing on the channel: not a wirecore envelope, so no socket gets it.
+      await admin!.publish("wirecore:ws:" + TOPIC, "plain text from redis-cli");
+      await admin!.publish("wirecore:ws:" + TOPIC, Buffer.from([9, 0, 1, 2]));
+      b.server.publish(TOPIC, "next");
+      for (const socket of [a1, a2, b1]) assert.equal(text(await socket.next("next")), "next");
+      assert.throws(() => new RedisBackplane({} as never), /options\.publisher must be a connected node-redis client/);
+      assert.throws(() => a.backplane.attach(() => {}), /already attached/);
     });
   });
 }
