@@ -16,7 +16,7 @@ export interface RedisPublisherClient {
   /** node-redis: connected and ready; a publish is refused at once while false. */
   readonly isReady?: boolean;
   /** A new unconnected client with the same options (node-redis `duplicate()`): the subscriber. */
-  duplicate?(): RedisSubscriberClient;
+  duplicate?(overrides: { disableOfflineQueue: boolean }): RedisSubscriberClient;
 }
 
 /** The part of a node-redis client used to receive (a connection in subscriber mode). */
@@ -37,8 +37,10 @@ export interface RedisBackplaneOptions {
    */
   publisher: RedisPublisherClient;
   /**
-   * A connected client for SUBSCRIBE (a subscribed connection can run no other command). Default:
-   * `publisher.duplicate()`, which the backplane connects and, on `close()`, closes.
+   * A connected client for SUBSCRIBE (a subscribed connection can run no other command). Keep its
+   * offline queue on: a topic subscribed while Redis is away is then subscribed once it is back.
+   * Default: `publisher.duplicate()` (offline queue on), which the backplane connects and, on
+   * `close()`, closes.
    */
   subscriber?: RedisSubscriberClient;
   /** Prepended to each topic to make its channel; `wirecore:ws:` unless given. */
@@ -107,7 +109,8 @@ export class RedisBackplane implements Backplane {
       if (typeof publisher.duplicate !== "function") {
         throw new TypeError("RedisBackplane: pass options.subscriber, or a publisher with duplicate()");
       }
-      const subscriber = publisher.duplicate();
+      // A SUBSCRIBE made while Redis is away waits for the reconnect instead of failing.
+      const subscriber = publisher.duplicate({ disableOfflineQueue: false });
       subscriber.on?.("error", options.onConnectionError ?? (() => {}));
       this.#subscriber = subscriber;
       this.#ownsSubscriber = true;

@@ -33,6 +33,7 @@ function createRoomApp(store: RedisRateLimitStore, keyPrefix: string): App {
     open: (ws) => ws.subscribe(TOPIC),
     message: (ws, data) => void ws.publish(TOPIC, data),
   });
+  app.ws("/late", { open: (ws) => ws.subscribe("late") });
   app.get(
     "/limited",
     rateLimit({ limit: 5, windowMs: 60_000, store, key: (c) => keyPrefix + c.req.query.get("k") }),
@@ -85,15 +86,15 @@ export function redisBackplaneCases(t: TestApi, runtime: Runtime): void {
     }
 
     /** Subscribers Redis counts on the room's channel (one per server with a local subscriber). */
-    async function redisSubscribers(): Promise<number> {
-      const counts = await admin!.pubSubNumSub("wirecore:ws:" + TOPIC);
+    async function redisSubscribers(topic = TOPIC): Promise<number> {
+      const counts = await admin!.pubSubNumSub("wirecore:ws:" + topic);
       return Number(Object.values(counts)[0] ?? 0);
     }
 
-    async function waitForRedisSubscribers(count: number): Promise<void> {
+    async function waitForRedisSubscribers(count: number, topic = TOPIC): Promise<void> {
       const deadline = Date.now() + 10_000;
-      while ((await redisSubscribers().catch(() => -1)) !== count) {
-        if (Date.now() > deadline) throw new Error(`Redis never counted ${count} subscribers on the room`);
+      while ((await redisSubscribers(topic).catch(() => -1)) !== count) {
+        if (Date.now() > deadline) throw new Error(`Redis never counted ${count} subscribers on ${topic}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
@@ -166,10 +167,16 @@ export function redisBackplaneCases(t: TestApi, runtime: Runtime): void {
       assert.equal(error!.topic, TOPIC);
       assert.equal(error!.data, "during");
       for (const socket of [a1, a2]) assert.equal(text(await socket.next("during (local)")), "during");
+      // A topic whose first subscriber comes during the outage is subscribed once Redis is back.
+      const late = await openWebSocket(b.url.replace("/room", "/late"));
+      sockets.push(late);
 
       await redis!.restart();
       await waitFor(() => a.publisher.isReady && b.publisher.isReady, "the publishers to reconnect", 10_000);
       await waitForRedisSubscribers(2); // node-redis resubscribed both servers
+      await waitForRedisSubscribers(1, "late");
+      a.server.publish("late", "late news");
+      assert.equal(text(await late.next("late news")), "late news");
       a.server.publish(TOPIC, "after");
       // b1's next message is "after": "during" never reached it.
       assert.equal(text(await b1.next("after")), "after");
