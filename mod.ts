@@ -55,6 +55,12 @@ export type { BodyStream, TrailerSource } from "./core/exchange/exchange.ts";
 export type { Http2Limits } from "./core/session/http2/limits.ts";
 export { ServerWebSocket } from "./core/session/ws/server-websocket.ts";
 export type { WebSocketHandlers, WebSocketOptions } from "./core/session/ws/websocket-options.ts";
+export {
+  type Backplane,
+  BackplaneError,
+  type BackplaneMessage,
+  type BackplaneReceiver,
+} from "./core/session/ws/backplane.ts";
 export type { UpgradeOptions } from "./core/session/ws/accept.ts";
 export type { PerMessageDeflateOptions } from "./core/ws/permessage-deflate.ts";
 export type { FileProvider, FileStat } from "./core/providers/file-provider.ts";

@@ -43,3 +43,9 @@ export type { RuntimeServices } from "./providers/runtime-services.ts";
 export type { SettledListener } from "./exchange/exchange-record.ts";
 export type { ConnectionCounts, ConnectionKind, ServerStats, ServerView } from "./exchange/server-view.ts";
 export type { CpuProfile, CpuProfileNode, ProfilerProvider } from "./providers/profiler-provider.ts";
+export {
+  type Backplane,
+  BackplaneError,
+  type BackplaneMessage,
+  type BackplaneReceiver,
+} from "./session/ws/backplane.ts";

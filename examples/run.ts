@@ -5,19 +5,23 @@ import { ServeError } from "../core/server/serve-error.ts";
 import type { App } from "../core/app/app.ts";
 import { createApp, optionsFromArgs, portFromArgs, UsageError } from "./app.ts";
 import { ensureSiteAssets } from "./site-assets.ts";
+import { connectRedisBackplane, type RedisServeOptions, redisUrlFromArgs } from "./redis-backplane.ts";
 
 /**
  * Start the reference app with a runtime's `serve`, print where, shut down on SIGINT/SIGTERM.
  * A server that cannot start (bad `--port`, address in use, …) prints one line and exits 1:
- * the same words on every runtime, and no stack trace for what is not a bug.
+ * the same words on every runtime, and no stack trace for what is not a bug. With `--redis URL`
+ * (or `REDIS_URL`) the WebSocket topics (the `/chat` room) are shared with every server given it.
  */
 export async function runExample(serve: (app: App, options: ServeOptions) => Server): Promise<Server> {
   let server: Server;
+  let redis: RedisServeOptions | null = null;
   try {
-    server = serve(createApp(optionsFromArgs(process.argv, process.env)), {
-      port: portFromArgs(process.argv),
-      hostname: "127.0.0.1",
-    });
+    const port = portFromArgs(process.argv);
+    const appOptions = optionsFromArgs(process.argv, process.env);
+    const redisUrl = redisUrlFromArgs(process.argv, process.env);
+    if (redisUrl !== null) redis = await connectRedisBackplane(redisUrl);
+    server = serve(createApp(appOptions), { port, hostname: "127.0.0.1", ...redis?.options });
     await server.ready;
   } catch (error) {
     if (error instanceof ServeError || error instanceof UsageError) {
@@ -35,7 +39,7 @@ export async function runExample(serve: (app: App, options: ServeOptions) => Ser
   }
   console.log(`listening on ${server.url}`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => void server.shutdown().then(() => process.exit(0)));
+    process.once(signal, () => void server.shutdown().then(() => redis?.close()).then(() => process.exit(0)));
   }
   return server;
 }

@@ -8,6 +8,7 @@ import type { CompressionProvider } from "../providers/compression-provider.ts";
 import type { ProfilerProvider } from "../providers/profiler-provider.ts";
 import type { RuntimeServices } from "../providers/runtime-services.ts";
 import { defaultOnError, type ErrorReporter } from "./error-report.ts";
+import type { Backplane, BackplaneError } from "../session/ws/backplane.ts";
 
 /** Server options shared by every adapter. */
 export interface ServeOptions extends Partial<ParserLimits> {
@@ -76,6 +77,16 @@ export interface ServeOptions extends Partial<ParserLimits> {
   compression?: CompressionProvider | undefined;
   /** CPU profiles and heap snapshots for the `profiler()` middleware; each adapter supplies its runtime's. */
   profiler?: ProfilerProvider | undefined;
+  /**
+   * Carries WebSocket pub/sub to the servers of other processes (wirecore/redis `RedisBackplane`;
+   * docs/pubsub.md). One backplane per server.
+   */
+  backplane?: Backplane | undefined;
+  /**
+   * Called for each backplane call that failed: a publish that reached no other process (the
+   * error carries the topic and message), or a topic (un)subscribe. Default: `onError`.
+   */
+  onBackplaneError?: ((error: BackplaneError) => void) | undefined;
 }
 
 /** A certificate and its private key, PEM-encoded. */

@@ -21,8 +21,8 @@ export class ServerCore implements SnifferHost {
   /** Server clock (ms), updated once a second: timeouts need no finer grain. */
   now: number = Date.now();
   #draining = false;
-  /** WebSocket topics of this server. */
-  readonly pubsub: PubSub = new PubSub();
+  /** WebSocket topics of this server (shared with other processes through `options.backplane`). */
+  readonly pubsub: PubSub;
   /** WebSocket settings and default handlers. */
   readonly websocket: ResolvedWebSocketOptions;
   #timer: ReturnType<typeof setInterval> | null = null;
@@ -41,6 +41,10 @@ export class ServerCore implements SnifferHost {
   /** `dispatcher` serves the requests (an App, or a fetch handler's bridge). */
   constructor(dispatcher: Dispatcher, options?: ServeOptions) {
     this.options = resolveOptions(options);
+    this.pubsub = new PubSub(
+      options?.backplane,
+      options?.onBackplaneError ?? options?.onError ?? ((error) => console.error(`wirecore: ${error.message}`)),
+    );
     this.websocket = resolveWebSocketOptions(options?.websocket, options?.deflateProvider ?? null);
     this.dispatcher = new H2cUpgradeDispatcher(dispatcher);
     const perIp = this.options.maxConnectionsPerIp;

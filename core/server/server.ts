@@ -91,7 +91,11 @@ export class Server {
     return this.#core.stats();
   }
 
-  /** Send a WebSocket message to every subscriber of `topic`; returns how many got it. */
+  /**
+   * Send a WebSocket message to every subscriber of `topic`; returns how many in this process got
+   * it. With a `backplane` the subscribers of every other process get it too; a send the
+   * backplane refuses is reported to `onBackplaneError` (docs/pubsub.md).
+   */
   publish(topic: string, data: string | Uint8Array): number {
     return this.#core.pubsub.publish(topic, data);
   }

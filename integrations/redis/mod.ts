@@ -16,3 +16,16 @@
  * @module
  */
 export { type RedisSessionClient, RedisSessionStore, type RedisSessionStoreOptions } from "./redis-session-store.ts";
+export {
+  RedisBackplane,
+  type RedisBackplaneOptions,
+  type RedisBufferListener,
+  type RedisPublisherClient,
+  type RedisSubscriberClient,
+} from "./redis-backplane.ts";
+export {
+  type RedisEvalOptions,
+  type RedisRateLimitClient,
+  RedisRateLimitStore,
+  type RedisRateLimitStoreOptions,
+} from "./redis-rate-limit-store.ts";

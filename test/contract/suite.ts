@@ -26,6 +26,7 @@ import { formsCases } from "./forms-cases.ts";
 import { telemetryCases } from "./telemetry-cases.ts";
 import { profilerCases } from "./profiler-cases.ts";
 import { referenceAppCases } from "./reference-app-cases.ts";
+import { redisBackplaneCases } from "./redis-backplane-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -52,4 +53,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   telemetryCases(t, runtime);
   profilerCases(t, runtime);
   referenceAppCases(t, runtime);
+  redisBackplaneCases(t, runtime);
 }

@@ -82,7 +82,10 @@ export class ServerWebSocket<T = unknown> {
   isSubscribed(topic: string): boolean {
     return this.#session.isSubscribed(topic);
   }
-  /** Send to every subscriber of `topic` except this socket; returns how many got it. */
+  /**
+   * Send to every subscriber of `topic` except this socket; returns how many in this process got
+   * it (with a backplane, other processes' subscribers get it too; see `Server.publish`).
+   */
   publish(topic: string, data: string | Uint8Array | ArrayBuffer | ArrayBufferView): number {
     return this.#session.publish(topic, typeof data === "string" ? data : toBytes(data));
   }
