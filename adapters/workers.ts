@@ -88,16 +88,22 @@ export function serveWorkers(
 function serveAsWorker(target: ServeTarget, options: ServeOptions, serveOne: ServeOne): Server {
   const port = Number(process.env[WORKER_PORT_ENV] ?? options.port ?? 3000);
   const server = serveOne(target, { ...options, workers: undefined, port, reusePort: true });
-  const send = (message: WorkerMessage): void => {
-    if (process.connected) process.send?.(message);
-  };
-  server.ready.then(
+  const send = (message: WorkerMessage): Promise<void> =>
+    new Promise((resolve) => {
+      if (!process.connected || process.send === undefined) return resolve();
+      process.send(message, undefined, {}, () => resolve());
+    });
+  // `ready` settles for the caller only once the primary has been told: a program that exits as soon as it fails to
+  // listen (examples/run.ts) would otherwise exit before the message leaves (Deno), and the reason would be lost.
+  const ready = server.ready.then(
     () => send({ type: "ready", hostname: server.address.hostname, port: server.address.port }),
-    (error: unknown) => {
+    async (error: unknown) => {
       const code = error instanceof ServeError ? error.code : "ELISTEN";
-      send({ type: "failed", code, message: error instanceof Error ? error.message : String(error) });
+      await send({ type: "failed", code, message: error instanceof Error ? error.message : String(error) });
+      throw error;
     },
   );
+  (server as { ready: Promise<void> }).ready = ready;
   process.on("message", (message: { type?: string }) => {
     if (message?.type === "shutdown") void server.shutdown();
     else if (message?.type === "close") void server.close();

@@ -4,9 +4,11 @@
  * primary finishes an in-flight request, stops every worker and exits 0.
  * `npx vitest run test/workers.node.test.ts`
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { createServer, type Server as NetServer } from "node:net";
 import { existsSync } from "node:fs";
 import { request } from "node:http";
+import { connect } from "node:http2";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -19,6 +21,22 @@ function bin(name: string): string {
   const path = join(ROOT, "node_modules", ".bin", name);
   if (!existsSync(path)) throw new Error(`${name} is not installed in node_modules/.bin: run npm install`);
   return path;
+}
+
+/** The reference server of each runtime (examples/run.ts parses `--workers`). */
+const EXAMPLES: Record<string, [string, string[]]> = {
+  node: [process.execPath, ["examples/node.ts"]],
+  bun: [bin("bun"), ["examples/bun.ts"]],
+  deno: [bin("deno"), ["run", "-A", "examples/deno.ts"]],
+};
+
+/** Run to the end (30 s at most): exit code and stderr. */
+function runToEnd(cmd: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: ROOT, timeout: 30_000 }, (error, _stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stderr });
+    });
+  });
 }
 
 const COMMANDS: Record<string, [string, string[]]> = {
@@ -52,6 +70,25 @@ async function pids(url: string, n: number): Promise<Set<number>> {
     seen.add(Number(res.body));
   }
   return seen;
+}
+
+/** `GET /pid` over HTTP/2 (h2c by prior knowledge) on a fresh connection: the status and the pid. */
+function getH2(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const session = connect(url);
+    session.on("error", reject);
+    const stream = session.request({ ":path": "/pid" });
+    let status = 0;
+    let body = "";
+    stream.setEncoding("utf8");
+    stream.on("response", (headers) => (status = Number(headers[":status"])));
+    stream.on("data", (chunk: string) => (body += chunk));
+    stream.on("end", () => {
+      session.close();
+      resolve({ status, body });
+    });
+    stream.on("error", reject);
+  });
 }
 
 function alive(pid: number): boolean {
@@ -112,6 +149,10 @@ describe.each(Object.keys(COMMANDS))("workers: 2 on %s", (runtime) => {
     for (const pid of seen) workerPids.add(pid);
     expect([...seen].length, server.output()).toBe(2);
     expect(seen.has(primary)).toBe(false);
+    // HTTP/2 on the same port, served by one of the workers.
+    const h2 = await getH2(server.url);
+    expect(h2.status).toBe(200);
+    expect(seen.has(Number(h2.body)), h2.body).toBe(true);
 
     // Kill one worker: the other keeps the port; the primary starts a replacement.
     const [victim, survivor] = [...seen] as [number, number];
@@ -138,5 +179,27 @@ describe.each(Object.keys(COMMANDS))("workers: 2 on %s", (runtime) => {
     expect(answer.body).toMatch(/^done by \d+$/);
     expect(await server.exit, server.output()).toBe(0);
     for (const pid of [survivor, replacement as number]) expect(alive(pid), `worker ${pid} still runs`).toBe(false);
+  });
+});
+
+describe.each(Object.keys(EXAMPLES))("reference server --workers on %s", (runtime) => {
+  const [cmd, args] = EXAMPLES[runtime] as [string, string[]];
+  let busy: NetServer;
+  afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+
+  it("a port in use fails start-up once, in one line, exit 1, no worker left behind", async () => {
+    busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const port = (busy.address() as { port: number }).port;
+    const exit = await runToEnd(cmd, [...args, "--port", String(port), "--workers", "2"]);
+    expect(exit.code, exit.stderr).toBe(1);
+    const lines = exit.stderr.split("\n").filter((line) => line.trim() !== "");
+    expect(lines, exit.stderr).toEqual([expect.stringMatching(/address is already in use \(EADDRINUSE\)/)]);
+  });
+
+  it("--workers 0 is a usage error", async () => {
+    const exit = await runToEnd(cmd, [...args, "--port", "0", "--workers", "0"]);
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toMatch(/invalid --workers "0"/);
   });
 });
