@@ -6,6 +6,22 @@ import type { App } from "../core/app/app.ts";
 import { createApp, optionsFromArgs, portFromArgs, UsageError } from "./app.ts";
 import { ensureSiteAssets } from "./site-assets.ts";
 import { connectRedisBackplane, type RedisServeOptions, redisUrlFromArgs } from "./redis-backplane.ts";
+import { workerIndex } from "../adapters/workers.ts";
+
+/** `--workers N` (N ≥ 1) or `--workers auto` from the command line; absent: one process. */
+export function workersFromArgs(args: readonly string[]): number | "auto" | undefined {
+  const at = args.indexOf("--workers");
+  if (at < 0) return undefined;
+  const text = args[at + 1];
+  if (text === "auto") return text;
+  const value = text === undefined || !/^\d+$/.test(text) ? Number.NaN : Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 1024) {
+    throw new UsageError(
+      `invalid --workers ${JSON.stringify(text ?? "")}: expected an integer from 1 to 1024 or "auto"`,
+    );
+  }
+  return value;
+}
 
 /**
  * Start the reference app with a runtime's `serve`, print where, shut down on SIGINT/SIGTERM.
@@ -18,26 +34,31 @@ export async function runExample(serve: (app: App, options: ServeOptions) => Ser
   let redis: RedisServeOptions | null = null;
   try {
     const port = portFromArgs(process.argv);
+    const workers = workersFromArgs(process.argv);
     const appOptions = optionsFromArgs(process.argv, process.env);
     const redisUrl = redisUrlFromArgs(process.argv, process.env);
     if (redisUrl !== null) redis = await connectRedisBackplane(redisUrl);
-    server = serve(createApp(appOptions), { port, hostname: "127.0.0.1", ...redis?.options });
+    server = serve(createApp(appOptions), { port, hostname: "127.0.0.1", workers, ...redis?.options });
     await server.ready;
   } catch (error) {
     if (error instanceof ServeError || error instanceof UsageError) {
-      console.error(`wirecore: ${error.message}`);
+      // A worker's failure reaches its primary, which says it once.
+      if (workerIndex() === undefined) console.error(`wirecore: ${error.message}`);
       process.exit(1);
     }
     throw error;
   }
   // The site's generated files (large.bin, fresh .gz/.br siblings), made before "listening" is
   // printed and only once the port is ours: a start that fails still prints its one line.
-  try {
-    ensureSiteAssets();
-  } catch (error) {
-    console.error(`wirecore: examples/public/ is incomplete: ${(error as Error).message}`);
+  // With --workers, the primary speaks for them all (and makes the files once); a worker says nothing.
+  if (workerIndex() === undefined) {
+    try {
+      ensureSiteAssets();
+    } catch (error) {
+      console.error(`wirecore: examples/public/ is incomplete: ${(error as Error).message}`);
+    }
+    console.log(`listening on ${server.url}`);
   }
-  console.log(`listening on ${server.url}`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => void server.shutdown().then(() => redis?.close()).then(() => process.exit(0)));
   }

@@ -10,3 +10,4 @@ export { bunFiles } from "./files.ts";
 /** The runtime's profiler, for `profiler({ provider })` under `app.fetch`. */
 export { bunProfiler } from "./profiler.ts";
 export type { ServeOptions, Server } from "../../core/mod.ts";
+export { workerIndex } from "../workers.ts";

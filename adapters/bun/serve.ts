@@ -24,6 +24,8 @@ import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import { zlibCompression } from "../zlib-compression.ts";
 import { bunFiles } from "./files.ts";
 import { bunProfiler } from "./profiler.ts";
+import { serveWorkers, type WorkerCommand } from "../workers.ts";
+import process from "node:process";
 
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
@@ -126,6 +128,7 @@ function isIpLiteral(hostname: string): boolean {
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Bun. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
+  if (options.workers !== undefined) return serveWorkers(target, options, serve, bunWorkerCommand);
   const core = createServerCore(target, {
     deflateProvider: zlibDeflateProvider,
     compression: zlibCompression,
@@ -141,7 +144,9 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   if (invalid !== null) listening = Promise.reject(invalid);
   else {
     try {
+      // `reusePort` works on Bun.listen (Bun 1.4, Linux) though bun-types declare it only for connect().
       listener = bunRuntime().listen<BunTransport>({
+        ...({ reusePort: options.reusePort === true } as object),
         hostname: core.options.hostname,
         port: core.options.port,
         // Bun takes ALPN in wire format; a comma list would be one protocol name.
@@ -184,4 +189,9 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     stop: () => listener?.stop(false),
     tls: tls !== undefined,
   }, options.signal);
+}
+
+/** A worker runs this same script with the same Bun flags and arguments. */
+function bunWorkerCommand(): WorkerCommand {
+  return { command: process.execPath, args: [...process.execArgv, ...process.argv.slice(1)] };
 }

@@ -10,3 +10,4 @@ export { denoFiles } from "./files.ts";
 /** The runtime's profiler, for `profiler({ provider })` under `app.fetch`. */
 export { denoProfiler } from "./profiler.ts";
 export type { ServeOptions, Server } from "../../core/mod.ts";
+export { workerIndex } from "../workers.ts";

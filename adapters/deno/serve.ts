@@ -24,6 +24,8 @@ import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import { zlibCompression } from "../zlib-compression.ts";
 import { denoFiles } from "./files.ts";
 import { denoProfiler } from "./profiler.ts";
+import { serveWorkers } from "../workers.ts";
+import { denoWorkerCommand } from "./worker-command.ts";
 
 /** What `Deno.listen` (TCP) and `Deno.listenTls` accept. */
 type DenoConn = Deno.TcpConn | Deno.TlsConn;
@@ -188,6 +190,7 @@ function toServeError(error: unknown, where: ListenTarget, tls: boolean): ServeE
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Deno. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
+  if (options.workers !== undefined) return serveWorkers(target, options, serve, denoWorkerCommand);
   const core = createServerCore(target, {
     deflateProvider: zlibDeflateProvider,
     compression: zlibCompression,
@@ -203,9 +206,11 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   const invalid = checkListenTarget(where);
   try {
     if (invalid !== null) throw invalid;
+    // `reusePort` needs `--unstable-net` (Deno 2.9); the primary starts its workers with it (docs/workers.md).
+    const reusePort = options.reusePort === true;
     listener = tls === undefined
-      ? deno.listen({ hostname, port, transport: "tcp" })
-      : deno.listenTls({ hostname, port, cert: tls.cert, key: tls.key, alpnProtocols: core.alpnProtocols });
+      ? deno.listen({ hostname, port, transport: "tcp", reusePort })
+      : deno.listenTls({ hostname, port, reusePort, cert: tls.cert, key: tls.key, alpnProtocols: core.alpnProtocols });
   } catch (error) {
     const failure = error instanceof ServeError ? error : toServeError(error, where, tls !== undefined);
     return new Server(

@@ -10,3 +10,4 @@ export { nodeFiles } from "./files.ts";
 /** The runtime's profiler, for `profiler({ provider })` under `app.fetch`. */
 export { nodeProfiler } from "./profiler.ts";
 export type { ServeOptions, Server } from "../../core/mod.ts";
+export { workerIndex } from "../workers.ts";

@@ -12,6 +12,7 @@
  * @module
  */
 import { createServer, type Server as NetServer, type Socket } from "node:net";
+import process from "node:process";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import {
   checkListenTarget,
@@ -31,6 +32,7 @@ import { zlibDeflateProvider } from "../zlib-deflate.ts";
 import { zlibCompression } from "../zlib-compression.ts";
 import { nodeFiles } from "./files.ts";
 import { nodeProfiler } from "./profiler.ts";
+import { serveWorkers, type WorkerCommand } from "../workers.ts";
 
 class NodeTransport implements Transport {
   readonly #socket: Socket;
@@ -81,6 +83,7 @@ function toServeError(error: unknown, where: ListenTarget): ServeError {
 
 /** Serve an App, a fetch handler or an object with `fetch` (e.g. a Hono app) on Node. */
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
+  if (options.workers !== undefined) return serveWorkers(target, options, serve, nodeWorkerCommand);
   const core = createServerCore(target, {
     deflateProvider: zlibDeflateProvider,
     compression: zlibCompression,
@@ -115,7 +118,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     listener = server;
     const failed = (error: unknown): void => reject(toServeError(error, where));
     server.once("error", failed);
-    server.listen(port, hostname, () => {
+    server.listen({ port, host: hostname, reusePort: options.reusePort === true }, () => {
       server.off("error", failed);
       server.on("error", (error) => core.options.onError(error));
       const address = server.address();
@@ -131,4 +134,9 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     stop: () => void listener?.close(),
     tls: tls !== undefined,
   }, options.signal);
+}
+
+/** A worker runs this same script with the same Node flags (`--import`, `--conditions`, …) and arguments. */
+function nodeWorkerCommand(): WorkerCommand {
+  return { command: process.execPath, args: [...process.execArgv, ...process.argv.slice(1)] };
 }

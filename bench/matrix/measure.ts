@@ -60,7 +60,7 @@ export function measure(
   row: Row,
   run: number,
 ): Promise<RunResult> {
-  const place = placement(plan, "generator", spec.connections);
+  const place = placement(plan, "generator", spec.connections, spec.unpinned);
   return watched(
     row,
     `run ${run}`,
@@ -98,7 +98,7 @@ export async function warmUp(plan: RunPlan, port: number, spec: LoadSpec, row: R
         runBuiltin(
           plan.loadRuntime.command,
           { port, spec, durationMs, signal },
-          placement(plan, "generator", spec.connections),
+          placement(plan, "generator", spec.connections, spec.unpinned),
         ),
     );
   } catch (error) {
@@ -128,7 +128,11 @@ async function warmUpH2(plan: RunPlan, port: number, spec: LoadSpec, row: Row): 
       h2load.version,
       watchdogLimit(durationMs),
       (signal) =>
-        runH2load(h2load.path, { port, spec, durationMs, signal }, placement(plan, "generator", spec.connections)),
+        runH2load(
+          h2load.path,
+          { port, spec, durationMs, signal },
+          placement(plan, "generator", spec.connections, spec.unpinned),
+        ),
     );
     row.warmupErrors = sumErrors([row.warmupErrors, r.errors]);
   } catch (error) {

@@ -90,9 +90,10 @@ async function startContenders(
   const missing = scenario.nativeMissing?.[rt.name];
   const started = await Promise.allSettled(
     kinds.map((k) =>
-      k.kind === "native" && missing !== undefined
-        ? Promise.reject(new Error(missing))
-        : startServer(serverCommand(rt, k.script, k.args), placement(plan, "server", scenario.spec.connections))
+      k.kind === "native" && missing !== undefined ? Promise.reject(new Error(missing)) : startServer(
+        serverCommand(rt, k.script, k.args),
+        placement(plan, "server", scenario.spec.connections, scenario.spec.unpinned),
+      )
     ),
   );
   return started.map((s, i) => {

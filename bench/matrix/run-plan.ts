@@ -99,9 +99,12 @@ export function printPlan(plan: RunPlan): void {
   }
 }
 
-/** Placement for the server (CPU 0) or the generator (CPU 1), with room for `fds` descriptors. */
-export function placement(plan: RunPlan, role: "server" | "generator", fds: number): Placement {
-  const p: Placement = { taskset: plan.pin.taskset, cpu: role === "server" ? 0 : 1 };
+/**
+ * Placement for the server (CPU 0) or the generator (CPU 1), with room for `fds` descriptors; `unpinned` (a
+ * multi-process server): on every CPU.
+ */
+export function placement(plan: RunPlan, role: "server" | "generator", fds: number, unpinned = false): Placement {
+  const p: Placement = { taskset: unpinned ? null : plan.pin.taskset, cpu: role === "server" ? 0 : 1 };
   const need = fds + 256;
   if (plan.fd.soft < need) p.fdLimit = Math.min(need, plan.fd.hard);
   return p;

@@ -34,6 +34,11 @@ export interface LoadSpec {
   expectStatus?: number;
   /** Response body bytes, for MB/s of a download scenario (static files). */
   responseBytes?: number;
+  /**
+   * Pin nothing: the servers' processes and the generator all run on every core (a multi-core server cannot have
+   * one CPU to itself, and the generator none left).
+   */
+  unpinned?: boolean;
 }
 
 /** A native server a scenario is compared with, when not the runtime's default peer. */
@@ -145,6 +150,20 @@ export const SCENARIOS: readonly Scenario[] = [
     metric: "rps",
     title: "GET / → 13 bytes, 64 keep-alive connections",
     spec: { ...GET, path: "/" },
+  },
+  {
+    name: "plaintext-2cores",
+    kind: "load",
+    metric: "rps",
+    title: "GET / → 13 bytes, 64 connections, servers in 2 processes sharing the port (nothing pinned)",
+    spec: { ...GET, path: "/", unpinned: true },
+    // wirecore: serve(app, { workers: 2 }), SO_REUSEPORT; the natives: each runtime's own way to use 2 cores.
+    serverArgs: ["--workers", "2"],
+    peers: {
+      node: [{ name: "node:cluster + node:http", script: "bench/peers/node-cluster.ts" }],
+      bun: [{ name: "Bun.serve reusePort ×2", script: "bench/peers/bun-serve.ts" }],
+      deno: [{ name: "Deno.serve reusePort ×2", script: "bench/peers/deno-serve.ts" }],
+    },
   },
   {
     name: "pipelined",

@@ -13,6 +13,8 @@ export interface PeerArgs {
    * (Bun.serve's `http2: true`). wirecore, node:http2 and Deno.serve serve h2c without it.
    */
   http2: boolean;
+  /** `--workers N`: serve from N processes on one port (1: this process alone). Default 1. */
+  workers: number;
 }
 
 function numberAfter(args: readonly string[], flag: string, fallback: number): number {
@@ -23,7 +25,7 @@ function numberAfter(args: readonly string[], flag: string, fallback: number): n
   return value;
 }
 
-/** Parse `--port N`, `--idle-timeout S`, `--deflate` and `--http2`. */
+/** Parse `--port N`, `--idle-timeout S`, `--deflate`, `--http2` and `--workers N`. */
 export function peerArgs(args: readonly string[]): PeerArgs {
   const port = numberAfter(args, "--port", 3000);
   if (port > 65535) throw new Error(`Invalid --port ${port}`);
@@ -32,5 +34,6 @@ export function peerArgs(args: readonly string[]): PeerArgs {
     idleTimeoutSeconds: numberAfter(args, "--idle-timeout", 120),
     deflate: args.includes("--deflate"),
     http2: args.includes("--http2"),
+    workers: Math.max(1, numberAfter(args, "--workers", 1)),
   };
 }

@@ -13,6 +13,7 @@
  */
 import process from "node:process";
 import { peerArgs } from "./args.ts";
+import { isReusePortWorker, startReusePortWorkers } from "./reuse-port.ts";
 
 /** The part of Bun's HTTP server API used here, declared locally (no Bun global types needed). */
 interface BunRequest extends Request {
@@ -25,6 +26,8 @@ interface BunServerWebSocket {
 interface BunServeOptions {
   hostname: string;
   port: number;
+  /** SO_REUSEPORT: a `--workers` copy shares the port with the others. */
+  reusePort: boolean;
   /** Seconds; Bun caps it at 255. */
   idleTimeout: number;
   /** Also serve HTTP/2: h2c by prior knowledge without TLS (Bun ≥ 1.4, experimental). */
@@ -47,7 +50,8 @@ interface BunGlobal {
 const bun = (globalThis as { Bun?: BunGlobal }).Bun;
 if (bun === undefined) throw new Error("bench/peers/bun-serve.ts needs Bun");
 
-const { port, idleTimeoutSeconds, deflate, http2 } = peerArgs(process.argv.slice(2));
+const { port, idleTimeoutSeconds, deflate, http2, workers } = peerArgs(process.argv.slice(2));
+await startReusePortWorkers(new URL(import.meta.url).pathname, workers, port);
 const TEXT = { "content-type": "text/plain; charset=utf-8" };
 const JSON_TYPE = { "content-type": "application/json" };
 const HELLO = "Hello, World!";
@@ -58,6 +62,7 @@ const ALLOW: Record<string, string> = { "/": "GET, HEAD", "/json": "GET, HEAD", 
 const server = bun.serve({
   hostname: "127.0.0.1",
   port,
+  reusePort: isReusePortWorker,
   idleTimeout: Math.min(255, idleTimeoutSeconds),
   http2,
   routes: {

@@ -12,11 +12,14 @@
  */
 import process from "node:process";
 import { peerArgs } from "./args.ts";
+import { isReusePortWorker, startReusePortWorkers } from "./reuse-port.ts";
 
 /** The part of Deno's HTTP server API used here, declared locally (no Deno global types needed). */
 interface DenoServeOptions {
   hostname: string;
   port: number;
+  /** SO_REUSEPORT: a `--workers` copy shares the port with the others. */
+  reusePort: boolean;
   onListen(addr: { hostname: string; port: number }): void;
 }
 interface DenoGlobal {
@@ -27,7 +30,8 @@ interface DenoGlobal {
 const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
 if (deno === undefined) throw new Error("bench/peers/deno-serve.ts needs Deno");
 
-const { port, deflate } = peerArgs(process.argv.slice(2));
+const { port, deflate, workers } = peerArgs(process.argv.slice(2));
+await startReusePortWorkers(new URL(import.meta.url).pathname, workers, port);
 if (deflate) throw new Error("Deno.upgradeWebSocket has no permessage-deflate (--deflate)");
 const TEXT = { "content-type": "text/plain; charset=utf-8" };
 const JSON_TYPE = { "content-type": "application/json" };
@@ -79,7 +83,12 @@ function handler(req: Request): Response {
 }
 
 deno.serve(
-  { hostname: "127.0.0.1", port, onListen: ({ port }) => console.log(`listening on http://127.0.0.1:${port}`) },
+  {
+    hostname: "127.0.0.1",
+    port,
+    reusePort: isReusePortWorker,
+    onListen: ({ port }) => console.log(`listening on http://127.0.0.1:${port}`),
+  },
   handler,
 );
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));

@@ -10,15 +10,18 @@ import process from "node:process";
 import { createApp } from "../../examples/app.ts";
 import { peerArgs } from "../peers/args.ts";
 import { runtimeServe } from "./runtime-serve.ts";
+import { workerIndex } from "../../adapters/workers.ts";
 
-const { port, idleTimeoutSeconds, deflate } = peerArgs(process.argv.slice(2));
+const { port, idleTimeoutSeconds, deflate, workers } = peerArgs(process.argv.slice(2));
 const serve = await runtimeServe();
 const server = serve(createApp(), {
   port,
   hostname: "127.0.0.1",
   keepAliveTimeout: idleTimeoutSeconds * 1000,
+  // `--workers N`: N processes with SO_REUSEPORT (docs/workers.md); the primary prints the one `listening on` line.
+  ...(workers > 1 ? { workers } : {}),
   ...(deflate ? { websocket: { perMessageDeflate: true } } : {}),
 });
 await server.ready;
-console.log(`listening on ${server.url}`);
+if (workerIndex() === undefined) console.log(`listening on ${server.url}`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));

@@ -16,6 +16,14 @@ export interface ServeOptions extends Partial<ParserLimits> {
   port?: number | undefined;
   /** Interface to bind. Default `0.0.0.0`. */
   hostname?: string | undefined;
+  /**
+   * Serve from this many processes, each running the same entry and listening on the same port with
+   * `SO_REUSEPORT`; `"auto"`: one per available core. The calling process becomes the primary: it starts and
+   * supervises the workers and serves nothing itself (docs/workers.md). Linux only. Default: one process, no workers.
+   */
+  workers?: number | "auto" | undefined;
+  /** Set `SO_REUSEPORT` on the listening socket (Linux): other processes may listen on the same port. */
+  reusePort?: boolean | undefined;
   /** Aborting it shuts the server down gracefully. */
   signal?: AbortSignal | undefined;
   /**

@@ -11,8 +11,11 @@ export interface ServerAddress {
 export interface Listener {
   /** Resolves with the bound address once listening. */
   readonly listening: Promise<ServerAddress>;
-  /** Stop accepting new connections. */
-  stop(): void;
+  /**
+   * Stop accepting new connections. A listener that stands for other processes (`workers`) returns a promise that
+   * settles once they are gone; `shutdown()` and `close()` wait for it.
+   */
+  stop(graceful: boolean): void | Promise<void>;
   /** Whether connections use TLS (the URL is then https). */
   tls?: boolean;
 }
@@ -113,7 +116,7 @@ export class Server {
   shutdown(): Promise<void> {
     if (this.#closing === null) {
       this.#closing = this.ready.catch(() => {}).then(() => {
-        this.#listener.stop();
+        const stopped = this.#listener.stop(true);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const late = new Promise<void>((resolve) => {
           timer = setTimeout(() => {
@@ -121,7 +124,7 @@ export class Server {
             resolve();
           }, this.#core.options.shutdownTimeout);
         });
-        return Promise.race([this.#core.shutdown(), late]).finally(() => {
+        return Promise.all([Promise.race([this.#core.shutdown(), late]), stopped]).then(() => {}).finally(() => {
           clearTimeout(timer);
           this.#finish();
         });
@@ -133,9 +136,10 @@ export class Server {
   /** Stop accepting and close every connection now. */
   async close(): Promise<void> {
     await this.ready.catch(() => {});
-    this.#listener.stop();
+    const stopped = this.#listener.stop(false);
     this.#core.closeAll();
     if (this.#closing === null) this.#closing = Promise.resolve();
+    await stopped;
     this.#finish();
   }
 }
