@@ -133,14 +133,14 @@ export class App implements Dispatcher {
 
   /**
    * Answer a web `Request` with a web `Response`: the App as a fetch handler, for any fetch host —
-   * `Bun.serve({ fetch: app.fetch })`, `Deno.serve(app.fetch)`, a worker's `export default app` —
+   * Bun's and Deno's own servers (given `app.fetch` as their fetch handler), a worker's `export default app` —
    * with the same routing, middleware and errors as over `serve()`. `info` is what the host passes
    * beside the request ({@link HostInfo}): the peer's address is read from it.
    *
    * @example
    * ```ts
    * const app = new App().get("/", (c) => c.text("hi"));
-   * Deno.serve(app.fetch);
+   * const response = await app.fetch(new Request("http://localhost/"));
    * ```
    */
   readonly fetch: (request: Request, info?: HostInfo) => Promise<Response> = (request, info) => {

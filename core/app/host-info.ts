@@ -5,7 +5,7 @@ import type { TransportInfo } from "../transport/transport.ts";
  * address. Any of the three shapes the common hosts give is understood:
  *
  * - Deno's serve(): its `ServeHandlerInfo`: `{ remoteAddr: { hostname, port } }`
- *   (https://docs.deno.com/api/deno/~/Deno.ServeHandlerInfo);
+ *   (https://docs.deno.com/api/deno/, the serve handler's info);
  * - Bun's serve(): its `server`, asked with `server.requestIP(request)` (https://bun.sh/docs/api/http);
  * - `@hono/node-server`'s bindings: `{ incoming }`, the `node:http` request, whose socket has the
  *   address (https://github.com/honojs/node-server);

@@ -1,6 +1,6 @@
 /**
- * What core asks of a runtime's file system, for static files: each adapter fills it in (node:fs,
- * Bun.file, Deno.open) and passes it to the app as `ServeOptions.files`. Paths are absolute,
+ * What core asks of a runtime's file system, for static files: each adapter fills it in with its
+ * runtime's own file API and passes it to the app as `ServeOptions.files`. Paths are absolute,
  * already resolved and checked by the caller; the provider only reads.
  * @module
  */

@@ -38,8 +38,9 @@ export interface SessionOptions {
  * ```ts
  * import { App, getSession, MemorySessionStore, session } from "wirecore";
  *
+ * const sessionKey = "a secret from your configuration"; // at least 16 bytes
  * const app = new App();
- * app.use(session({ store: new MemorySessionStore(), keys: [Deno.env.get("SESSION_KEY")!] }));
+ * app.use(session({ store: new MemorySessionStore(), keys: [sessionKey] }));
  * app.get("/session", (c) => {
  *   const s = getSession<{ visits: number }>(c);
  *   const visits = (s.get("visits") ?? 0) + 1;
