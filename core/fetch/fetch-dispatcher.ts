@@ -11,7 +11,7 @@ import { toWebRequest } from "./to-request.ts";
  * A web-standard handler `(Request, info) => Response`, the shape Deno's and Bun's servers and
  * Hono use. `info` ({@link FetchInfo}) is what Bun's `server`, Deno's `ServeHandlerInfo` and
  * `@hono/node-server`'s env give such handlers. After `info.upgrade()` the return value is
- * ignored (it may be undefined), as on Bun.
+ * ignored (it may be undefined), as Bun does.
  */
 export type FetchHandler = (
   request: Request,

@@ -37,7 +37,7 @@ export interface BunUpgradeOptions<T = unknown> {
  *
  * - Bun's `server` (the second argument of the `fetch` Bun's serve() calls): `requestIP(request)` and
  *   `upgrade(request, { data, headers })`; after `upgrade()` returned true the socket is served
- *   by the server's `websocket` handlers and the handler's return value is ignored, as on Bun.
+ *   by the server's `websocket` handlers and the handler's return value is ignored, as Bun does.
  *   This is what `getConnInfo` and `upgradeWebSocket` from `hono/bun` call.
  * - Deno's `ServeHandlerInfo`: `remoteAddr` and `completed`; what `getConnInfo` from `hono/deno`
  *   reads.

@@ -7,7 +7,7 @@ import { takeUpgrade } from "./web-upgrade.ts";
  * How many microtask turns a body read may take and still count as data that was there
  * already. Measured (test/contract/fetch-standard-cases.ts checks it on each runtime): a
  * string, bytes or JSON body settles in 1–2 turns on Node, Bun and Deno; a Blob in 5 and a
- * FormData part in 7 on Deno. A stream whose source waits for anything outside (a timer, I/O,
+ * FormData part in 7 (on Deno). A stream whose source waits for anything outside (a timer, I/O,
  * another request) takes a macrotask at least, so it never passes for "there already".
  */
 const READY_TURNS = 12;
@@ -187,7 +187,7 @@ function toBytes(value: Uint8Array | string): Uint8Array {
 function foreignStatus(status: number): HttpError {
   const message = status === 101
     ? "A 101 Response that wirecore did not make cannot be sent: the socket is wirecore's, so a runtime's " +
-      "WebSocket (Deno.upgradeWebSocket) would never open. Use upgradeWebSocket() from wirecore instead " +
+      "WebSocket (the runtime's own upgradeWebSocket) would never open. Use upgradeWebSocket() from wirecore instead " +
       "(`upgradeWebSocket(request, { handlers })`, or as Hono middleware `upgradeWebSocket((c) => events)`)"
     : status === 0
     ? "Response.error() is a network error, not a response: return a Response with a status from 200 to 599"
