@@ -33,7 +33,7 @@ const RETAINED_LIMIT = 16 * MiB;
 const VERBOSE = envFlag("WIRECORE_STRESS_LOG");
 
 /** A full, synchronous collection, when the runtime lets us ask for one. */
-const collect: (() => void) | null = findGc();
+export const collect: (() => void) | null = findGc();
 
 function findGc(): (() => void) | null {
   const g = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
