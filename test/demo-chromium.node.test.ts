@@ -10,8 +10,8 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "./support/chromium.ts";
 import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { serve } from "../adapters/node/mod.ts";
 import type { Server } from "../core/server/server.ts";
@@ -20,18 +20,13 @@ import { ensureSiteAssets } from "../examples/site-assets.ts";
 import { cert, key } from "./contract/tls-fixture.ts";
 import { pseudoRandom } from "./support/pseudo-random.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-
 describe("the /demo page in Chromium (node adapter)", () => {
   let browser: Browser;
   const servers: Server[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the browser test needs it (Debian: apt-get install chromium)`);
-    }
     ensureSiteAssets();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
   }, 30_000);
 
   afterAll(async () => {

@@ -8,16 +8,14 @@
  * A missing browser is a failure, not a skip (Debian: `apt-get install chromium`).
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "./support/chromium.ts";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { serve } from "../adapters/node/mod.ts";
 import { App } from "../core/app/app.ts";
 import type { Server } from "../core/server/server.ts";
 import { waitFor } from "./contract/harness.ts";
 import { cert, key } from "./contract/tls-fixture.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>sse</title><script>
 window.received = [];
@@ -67,10 +65,7 @@ describe("EventSource in Chromium against c.sse() (node adapter)", () => {
   const servers: Server[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the browser test needs it (Debian: apt-get install chromium)`);
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    browser = await launchChromium();
   }, 30_000);
 
   afterAll(async () => {
