@@ -2,7 +2,7 @@
  * The app of the form-body cases: `c.req.formData()`, `c.req.parts()` and `c.req.json()` with
  * their limits. `/upload` is the reference app's upload route, as docs/forms.md shows it.
  */
-import { createHash } from "node:crypto";
+import { upload } from "../../examples/routes/upload.ts";
 import { App } from "../../core/app/app.ts";
 
 /** A FormData entry as JSON: a field's string, or a file's name, type and content (latin1). */
@@ -39,27 +39,9 @@ export function createFormsApp(): App {
     return c.json(await formEntries(form));
   });
 
-  // The reference app's upload: fields, and per file its name, size and SHA-256, hashed as the
-  // bytes stream through (nothing is gathered); a malformed body answers 400 from parts().
-  app.post("/upload", async (c) => {
-    const fields: Record<string, string> = {};
-    const files: { field: string; name: string; type: string; size: number; sha256: string }[] = [];
-    for await (const part of c.req.parts()) {
-      if (part.filename === undefined) {
-        fields[part.name] = await part.text();
-        continue;
-      }
-      const hash = createHash("sha256");
-      let size = 0;
-      const reader = part.stream.getReader();
-      for (let r = await reader.read(); !r.done; r = await reader.read()) {
-        hash.update(r.value);
-        size += r.value.length;
-      }
-      files.push({ field: part.name, name: part.filename, type: part.type, size, sha256: hash.digest("hex") });
-    }
-    return c.json({ fields, files });
-  });
+  // The reference app's upload handler itself: fields, and per file its name, size and SHA-256,
+  // hashed as the bytes stream through; a malformed body answers 400 from parts().
+  app.post("/upload", upload);
 
   // How the content of each part arrived: chunk count and the largest chunk.
   app.post("/upload/chunks", async (c) => {
