@@ -33,10 +33,13 @@ function fetchBody(body: ClientBody | undefined): BodyInit | undefined {
   return toStream(body);
 }
 
-/** A web stream's chunks as an async iterable (not every runtime makes ReadableStream iterable). */
-async function* chunksOf(stream: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
-  if (stream === null) return;
-  const reader = stream.getReader();
+/**
+ * A web stream's chunks as an async iterable (not every runtime makes ReadableStream iterable).
+ * The caller takes the reader at once: undici cancels an unlocked body once its Response is
+ * garbage-collected, and a test that reads the body only later would then see it empty.
+ */
+async function* chunksOf(reader: ReadableStreamDefaultReader<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {
+  if (reader === undefined) return;
   try {
     for (;;) {
       const next = await reader.read();
@@ -75,7 +78,12 @@ export class Http1Client implements HttpClient {
       // A streamed request body (RFC 9112 §7.1 chunked); the Fetch standard asks for `duplex`.
       ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
     } as RequestInit);
-    return { status: response.status, headers: response.headers, body: chunksOf(response.body), trailers: null };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: chunksOf(response.body?.getReader()),
+      trailers: null,
+    };
   }
 
   async request(request: ClientRequest): Promise<ClientResponse> {
