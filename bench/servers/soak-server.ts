@@ -1,7 +1,8 @@
 /**
  * The server of `npm run soak` and `npm run floods`: a small app in the reference app's style —
  * `GET /`, `GET /json`, `GET /users/:id`, `POST /echo` (body streamed back), `GET /ws` (WebSocket
- * echo) — on whichever runtime runs it, with the server's default limits. It is its own file, not
+ * echo) — on whichever runtime runs it, with the server's default limits. `GET /_soak/live` forces
+ * a full collection and answers the live bytes left (the soak's leak check; no client load uses it). It is its own file, not
  * examples/app.ts, so batteries added to the reference app later (rate limits, sessions) do not
  * change what the soak measures.
  *
@@ -11,6 +12,7 @@ import process from "node:process";
 import { App } from "../../mod.ts";
 import { peerArgs } from "../peers/args.ts";
 import { runtimeServe } from "./runtime-serve.ts";
+import { collect, liveBytes } from "../../test/support/live-memory.ts";
 
 const app = new App();
 app.get("/", (c) => c.text("Hello, World!"));
@@ -20,6 +22,10 @@ app.post("/echo", (c) => {
   const type = c.req.header("content-type");
   if (type !== undefined) c.header("content-type", type);
   return c.body(c.req.body ?? "");
+});
+app.get("/_soak/live", (c) => {
+  collect?.();
+  return c.json({ liveBytes: liveBytes(), collected: collect !== null });
 });
 app.ws("/ws", { message: (ws, data) => void ws.send(data) });
 

@@ -1,8 +1,9 @@
 /**
- * The soak chart as plain SVG: server RSS (MiB) over time (minutes), the warm-up end as a dashed
- * line, the fitted growth line over the samples past it. Hand-written, no dependencies.
+ * The soak chart as plain SVG: server RSS (MiB) over time (minutes), the live bytes after each
+ * forced collection beside it, the warm-up end as a dashed line, the fitted growth line over the
+ * RSS samples past it. Hand-written, no dependencies.
  */
-import type { Sample } from "./growth.ts";
+import type { LiveSample, Sample } from "./growth.ts";
 
 /** What the chart says besides the samples. */
 export interface SoakChartOptions {
@@ -14,6 +15,10 @@ export interface SoakChartOptions {
   fit: { startKb: number; kbPerMinute: number } | null;
   /** Floor-to-floor growth after warm-up, KB per minute (the verdict's figure). */
   floorKbPerMinute: number | null;
+  /** Live bytes after forced collections (empty when the runtime could not collect). */
+  live: readonly LiveSample[];
+  /** Their least-squares growth past warm-up, KB per minute (the verdict's figure when there). */
+  liveKbPerMinute: number | null;
 }
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -87,6 +92,16 @@ export function soakChart(samples: readonly Sample[], o: SoakChartOptions): stri
       }" text-anchor="end" fill="#d62728">least-squares slope after warm-up: ${
         (o.fit.kbPerMinute / 1024).toFixed(3)
       } MiB/min</text>`,
+    );
+  }
+  if (o.live.length > 0) {
+    const livePoints = o.live.map((s) => `${x(s.t / 60).toFixed(1)},${y(s.liveKb / 1024).toFixed(1)}`).join(" ");
+    out.push(
+      `<polyline points="${livePoints}" fill="none" stroke="#ff7f0e" stroke-width="2"/>`,
+      `<text x="${left + plotW - 4}" y="${top + plotH - 40}" text-anchor="end" fill="#ff7f0e">live bytes after a ` +
+        `forced collection${
+          o.liveKbPerMinute === null ? "" : `: ${(o.liveKbPerMinute / 1024).toFixed(3)} MiB/min after warm-up`
+        }</text>`,
     );
   }
   if (o.floorKbPerMinute !== null) {

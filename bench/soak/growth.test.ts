@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { growthAfter, type Sample, slope } from "./growth.ts";
+import { growthAfter, liveGrowthAfter, type LiveSample, type Sample, slope } from "./growth.ts";
 
 describe("soak growth", () => {
   it("fits the slope of a straight line exactly", () => {
@@ -69,5 +69,18 @@ describe("soak growth", () => {
     const g = growthAfter(flat, 0)!;
     expect(g.endKb - g.afterWarmupKb).toBe(20_000);
     expect(g.kbPerMinute).toBeLessThan(20_000 / 2); // the run is ~2 minutes long
+  });
+  it("fits live memory after warm-up only, and needs three samples", () => {
+    const live: LiveSample[] = [
+      { t: 10, liveKb: 40_000, phase: "idle" },
+      { t: 30, liveKb: 60_000, phase: "active" }, // warm-up: left out
+      ...[0, 1, 2, 3].map((i): LiveSample => ({ t: 120 + 30 * i, liveKb: 70_000 + 100 * i, phase: "active" })),
+      { t: 300, liveKb: 10_000, phase: "stopped" },
+    ];
+    const g = liveGrowthAfter(live, 120)!;
+    expect(g.fitted).toBe(4);
+    expect(g.kbPerMinute).toBeCloseTo(200, 6); // 100 KB per 30 s
+    expect([g.firstKb, g.lastKb]).toEqual([70_000, 70_300]);
+    expect(liveGrowthAfter(live, 170)).toBeNull(); // two samples left
   });
 });

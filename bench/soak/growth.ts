@@ -99,3 +99,36 @@ export function floorHow(g: Growth): string {
     } s; ${g.collections} collections seen, run longer ` +
       `for a floor through them`;
 }
+
+/** The server's live bytes right after a forced full collection (`GET /_soak/live`). */
+export interface LiveSample {
+  /** Seconds since the server was ready. */
+  t: number;
+  liveKb: number;
+  phase: string;
+}
+
+/** How live memory moved past warm-up. */
+export interface LiveGrowth {
+  /** Least-squares slope, KB per minute: the soak's leak verdict when the runtime can collect. */
+  kbPerMinute: number;
+  firstKb: number;
+  lastKb: number;
+  fitted: number;
+}
+
+/**
+ * The growth of live memory after warm-up; null with fewer than three active samples. Unlike RSS,
+ * each sample follows a full collection, so the slope over them is the leak rate itself, not the
+ * collector's sawtooth.
+ */
+export function liveGrowthAfter(live: readonly LiveSample[], warmupEndT: number): LiveGrowth | null {
+  const past = live.filter((s) => s.phase === "active" && s.t >= warmupEndT);
+  if (past.length < 3) return null;
+  return {
+    kbPerMinute: slope(past.map((s) => [s.t / 60, s.liveKb])),
+    firstKb: past[0]!.liveKb,
+    lastKb: past[past.length - 1]!.liveKb,
+    fitted: past.length,
+  };
+}

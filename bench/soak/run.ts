@@ -13,10 +13,20 @@ import { PEERS, startServer } from "../matrix/servers.ts";
 import { fdLimits, findRuntime, pinning, ROOT, rssKb, type RuntimeInfo } from "../matrix/system.ts";
 import { soakChart } from "./chart.ts";
 import type { ActiveCounts } from "./active.ts";
-import { floorHow, type Growth, growthAfter, type Sample } from "./growth.ts";
+import {
+  floorHow,
+  type Growth,
+  growthAfter,
+  type LiveGrowth,
+  liveGrowthAfter,
+  type LiveSample,
+  type Sample,
+} from "./growth.ts";
 import { SOAK_USAGE, type SoakSettings, soakSettings } from "./settings.ts";
 
 const SAMPLE_MS = 5000;
+/** How often the server is asked for its live bytes after a forced collection (a pause of its own). */
+const LIVE_MS = 30_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const mib = (kb: number): string => `${(kb / 1024).toFixed(1)} MiB`;
 
@@ -64,6 +74,10 @@ interface WirecoreResult {
   active: ActiveCounts | null;
   idleAtEnd: { open: number; closedByServer: number } | null;
   growth: Growth | null;
+  live: LiveSample[];
+  /** Whether the server could force its collections (else live bytes are no leak measure). */
+  collected: boolean;
+  liveGrowth: LiveGrowth | null;
   serverExited: string | null;
 }
 
@@ -85,10 +99,19 @@ async function soakWirecore(rt: RuntimeInfo, s: SoakSettings): Promise<WirecoreR
   };
   sample();
   const sampler = setInterval(sample, SAMPLE_MS);
+  const live: LiveSample[] = [];
+  let collected = false;
+  const readLive = async (): Promise<void> => {
+    const answer = await fetch(`http://127.0.0.1:${server.port}/_soak/live`);
+    const body = await answer.json() as { liveBytes: number; collected: boolean };
+    live.push({ t: Math.round(now() * 10) / 10, liveKb: Math.round(body.liveBytes / 1024), phase });
+    collected = body.collected;
+  };
   let serverExited: string | null = null;
   void server.child.exited.then((code) => (serverExited = `server exited with ${code}\n${server.child.tail()}`));
   try {
     await sleep(2000);
+    await readLive();
     const baselineKb = sample();
     const clients = new Child(
       [
@@ -111,6 +134,7 @@ async function soakWirecore(rt: RuntimeInfo, s: SoakSettings): Promise<WirecoreR
     phase = "idle";
     await sleep(3000);
     const idleKb = sample();
+    await readLive();
     const idleOpen = idle?.open ?? 0;
     console.log(
       `idle: ${idleOpen}/${s.idle} connections open in ${Math.round(idle?.elapsedMs ?? 0)} ms; RSS ${
@@ -124,18 +148,28 @@ async function soakWirecore(rt: RuntimeInfo, s: SoakSettings): Promise<WirecoreR
     const activeStartT = now();
     const endAt = performance.now() + s.minutes * 60_000;
     let lastLog = 0;
+    let lastLive = performance.now();
     while (performance.now() < endAt && serverExited === null) {
       await sleep(Math.min(1000, endAt - performance.now()));
+      if (performance.now() - lastLive >= LIVE_MS) {
+        lastLive = performance.now();
+        await readLive();
+      }
       if (performance.now() - lastLog >= 30_000) {
         lastLog = performance.now();
         const line = clients.stdout.trim().split("\n").filter((l) => l.startsWith('{"event":"progress"')).at(-1);
         const a = line === undefined ? null : (JSON.parse(line).active as ActiveCounts);
         const ok = a === null ? 0 : a.http1.ok + a.http2.ok + a.ws.ok;
         const errors = a === null ? 0 : a.http1.errors + a.http2.errors + a.ws.errors;
-        console.log(`  ${(now() / 60).toFixed(1)} min: RSS ${mib(samples.at(-1)!.rssKb)}, ${ok} ok, ${errors} errors`);
+        console.log(
+          `  ${(now() / 60).toFixed(1)} min: RSS ${mib(samples.at(-1)!.rssKb)}, live ${
+            mib(live.at(-1)?.liveKb ?? 0)
+          }, ${ok} ok, ${errors} errors`,
+        );
       }
     }
     sample();
+    if (serverExited === null) await readLive();
     phase = "stopped";
     clients.process.stdin!.write("stop\n");
     const final = JSON.parse(await clients.waitLine(isEvent("final"), 120_000, "final counts"));
@@ -152,6 +186,9 @@ async function soakWirecore(rt: RuntimeInfo, s: SoakSettings): Promise<WirecoreR
       active: final.active,
       idleAtEnd: final.idle === null ? null : { open: final.idle.open, closedByServer: final.idle.closedByServer },
       growth: growthAfter(samples, warmupEndT),
+      live,
+      collected,
+      liveGrowth: liveGrowthAfter(live, warmupEndT),
       serverExited,
     };
   } finally {
@@ -199,8 +236,17 @@ function report(rt: RuntimeInfo, s: SoakSettings, w: WirecoreResult, native: Nat
   const g = w.growth;
   const growthMiB = g === null ? null : g.kbPerMinute / 1024;
   const floorMiB = g === null ? null : g.floorKbPerMinute / 1024;
+  const lg = w.collected ? w.liveGrowth : null;
+  const liveMiB = lg === null ? null : lg.kbPerMinute / 1024;
   if (g === null) failures.push("no samples after warm-up: run longer than --warmup");
-  else if (floorMiB! > s.maxGrowthMiBPerMinute) {
+  else if (lg !== null) {
+    // Live bytes after forced collections decide; the RSS floor is only shown beside them.
+    if (liveMiB! > s.maxGrowthMiBPerMinute) {
+      failures.push(
+        `live memory grew ${liveMiB!.toFixed(3)} MiB/min after warm-up (limit ${s.maxGrowthMiBPerMinute} MiB/min)`,
+      );
+    }
+  } else if (floorMiB! > s.maxGrowthMiBPerMinute) {
     failures.push(
       `RSS floor grew ${floorMiB!.toFixed(3)} MiB/min after warm-up (limit ${s.maxGrowthMiBPerMinute} MiB/min)`,
     );
@@ -229,12 +275,15 @@ function report(rt: RuntimeInfo, s: SoakSettings, w: WirecoreResult, native: Nat
       floorMethod: g?.floorMethod ?? null,
       collections: g?.collections ?? 0,
       samplesFitted: g?.fitted ?? 0,
+      live: lg,
+      verdictBy: lg === null ? "rss-floor" : "live",
     },
     idle: { open: w.idleOpen, openAtEnd: w.idleAtEnd?.open ?? null, kbPerConnection: kbPerIdle },
     native: native === null ? null : { ...native, ratio: kbPerIdle === null ? null : kbPerIdle / native.kbPerConn },
     active: a,
     failures,
     samples: w.samples,
+    live: w.live,
   };
   const dir = join(ROOT, "bench", "results");
   mkdirSync(dir, { recursive: true });
@@ -246,6 +295,8 @@ function report(rt: RuntimeInfo, s: SoakSettings, w: WirecoreResult, native: Nat
     warmupEndT: w.activeStartT + s.warmupMinutes * 60,
     fit: g === null ? null : { startKb: g.fitStartKb, kbPerMinute: g.kbPerMinute },
     floorKbPerMinute: g?.floorKbPerMinute ?? null,
+    live: w.collected ? w.live : [],
+    liveKbPerMinute: lg?.kbPerMinute ?? null,
   });
   writeFileSync(join(dir, `soak-${rt.name}.svg`), svg);
 
@@ -258,6 +309,12 @@ function report(rt: RuntimeInfo, s: SoakSettings, w: WirecoreResult, native: Nat
         `${growthMiB!.toFixed(3)} MiB/min least squares over ${g.fitted} samples`,
     );
   }
+  if (lg !== null) {
+    console.log(
+      `  live after collections ${mib(lg.firstKb)} → ${mib(lg.lastKb)}: ${liveMiB!.toFixed(3)} MiB/min least ` +
+        `squares over ${lg.fitted} forced collections (the verdict)`,
+    );
+  } else console.log(`  live memory            not measured (the runtime gave no forced collection)`);
   console.log(
     `  per idle connection    ${kbPerIdle === null ? "—" : `${kbPerIdle.toFixed(2)} KB`}` +
       (native === null ? "" : ` (native ${native.kbPerConn.toFixed(2)} KB)`),

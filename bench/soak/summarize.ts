@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { soakChart } from "./chart.ts";
-import { floorHow, growthAfter, type Sample } from "./growth.ts";
+import { floorHow, growthAfter, liveGrowthAfter, type LiveSample, type Sample } from "./growth.ts";
 
 const file = process.argv[2];
 if (file === undefined || !file.endsWith(".json")) {
@@ -25,6 +25,8 @@ if (j.warmupEndT === undefined) {
   console.log(`${file}: no warmupEndT saved; taken as the first active sample + warm-up (${j.warmupEndT} s)`);
 }
 const g = growthAfter(samples, j.warmupEndT);
+const live = (j.live ?? []) as LiveSample[];
+const lg = liveGrowthAfter(live, j.warmupEndT);
 if (g === null) throw new Error(`${file}: no active samples after warm-up`);
 j.memory = {
   ...j.memory,
@@ -36,10 +38,18 @@ j.memory = {
   floorMethod: g.floorMethod,
   collections: g.collections,
   samplesFitted: g.fitted,
+  live: lg,
+  verdictBy: lg === null ? "rss-floor" : "live",
 };
 const limit = j.settings.maxGrowthMiBPerMinute as number;
-j.failures = (j.failures as string[]).filter((f) => !f.startsWith("RSS floor grew"));
-if (g.floorKbPerMinute / 1024 > limit) {
+j.failures = (j.failures as string[]).filter((f) => !f.startsWith("RSS floor grew") && !f.startsWith("live memory"));
+if (lg !== null) {
+  if (lg.kbPerMinute / 1024 > limit) {
+    j.failures.push(
+      `live memory grew ${(lg.kbPerMinute / 1024).toFixed(3)} MiB/min after warm-up (limit ${limit} MiB/min)`,
+    );
+  }
+} else if (g.floorKbPerMinute / 1024 > limit) {
   j.failures.push(
     `RSS floor grew ${(g.floorKbPerMinute / 1024).toFixed(3)} MiB/min after warm-up (limit ${limit} MiB/min)`,
   );
@@ -55,11 +65,13 @@ writeFileSync(
     warmupEndT: j.warmupEndT,
     fit: { startKb: g.fitStartKb, kbPerMinute: g.kbPerMinute },
     floorKbPerMinute: g.floorKbPerMinute,
+    live,
+    liveKbPerMinute: lg?.kbPerMinute ?? null,
   }),
 );
 console.log(
   `${j.runtime}: floor ${(g.floorKbPerMinute / 1024).toFixed(3)} MiB/min (${floorHow(g)}); least squares ` +
-    `${(g.kbPerMinute / 1024).toFixed(3)} MiB/min; ${
-      j.failures.length === 0 ? "passed" : `FAILED: ${j.failures.join("; ")}`
-    }`,
+    `${(g.kbPerMinute / 1024).toFixed(3)} MiB/min; live ${
+      lg === null ? "not measured" : `${(lg.kbPerMinute / 1024).toFixed(3)} MiB/min`
+    }; ${j.failures.length === 0 ? "passed" : `FAILED: ${j.failures.join("; ")}`}`,
 );
