@@ -88,7 +88,7 @@ export function soakChart(samples: readonly Sample[], o: SoakChartOptions): stri
         y(v1).toFixed(1)
       }" stroke="#d62728" stroke-width="1.5" stroke-dasharray="6 3"/>`,
       `<text x="${left + plotW - 4}" y="${
-        top + plotH - 8
+        top + 44
       }" text-anchor="end" fill="#d62728">least-squares slope after warm-up: ${
         (o.fit.kbPerMinute / 1024).toFixed(3)
       } MiB/min</text>`,
@@ -98,7 +98,7 @@ export function soakChart(samples: readonly Sample[], o: SoakChartOptions): stri
     const livePoints = o.live.map((s) => `${x(s.t / 60).toFixed(1)},${y(s.liveKb / 1024).toFixed(1)}`).join(" ");
     out.push(
       `<polyline points="${livePoints}" fill="none" stroke="#ff7f0e" stroke-width="2"/>`,
-      `<text x="${left + plotW - 4}" y="${top + plotH - 40}" text-anchor="end" fill="#ff7f0e">live bytes after a ` +
+      `<text x="${left + plotW - 4}" y="${top + 16}" text-anchor="end" fill="#ff7f0e">live bytes after a ` +
         `forced collection${
           o.liveKbPerMinute === null ? "" : `: ${(o.liveKbPerMinute / 1024).toFixed(3)} MiB/min after warm-up`
         }</text>`,
@@ -106,7 +106,7 @@ export function soakChart(samples: readonly Sample[], o: SoakChartOptions): stri
   }
   if (o.floorKbPerMinute !== null) {
     out.push(
-      `<text x="${left + plotW - 4}" y="${top + plotH - 24}" text-anchor="end">floor-to-floor growth after warm-up: ${
+      `<text x="${left + plotW - 4}" y="${top + 30}" text-anchor="end">floor-to-floor growth after warm-up: ${
         (o.floorKbPerMinute / 1024).toFixed(3)
       } MiB/min</text>`,
     );
