@@ -4,6 +4,26 @@
  * Deno's sockets are pull-based: one read loop per connection over one reused buffer, and writes
  * coalesced while a `conn.write` promise is in flight, so a burst of responses leaves as one write.
  * The `Deno` types are Deno's own under `deno check`, and `@types/deno` (a devDependency) under tsc.
+ *
+ * Why `Deno.listen` + `conn.read()` (issue 13): `bench/peers/deno-socket-apis.ts` answers `GET /` with canned bytes
+ * (no parsing) over each socket API; server CPU per request under `wrk -c64`, median of 3 × 3 s runs, in two sessions
+ * on the shared 2-core VM (load 5 and 9, so read the ratios, not the µs; the first session ran the last three with
+ * setNoDelay on):
+ *
+ *   Deno.serve (native, for scale)          16.6 µs   23.0 µs
+ *   Deno.listen + read() into one buffer    16.9      25.2    ← this adapter
+ *     … with setNoDelay(true)               19.2      22.0    (within the noise: kept, it matters for split writes)
+ *     … awaiting each write before reading  16.0      26.1    (within the noise: reading on while writing is kept)
+ *   conn.readable, BYOB reader              25.9      36.5    (+50 %: a stream read per chunk, buffer transfers)
+ *   node:net (Deno's), data events          21.8      28.0    (+15–30 %: node:net is itself built on these ops)
+ *
+ * `read()` costs what Deno.serve's own I/O costs per request, and with one `read` and one `write` per request
+ * (`strace -c` over 3 s of `wrk -c64`: 24 561 sendto and 24 604 recvfrom for 24 503 requests) there is no syscall
+ * left to save; what wirecore adds above that is the core's JavaScript (bench/README.md, "Where the time goes").
+ *
+ * Writes queued while one is in flight are joined into one buffer and written at once. Writing large parts uncopied
+ * instead took the copy out of the echo-1m profile (15.5 % → 0.5 % of samples) but served fewer 1 MiB echoes (A/B,
+ * 4 rounds: 31 against 41 req/s, 3.9 against 3.2 ms of CPU per request): fewer, larger writes win here.
  * @module
  */
 import {
