@@ -4,6 +4,26 @@
  * Deno's sockets are pull-based: one read loop per connection over one reused buffer, and writes
  * coalesced while a `conn.write` promise is in flight, so a burst of responses leaves as one write.
  * The `Deno` types are Deno's own under `deno check`, and `@types/deno` (a devDependency) under tsc.
+ *
+ * Why `Deno.listen` + `conn.read()` (issue 13): `bench/peers/deno-socket-apis.ts` answers `GET /` with canned bytes
+ * (no parsing) over each socket API; server CPU per request under `wrk -c64`, median of 3 × 3 s runs, in two sessions
+ * on the shared 2-core VM (load 5 and 9, so read the ratios, not the µs; the first session ran the last three with
+ * setNoDelay on):
+ *
+ *   Deno.serve (native, for scale)          16.6 µs   23.0 µs
+ *   Deno.listen + read() into one buffer    16.9      25.2    ← this adapter
+ *     … with setNoDelay(true)               19.2      22.0    (within the noise: kept, it matters for split writes)
+ *     … awaiting each write before reading  16.0      26.1    (within the noise: reading on while writing is kept)
+ *   conn.readable, BYOB reader              25.9      36.5    (+50 %: a stream read per chunk, buffer transfers)
+ *   node:net (Deno's), data events          21.8      28.0    (+15–30 %: node:net is itself built on these ops)
+ *
+ * `read()` costs what Deno.serve's own I/O costs per request, and with one `read` and one `write` per request
+ * (`strace -c` over 3 s of `wrk -c64`: 24 561 sendto and 24 604 recvfrom for 24 503 requests) there is no syscall
+ * left to save; what wirecore adds above that is the core's JavaScript (bench/README.md, "Where the time goes").
+ *
+ * Writes queued while one is in flight are joined into one buffer and written at once. Writing large parts uncopied
+ * instead took the copy out of the echo-1m profile (15.5 % → 0.5 % of samples) but served fewer 1 MiB echoes (A/B,
+ * 4 rounds: 31 against 41 req/s, 3.9 against 3.2 ms of CPU per request): fewer, larger writes win here.
  * @module
  */
 import {
@@ -30,10 +50,26 @@ import { denoWorkerCommand } from "./worker-command.ts";
 /** What `Deno.listen` (TCP) and `Deno.listenTls` accept. */
 type DenoConn = Deno.TcpConn | Deno.TlsConn;
 
-/** A connection's read buffer starts small (most requests are small, and idle keep-alive
- *  connections keep theirs) and grows while reads fill it. */
+/**
+ * A connection's read buffer starts small (most requests are small, and idle keep-alive connections keep theirs) and
+ * grows ×4 while reads fill it, up to 256 KiB: against 64 KiB that served 1 MiB echoes with 16–28 % less server CPU
+ * per request (A/B, wrk -c64, three sessions of 4 rounds: 1.54 against 1.84 ms, 1.59 against 2.19, 2.13 against
+ * 2.65); a 1 MiB ceiling gained nothing more.
+ * After a large body, {@link SMALL_READS_TO_SHRINK} small reads in a row take it back to {@link READ_BUFFER_SHRUNK}
+ * (the old ceiling). Shrinking on the first small read made WebSocket echo traffic, where full and small reads take
+ * turns, allocate a fresh 256 KiB buffer every few reads (`readLoop` 6.9 % self time in the ws-echo-4k profile).
+ */
 const READ_BUFFER_MIN = 4 * 1024;
-const READ_BUFFER_MAX = 64 * 1024;
+const READ_BUFFER_MAX = 256 * 1024;
+const READ_BUFFER_SHRUNK = 64 * 1024;
+const SMALL_READS_TO_SHRINK = 8;
+/**
+ * The listen queue's depth (Deno's default is 511; the kernel caps it at `net.core.somaxconn`). Connections are
+ * accepted by a JavaScript loop, one per turn of the event loop, so a burst of connects (1 024 at once from a load
+ * generator) overflows 511: the kernel drops the handshake and the client retries after 1 s, then 3 s — the 3.6 s
+ * p99 of `conns-1024`. Deno.serve accepts in Rust and keeps up with the same 511.
+ */
+const LISTEN_BACKLOG = 4096;
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
 
@@ -58,6 +94,7 @@ class DenoTransport implements Transport {
   /** Read until EOF or error; the one buffer is reused, the core copies what it keeps. */
   async readLoop(): Promise<void> {
     let buffer = new Uint8Array(READ_BUFFER_MIN);
+    let smallReads = 0;
     let error: unknown;
     try {
       for (;;) {
@@ -69,7 +106,14 @@ class DenoTransport implements Transport {
           break;
         }
         this.handler?.data(buffer.subarray(0, n));
-        if (n === buffer.length && buffer.length < READ_BUFFER_MAX) buffer = new Uint8Array(buffer.length * 4);
+        if (n === buffer.length) {
+          if (buffer.length < READ_BUFFER_MAX) buffer = new Uint8Array(buffer.length * 4);
+          smallReads = 0;
+        } else if (n >= READ_BUFFER_MIN) smallReads = 0;
+        else if (buffer.length > READ_BUFFER_SHRUNK && ++smallReads === SMALL_READS_TO_SHRINK) {
+          buffer = new Uint8Array(READ_BUFFER_SHRUNK);
+          smallReads = 0;
+        }
       }
     } catch (e) {
       error = e;
@@ -209,8 +253,16 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     // `reusePort` needs `--unstable-net` (Deno 2.9); the primary starts its workers with it (docs/workers.md).
     const reusePort = options.reusePort === true;
     listener = tls === undefined
-      ? deno.listen({ hostname, port, transport: "tcp", reusePort })
-      : deno.listenTls({ hostname, port, reusePort, cert: tls.cert, key: tls.key, alpnProtocols: core.alpnProtocols });
+      ? deno.listen({ hostname, port, transport: "tcp", reusePort, tcpBacklog: LISTEN_BACKLOG })
+      : deno.listenTls({
+        hostname,
+        port,
+        reusePort,
+        tcpBacklog: LISTEN_BACKLOG,
+        cert: tls.cert,
+        key: tls.key,
+        alpnProtocols: core.alpnProtocols,
+      });
   } catch (error) {
     const failure = error instanceof ServeError ? error : toServeError(error, where, tls !== undefined);
     return new Server(
