@@ -155,6 +155,11 @@ export class RequestParser {
     return this.#error;
   }
 
+  /** Between requests, holding no partial head or body: the parser may serve another connection. */
+  get atRest(): boolean {
+    return this.#state === S_MESSAGE_START;
+  }
+
   /** True between onHead and onMessageComplete (reading a body). Already true during onHead. */
   get inBody(): boolean {
     return this.#state === S_BODY;

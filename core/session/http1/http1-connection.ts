@@ -1,7 +1,7 @@
 import { HttpError } from "../../http/http-error.ts";
 import { TEXT_PLAIN, WIRE_ERRORS } from "../../http/wire-errors.ts";
 import type { RequestHead } from "../../http/request-head.ts";
-import { RequestParser, type RequestParserEvents } from "../../http1/request-parser.ts";
+import type { RequestParserEvents } from "../../http1/request-parser.ts";
 import { serializeResponseHead } from "../../http1/response-serializer.ts";
 import { type BodySource, RequestBody } from "../../exchange/request-body.ts";
 import type { Transport } from "../../transport/transport.ts";
@@ -12,6 +12,7 @@ import { Linger } from "../linger.ts";
 import { BodyRate } from "../body-rate.ts";
 import type { ProtocolSwitch, SessionHost } from "../session-host.ts";
 import { WriteBatch } from "../write-batch.ts";
+import { ParserLease } from "./parser-pool.ts";
 
 /** Unparsed pipelined bytes kept while a response is pending; past this we stop reading. */
 const PENDING_LIMIT = 64 * 1024;
@@ -32,7 +33,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   readonly transport: Transport;
   readonly host: SessionHost;
   readonly #switch: ProtocolSwitch;
-  readonly #parser: RequestParser;
+  /** Held only while a request is being read (idle connections lend it back: parser-pool.ts). */
+  #parser: ParserLease | null = null;
   readonly #batch: WriteBatch;
   exchange: Http1Exchange | null = null;
   #pending: Uint8Array | null = null;
@@ -61,7 +63,6 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     this.transport = transport;
     this.host = host;
     this.#switch = owner;
-    this.#parser = new RequestParser(this, host.options);
     this.#batch = new WriteBatch(transport, host);
     this.lastActive = host.now;
   }
@@ -156,6 +157,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
     if (ex !== null && !ex.responseDone) ex.disconnect(error ?? new Error("Client disconnected"));
     this.exchange = null;
     this.#pending = null;
+    this.#releaseParser();
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
     for (const resolve of waiters) resolve();
@@ -177,9 +179,10 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
           }
           if (this.headStartedAt === 0) this.headStartedAt = stamp(this.host.now);
         }
-        const used = this.#parser.execute(data);
+        const parser = (this.#parser ??= ParserLease.take(this, this.host.options)).parser;
+        const used = parser.execute(data);
         if (used < 0) {
-          this.#parseError(this.#parser.error ?? new HttpError("BAD_REQUEST"));
+          this.#parseError(parser.error ?? new HttpError("BAD_REQUEST"));
           return;
         }
         if (used >= data.length) return;
@@ -199,7 +202,16 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       }
     } finally {
       this.#parsing = false;
+      if (this.exchange === null) this.#releaseParser();
     }
+  }
+
+  /** Between requests the parser goes back to the pool (kept if it holds a partial head). */
+  #releaseParser(): void {
+    const lease = this.#parser;
+    if (lease === null || !(lease.parser.atRest || this.isClosed || this.closing)) return;
+    this.#parser = null;
+    lease.release();
   }
 
   #stash(data: Uint8Array): void {
@@ -355,6 +367,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   #finishExchange(ex: Http1Exchange): void {
     if (this.exchange !== ex) return;
     this.exchange = null;
+    if (!this.#parsing) this.#releaseParser();
     this.lastActive = this.host.now;
     const upgradeTo = ex.upgradeTo;
     if (upgradeTo !== null) {
