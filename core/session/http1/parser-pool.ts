@@ -31,18 +31,21 @@ const pools = new WeakMap<object, ParserLease[]>();
 /** One pooled parser, passing its events to the connection that holds it. */
 export class ParserLease implements RequestParserEvents {
   readonly parser: RequestParser;
-  readonly #limits: object;
+  /** The pool this parser returns to. */
+  readonly #free: ParserLease[];
   #target: RequestParserEvents | null = null;
 
   /** A new parser; connections use {@link ParserLease.take}. */
-  constructor(limits: Partial<ParserLimits>) {
+  constructor(limits: Partial<ParserLimits>, free: ParserLease[]) {
     this.parser = new RequestParser(this, limits);
-    this.#limits = limits;
+    this.#free = free;
   }
 
   /** A resting parser for `limits` (a server's options: one pool per server), sending events to `target`. */
   static take(target: RequestParserEvents, limits: Partial<ParserLimits>): ParserLease {
-    const lease = pools.get(limits)?.pop() ?? new ParserLease(limits);
+    let free = pools.get(limits);
+    if (free === undefined) pools.set(limits, free = []);
+    const lease = free.pop() ?? new ParserLease(limits, free);
     lease.#target = target;
     return lease;
   }
@@ -50,10 +53,7 @@ export class ParserLease implements RequestParserEvents {
   /** Done with it: back to the pool if it rests between requests, else dropped. */
   release(): void {
     this.#target = null;
-    if (!this.parser.atRest) return;
-    let free = pools.get(this.#limits);
-    if (free === undefined) pools.set(this.#limits, free = []);
-    if (free.length < MAX_FREE) free.push(this);
+    if (this.parser.atRest && this.#free.length < MAX_FREE) this.#free.push(this);
   }
 
   onHead(head: RequestHead): void {
