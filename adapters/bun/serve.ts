@@ -21,8 +21,8 @@
  *   4.6k/4.3k vs 3.1k/3.1k req/s (+40 %; 3 → 1 `send` per response), `GET /` 7.6k/6.6k vs
  *   7.8k/6.4k and pipelined ×16 102k/120k vs 86k/136k (the same: one write per read already);
  *   WebSocket echo 4 KiB lost with every write deferred (63/72 vs 82/81 MB/s), hence the
- *   at-once path inside `data` (its re-measure ran beside the test suite: 32/47 vs 28/33 MB/s,
- *   noise-bound).
+ *   at-once path inside `data`; with it, on a quieter minute (04:29 UTC): WebSocket echo 128/148 vs
+ *   157/145 MB/s (the same within the noise), `POST /echo` 4 KiB 13.2k/7.0k vs 5.9k/5.9k req/s.
  * - `setNoDelay(true)` vs Nagle on: `GET /` 7.4k/7.3k vs 7.7k/7.0k (the same); kept on, as
  *   responses that end a turn must not wait for an ACK.
  * - idle connections: the transport builds `info` only when asked and its queue with the first
