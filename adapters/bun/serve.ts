@@ -4,6 +4,13 @@
  * Bun's `socket.write()` returns how many bytes it took; the rest is ours to keep and retry on
  * `drain` (https://bun.sh/docs/api/tcp#buffering), so this transport queues it. The `Bun` global and its
  * types come from the `bun-types` package (a devDependency; the published types do not need it).
+ *
+ * Closing: Bun's `socket.end()` is `close(2)` at once (seen with strace on Bun 1.4.5), not a
+ * half-close, and `terminate()` sets SO_LINGER 0. Either way a peer still sending gets a TCP reset,
+ * and a reset can take our last bytes (a GOAWAY, a WebSocket Close, a 400) off the wire before the
+ * peer reads them. So `end()` flushes the queue, then `shutdown()`s the write side (FIN) and keeps
+ * reading, as Node's and Deno's adapters do; the socket is released once the peer has closed its
+ * side too, or when the core gives up on it (`close()`, after the session's linger).
  * @module
  */
 import {
@@ -36,7 +43,12 @@ class BunTransport implements Transport {
   handler: ConnectionHandler | null = null;
   #queue: Uint8Array[] = [];
   #queued = 0;
+  /** The core asked to end: the queue goes out, then our FIN. */
   #ending = false;
+  /** Our FIN is sent (or the socket released). */
+  #finSent = false;
+  /** The peer's FIN came. */
+  #peerEnded = false;
 
   constructor(socket: Bun.Socket<BunTransport>, tls: boolean) {
     this.#socket = socket;
@@ -71,19 +83,43 @@ class BunTransport implements Transport {
       this.#queue.shift();
       this.#queued -= head.length;
     }
-    if (this.#ending) this.#socket.end();
+    if (this.#ending) this.#sendFin();
     else this.handler?.drain();
   }
 
   end(): void {
     if (this.#ending) return;
     this.#ending = true;
-    if (this.#queued === 0) this.#socket.end();
+    if (this.#queued === 0) this.#sendFin();
   }
+
+  /** Bun's `end` event: the peer half-closed. Once both sides are done the socket goes. */
+  peerEnded(): void {
+    this.#peerEnded = true;
+    this.handler?.end();
+    if (this.#finSent) this.#socket.end();
+  }
+
+  /**
+   * Everything queued is with the kernel: FIN after it (`shutdown(2)`, RFC 9293 §3.6), and read
+   * on — the session drops what comes — until the peer's FIN or the core's `close()`.
+   */
+  #sendFin(): void {
+    if (this.#finSent) return;
+    this.#finSent = true;
+    if (this.#peerEnded) this.#socket.end();
+    else this.#socket.shutdown();
+  }
+
+  /**
+   * Abort: drop our queue and release the socket with `close(2)` — the kernel still sends what
+   * it holds and a FIN (a reset only if unread bytes are waiting), as Node's `destroy()` does.
+   */
   close(): void {
     this.#queue = [];
     this.#queued = 0;
-    this.#socket.terminate();
+    this.#ending = this.#finSent = true;
+    this.#socket.end();
   }
   pause(): void {
     this.#socket.pause();
@@ -169,7 +205,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
             socket.data.flushQueue();
           },
           end(socket) {
-            socket.data.handler?.end();
+            socket.data.peerEnded();
           },
           close(socket, error) {
             socket.data?.handler?.closed(error);
