@@ -45,7 +45,11 @@ describe("max concurrent streams (RFC 9113 §5.1.2)", () => {
     const gate = new Gate();
     const p = peer(gate, { http2: { maxConcurrentStreams: 2 } });
     p.handshake();
-    p.send(p.get(1, "/slow"), p.rst(1, ErrorCode.CANCEL), p.get(3, "/slow"), p.rst(3, ErrorCode.CANCEL));
+    // Each reset in a read of its own: the handlers have started by then.
+    for (const id of [1, 3]) {
+      p.send(p.get(id, "/slow"));
+      p.send(p.rst(id, ErrorCode.CANCEL));
+    }
     await settle();
     expect(gate.waiting).toBe(2);
     p.send(p.get(5));
@@ -72,10 +76,30 @@ describe("reset floods", () => {
   it("resets of streams already answered count too (a reset flood of fast requests)", () => {
     const p = peer(undefined, { http2: { maxResets: 3 } });
     p.handshake();
-    for (const id of [1, 3, 5, 7]) p.send(p.get(id), p.rst(id, ErrorCode.CANCEL));
+    for (const id of [1, 3, 5, 7]) {
+      p.send(p.get(id));
+      p.send(p.rst(id, ErrorCode.CANCEL));
+    }
     const lines = t(p.frames());
     expect(lines.filter((line) => line.startsWith("HEADERS"))).toHaveLength(4);
     expect(lines.at(-1)).toBe("GOAWAY 7 ENHANCE_YOUR_CALM");
+  });
+
+  it("a stream reset by the very next frame never reaches the app, and its reset counts", async () => {
+    const gate = new Gate();
+    const p = peer(gate, { http2: { maxResets: 3 } });
+    p.handshake();
+    for (const id of [1, 3, 5, 7]) p.send(p.get(id, "/slow"), p.rst(id, ErrorCode.CANCEL));
+    await settle();
+    expect(gate.waiting).toBe(0);
+    expect(t(p.frames())).toEqual(["GOAWAY 7 ENHANCE_YOUR_CALM"]);
+  });
+
+  it("a request followed by any other frame in the same read is served before that frame", () => {
+    const p = peer();
+    p.handshake();
+    p.send(p.get(1), p.ping(), p.get(3), p.rst(1, ErrorCode.CANCEL));
+    expect(t(p.frames())).toEqual(["HEADERS 1 200", "DATA 1 13 es", "PING ack", "HEADERS 3 200", "DATA 3 13 es"]);
   });
 
   it("refills the reset budget over time", () => {

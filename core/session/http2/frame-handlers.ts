@@ -40,8 +40,13 @@ export interface FrameSession {
   readonly goawaySent: boolean;
   /** Answer a protocol error (GOAWAY or RST_STREAM, §5.4). */
   fail(error: ConnectionError | StreamError): void;
-  /** Serve a new request on stream `id`. */
+  /** Serve a new request on stream `id` (dispatched before the next frame is handled, see `nextFrame`). */
   openRequest(id: number, head: RequestHead, endStream: boolean): void;
+  /**
+   * A frame of `type` on `streamId` is next: a request opened by the frame before is dispatched
+   * now, unless this frame resets it (Rapid Reset).
+   */
+  nextFrame(type: number, streamId: number): void;
   /** Answer a request the app never sees (431, 413) on a stream of its own. */
   reject(id: number, endStream: boolean, status: number, message: string): void;
   /** Reset a stream from our side (RST_STREAM, §6.4). */

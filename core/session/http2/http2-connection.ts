@@ -27,6 +27,7 @@ import type { SessionHost } from "../session-host.ts";
 import { WriteBatch } from "../write-batch.ts";
 import type { Transport, TransportInfo } from "../../transport/transport.ts";
 import { ConnectionError, ErrorCode, errorCodeName, StreamError } from "../../http2/errors.ts";
+import { FRAME_RST_STREAM } from "../../http2/frame-types.ts";
 import { Defences } from "./defences.ts";
 import { FieldBlockAssembler } from "./field-block.ts";
 import type { FrameSession } from "./frame-handlers.ts";
@@ -68,6 +69,10 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   #streamsOpened = 0;
   /** Started when we end our side: a peer that does not close in time is cut. */
   readonly #linger: Linger = new Linger();
+  /** A request whose HEADERS was the last frame handled, not yet dispatched (`openRequest`). */
+  #held: Http2Exchange | null = null;
+  #heldId = 0;
+  #reading = false;
 
   constructor(transport: Transport, host: SessionHost, upgrade: Http2Upgrade | null = null) {
     this.#transport = transport;
@@ -132,9 +137,14 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     const batch = this.#batch;
     batch.cork();
     try {
+      this.#reading = true;
       this.#reader.read(bytes);
+      this.#reading = false;
+      this.#dispatchHeld();
     } catch (error) {
       // A bug of ours must cost one connection, never the process.
+      this.#reading = false;
+      this.#held = null;
       batch.uncork();
       this.#host.options.onError(error);
       this.destroy();
@@ -313,6 +323,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
       }
     }
     if (this.#reader.stopped) return;
+    // A request parsed before the error is served, as it would have been without the hold.
+    this.#dispatchHeld();
     this.#reader.stop();
     this.#blocks.abandon();
     this.#goawaySent = true;
@@ -322,12 +334,32 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     this.#endTransport();
   }
 
-  /** A new request stream, served by the dispatcher. */
+  /**
+   * A new request stream, served by the dispatcher once the next frame is known: Rapid Reset
+   * (CVE-2023-44487) sends each HEADERS with its RST_STREAM right behind it, and a stream reset
+   * by the very next frame never reaches the app (the reset still spends the reset budget). Any
+   * other frame, or the end of the read, dispatches it first, so every other order is as before.
+   */
   openRequest(id: number, head: RequestHead, endStream: boolean): void {
     const stream = this.#newStream(id, endStream, head.contentLength);
     const body = endStream ? null : new RequestBody(stream, head.contentLength, this.#host.options.maxBodySize);
     const ex = new Http2Exchange(this, stream, head, body);
     stream.serve(ex);
+    this.#dispatchHeld();
+    if (!this.#reading) return this.#host.dispatcher.dispatch(ex);
+    this.#held = ex;
+    this.#heldId = id;
+  }
+
+  nextFrame(type: number, streamId: number): void {
+    if (this.#held === null || (type === FRAME_RST_STREAM && streamId === this.#heldId)) return;
+    this.#dispatchHeld();
+  }
+
+  #dispatchHeld(): void {
+    const ex = this.#held;
+    if (ex === null) return;
+    this.#held = null;
     this.#host.dispatcher.dispatch(ex);
   }
 
@@ -366,7 +398,9 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     const owed = stream.takeUncredited();
     if (owed > 0 && !this.#closed && !this.#reader.stopped) this.#writer.creditConnection(owed);
     const ex = stream.exchange;
-    if (ex !== null && ex.streamClosed(reason)) this.#streams.zombieStarted();
+    // A held request the app never saw: nothing runs, nothing to abort.
+    if (ex !== null && ex === this.#held) this.#held = null;
+    else if (ex !== null && ex.streamClosed(reason)) this.#streams.zombieStarted();
     stream.wakeWriter();
     this.#lastActive = this.#host.now;
     this.#maybeFinish();
