@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode, errorCodeName } from "../../http2/errors.ts";
 import { FloodBudget } from "./defences.ts";
+import { LINGER_BYTES } from "../linger.ts";
 import { FRAME_DATA } from "../../http2/frame-types.ts";
 import { SETTINGS_INITIAL_WINDOW_SIZE } from "../../http2/settings.ts";
 import { Gate, testApp } from "../../../test/support/h2-test-app.ts";
@@ -93,6 +94,28 @@ describe("reset floods", () => {
     await settle();
     expect(gate.waiting).toBe(0);
     expect(t(p.frames())).toEqual(["GOAWAY 7 ENHANCE_YOUR_CALM"]);
+  });
+
+  it("after GOAWAY the peer's bytes are read and dropped up to LINGER_BYTES, then the connection is cut", () => {
+    for (
+      const [what, setup] of [
+        ["ENHANCE_YOUR_CALM", (p: TestPeer) => {
+          for (const id of [1, 3]) p.send(p.get(id), p.rst(id, ErrorCode.CANCEL));
+        }],
+        ["PROTOCOL_ERROR", (p: TestPeer) => p.send(frame(FRAME_DATA, 0, 0, new Uint8Array(1)))],
+      ] as const
+    ) {
+      const p = peer(undefined, { http2: { maxResets: 1 } });
+      p.handshake();
+      setup(p);
+      expect(t(p.frames()).at(-1), what).toMatch(new RegExp(`^GOAWAY \\d+ ${what}$`));
+      expect([p.transport.ended, p.transport.closed], what).toEqual([true, false]);
+      const chunk = new Uint8Array(64 * 1024);
+      for (let i = 0; i < LINGER_BYTES / chunk.length; i++) p.send(chunk);
+      expect(p.transport.closed, what).toBe(false);
+      p.send(new Uint8Array(1));
+      expect(p.transport.closed, what).toBe(true);
+    }
   });
 
   it("a request followed by any other frame in the same read is served before that frame", () => {

@@ -132,7 +132,12 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   // ── ConnectionHandler ──────────────────────────────────────────────────────────────────────
 
   data(bytes: Uint8Array): void {
-    if (this.#closed || this.#reader.stopped) return;
+    if (this.#closed) return;
+    if (this.#reader.stopped) {
+      // Closing: what comes is dropped, up to a point (a peer still flooding after our GOAWAY).
+      if (this.#linger.started && !this.#linger.absorb(bytes.length)) this.destroy();
+      return;
+    }
     this.#lastActive = this.#host.now;
     const batch = this.#batch;
     batch.cork();
