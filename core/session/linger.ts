@@ -23,7 +23,7 @@ import { stamp } from "./clock.ts";
 export const LINGER_MS = 5_000;
 
 /** How many bytes a closing connection reads and drops, at most, while it waits (`absorb`). */
-export const LINGER_BYTES = 256 * 1024;
+export const LINGER_BYTES: number = 256 * 1024;
 
 /** When the closing began, if it did. */
 export class Linger {

@@ -158,7 +158,7 @@ export class FrameReader {
         }
         this.#phase = PHASE_FRAMES;
       }
-      context.session.nextFrame(f.type, f.streamId);
+      context.hold.nextFrame(f.type, f.streamId);
       parseFrame(f, b, p);
       handleFrame(context, f, b);
     } catch (error) {

@@ -27,13 +27,13 @@ import type { SessionHost } from "../session-host.ts";
 import { WriteBatch } from "../write-batch.ts";
 import type { Transport, TransportInfo } from "../../transport/transport.ts";
 import { ConnectionError, ErrorCode, errorCodeName, StreamError } from "../../http2/errors.ts";
-import { FRAME_RST_STREAM } from "../../http2/frame-types.ts";
 import { Defences } from "./defences.ts";
 import { FieldBlockAssembler } from "./field-block.ts";
 import type { FrameSession } from "./frame-handlers.ts";
 import { FrameReader } from "./frame-reader.ts";
 import { Http2Exchange, type StreamChannel } from "./http2-exchange.ts";
 import { type Http2Limits, resolveHttp2Limits } from "./limits.ts";
+import { RequestHold } from "./request-hold.ts";
 import { Http2Stream, type StreamHost } from "./stream.ts";
 import { CLOSED_ENDED, CLOSED_RESET_SENT, StreamTable } from "./stream-table.ts";
 import { type SchedulerEvents, WriteScheduler } from "./write-scheduler.ts";
@@ -69,10 +69,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   #streamsOpened = 0;
   /** Started when we end our side: a peer that does not close in time is cut. */
   readonly #linger: Linger = new Linger();
-  /** A request whose HEADERS was the last frame handled, not yet dispatched (`openRequest`). */
-  #held: Http2Exchange | null = null;
-  #heldId = 0;
-  #reading = false;
+  /** Rapid Reset: a new request waits for the next frame (`openRequest`). */
+  readonly #hold: RequestHold;
 
   constructor(transport: Transport, host: SessionHost, upgrade: Http2Upgrade | null = null) {
     this.#transport = transport;
@@ -89,7 +87,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     // RFC 9113 §8.3.1 and RFC 8441 §4): decoding stops making fields past that.
     const maxFields = host.options.maxHeaders + 5;
     const blocks = this.#blocks = new FieldBlockAssembler(limits, defences, maxFields);
-    this.#reader = new FrameReader({ host, limits, session: this, streams, writer, blocks, defences });
+    const hold = this.#hold = new RequestHold(host.dispatcher);
+    this.#reader = new FrameReader({ host, limits, session: this, streams, writer, blocks, defences, hold });
     this.#upgrade = upgrade;
     if (upgrade !== null) {
       // RFC 7540 §3.2.1: HTTP2-Settings counts as the client's first SETTINGS, acknowledged by
@@ -132,24 +131,19 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   // ── ConnectionHandler ──────────────────────────────────────────────────────────────────────
 
   data(bytes: Uint8Array): void {
-    if (this.#closed) return;
-    if (this.#reader.stopped) {
-      // Closing: what comes is dropped, up to a point (a peer still flooding after our GOAWAY).
-      if (this.#linger.started && !this.#linger.absorb(bytes.length)) this.destroy();
-      return;
-    }
+    if (this.#closed || (this.#reader.stopped && this.#linger.absorb(bytes.length))) return;
+    // Closing, and the peer still sends after our GOAWAY: past LINGER_BYTES it is cut.
+    if (this.#reader.stopped) return this.destroy();
     this.#lastActive = this.#host.now;
     const batch = this.#batch;
     batch.cork();
     try {
-      this.#reading = true;
+      this.#hold.startRead();
       this.#reader.read(bytes);
-      this.#reading = false;
-      this.#dispatchHeld();
+      this.#hold.endRead();
     } catch (error) {
       // A bug of ours must cost one connection, never the process.
-      this.#reading = false;
-      this.#held = null;
+      this.#hold.abandon();
       batch.uncork();
       this.#host.options.onError(error);
       this.destroy();
@@ -329,7 +323,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     }
     if (this.#reader.stopped) return;
     // A request parsed before the error is served, as it would have been without the hold.
-    this.#dispatchHeld();
+    this.#hold.release();
     this.#reader.stop();
     this.#blocks.abandon();
     this.#goawaySent = true;
@@ -339,33 +333,13 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     this.#endTransport();
   }
 
-  /**
-   * A new request stream, served by the dispatcher once the next frame is known: Rapid Reset
-   * (CVE-2023-44487) sends each HEADERS with its RST_STREAM right behind it, and a stream reset
-   * by the very next frame never reaches the app (the reset still spends the reset budget). Any
-   * other frame, or the end of the read, dispatches it first, so every other order is as before.
-   */
+  /** A new request stream, served by the dispatcher once the next frame is known (request-hold.ts). */
   openRequest(id: number, head: RequestHead, endStream: boolean): void {
     const stream = this.#newStream(id, endStream, head.contentLength);
     const body = endStream ? null : new RequestBody(stream, head.contentLength, this.#host.options.maxBodySize);
     const ex = new Http2Exchange(this, stream, head, body);
     stream.serve(ex);
-    this.#dispatchHeld();
-    if (!this.#reading) return this.#host.dispatcher.dispatch(ex);
-    this.#held = ex;
-    this.#heldId = id;
-  }
-
-  nextFrame(type: number, streamId: number): void {
-    if (this.#held === null || (type === FRAME_RST_STREAM && streamId === this.#heldId)) return;
-    this.#dispatchHeld();
-  }
-
-  #dispatchHeld(): void {
-    const ex = this.#held;
-    if (ex === null) return;
-    this.#held = null;
-    this.#host.dispatcher.dispatch(ex);
+    this.#hold.open(ex, id);
   }
 
   /** Answer a request the app never sees (431, 413) on a stream of its own. */
@@ -403,9 +377,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     const owed = stream.takeUncredited();
     if (owed > 0 && !this.#closed && !this.#reader.stopped) this.#writer.creditConnection(owed);
     const ex = stream.exchange;
-    // A held request the app never saw: nothing runs, nothing to abort.
-    if (ex !== null && ex === this.#held) this.#held = null;
-    else if (ex !== null && ex.streamClosed(reason)) this.#streams.zombieStarted();
+    if (ex !== null && !this.#hold.drop(ex) && ex.streamClosed(reason)) this.#streams.zombieStarted();
     stream.wakeWriter();
     this.#lastActive = this.#host.now;
     this.#maybeFinish();
