@@ -28,6 +28,13 @@
  * - idle connections: the transport builds `info` only when asked and its queue with the first
  *   write; with the pooled HTTP/1.1 parser an idle keep-alive connection costs 1.9 KB of RSS
  *   (was 4.2; Bun.serve 0.7, a bare `Bun.listen` socket about 1.2 in the same census).
+ *
+ * Closing: Bun's `socket.end()` is `close(2)` at once (seen with strace on Bun 1.4.5), not a
+ * half-close, and `terminate()` sets SO_LINGER 0. Either way a peer still sending gets a TCP reset,
+ * and a reset can take our last bytes (a GOAWAY, a WebSocket Close, a 400) off the wire before the
+ * peer reads them. So `end()` flushes the queue, then `shutdown()`s the write side (FIN) and keeps
+ * reading, as Node's and Deno's adapters do; the socket is released once the peer has closed its
+ * side too, or when the core gives up on it (`close()`, after the session's linger).
  * @module
  */
 import {
@@ -87,8 +94,12 @@ class BunTransport implements Transport {
   #scheduled = false;
   /** `write()` returned false: the core waits for `drain`. */
   #owesDrain = false;
+  /** The core asked to end: the queue goes out, then our FIN. */
   #ending = false;
-  #ended = false;
+  /** Our FIN is sent (or the socket released). */
+  #finSent = false;
+  /** The peer's FIN came. */
+  #peerEnded = false;
 
   constructor(socket: Bun.Socket<BunTransport>, tls: boolean) {
     this.#socket = socket;
@@ -168,12 +179,8 @@ class BunTransport implements Transport {
       }
       queue.splice(0, taken);
     }
-    if (this.#ending) {
-      if (!this.#ended) {
-        this.#ended = true;
-        this.#socket.end();
-      }
-    } else if (this.#owesDrain) {
+    if (this.#ending) this.#sendFin();
+    else if (this.#owesDrain) {
       this.#owesDrain = false;
       this.handler?.drain();
     }
@@ -182,13 +189,37 @@ class BunTransport implements Transport {
   end(): void {
     if (this.#ending) return;
     this.#ending = true;
-    if (this.#blocked) return; // flushQueue ends once Bun has taken the rest
+    if (this.#blocked) return; // flushQueue sends the FIN once Bun has taken the rest
     this.flushQueue();
   }
+
+  /** Bun's `end` event: the peer half-closed. Once both sides are done the socket goes. */
+  peerEnded(): void {
+    this.#peerEnded = true;
+    this.handler?.end();
+    if (this.#finSent) this.#socket.end();
+  }
+
+  /**
+   * Everything queued is with the kernel: FIN after it (`shutdown(2)`, RFC 9293 §3.6), and read
+   * on — the session drops what comes — until the peer's FIN or the core's `close()`.
+   */
+  #sendFin(): void {
+    if (this.#finSent) return;
+    this.#finSent = true;
+    if (this.#peerEnded) this.#socket.end();
+    else this.#socket.shutdown();
+  }
+
+  /**
+   * Abort: drop our queue and release the socket with `close(2)` — the kernel still sends what
+   * it holds and a FIN (a reset only if unread bytes are waiting), as Node's `destroy()` does.
+   */
   close(): void {
-    this.#queue = [];
+    this.#queue = null;
     this.#queued = 0;
-    this.#socket.terminate();
+    this.#ending = this.#finSent = true;
+    this.#socket.end();
   }
   pause(): void {
     this.#socket.pause();
@@ -279,7 +310,7 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
             socket.data.flushQueue();
           },
           end(socket) {
-            socket.data.handler?.end();
+            socket.data.peerEnded();
           },
           close(socket, error) {
             socket.data?.handler?.closed(error);

@@ -275,6 +275,10 @@ describe("header list size (RFC 9113 §6.5.2)", () => {
   it("still rejects malformed input past the limit", () => {
     const d = new HpackDecoder({ maxHeaderListSize: 50 });
     expect(errorOf(() => d.decode(hex("82 82 80"))).code).toBe("INVALID_INDEX");
+    // One-octet and multi-octet indexes past the table's end (61 static + 0 dynamic entries).
+    expect(errorOf(() => d.decode(hex("82 82 be"))).code).toBe("INVALID_INDEX");
+    expect(errorOf(() => d.decode(hex("82 82 ff 00"))).code).toBe("INVALID_INDEX");
+    expect(errorOf(() => d.decode(hex("82 82 bd"))).code).toBe("HEADER_LIST_TOO_LARGE");
     expect(errorOf(() => d.decode(hex("82 82 04 05 61"))).code).toBe("TRUNCATED");
   });
 

@@ -136,6 +136,14 @@ export class HpackDecoder {
 
       if (b >= 0x80) {
         // §6.1 Indexed Header Field: 1xxxxxxx, 7-bit index.
+        if (overflow && b !== 0xff) {
+          // Past the list limit an index changes nothing (no table entry, no field kept): a
+          // one-octet index is only checked. An HPACK bomb is thousands of these per block.
+          if (b === 0x80) throw new HpackError("INVALID_INDEX", `Index 0 at offset ${at} (RFC 7541 §6.1)`);
+          if (b - 0x80 > STATIC_TABLE_LENGTH) this.#dynamicIndex(b - 0x80, at);
+          cursor.pos = at + 1;
+          continue;
+        }
         const index = decodeInteger(src, end, cursor, 7);
         if (index <= STATIC_TABLE_LENGTH) {
           if (index === 0) throw new HpackError("INVALID_INDEX", `Index 0 at offset ${at} (RFC 7541 §6.1)`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Linger, LINGER_MS } from "./linger.ts";
+import { Linger, LINGER_BYTES, LINGER_MS } from "./linger.ts";
 import { stamp } from "./clock.ts";
 
 describe("Linger", () => {
@@ -12,6 +12,14 @@ describe("Linger", () => {
     expect(linger.started).toBe(true);
     expect(linger.expired(10_000 + LINGER_MS)).toBe(false);
     expect(linger.expired(10_001 + LINGER_MS)).toBe(true);
+  });
+
+  it("absorbs up to LINGER_BYTES after the close, then says to cut", () => {
+    const linger = new Linger();
+    linger.start(1000);
+    expect(linger.absorb(LINGER_BYTES - 1)).toBe(true);
+    expect(linger.absorb(1)).toBe(true);
+    expect(linger.absorb(1)).toBe(false);
   });
 
   it("starts even on a clock that reads 0", () => {

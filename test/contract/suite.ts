@@ -27,6 +27,7 @@ import { telemetryCases } from "./telemetry-cases.ts";
 import { profilerCases } from "./profiler-cases.ts";
 import { referenceAppCases } from "./reference-app-cases.ts";
 import { redisBackplaneCases } from "./redis-backplane-cases.ts";
+import { closingCases } from "./closing-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -54,4 +55,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   profilerCases(t, runtime);
   referenceAppCases(t, runtime);
   redisBackplaneCases(t, runtime);
+  closingCases(t, runtime);
 }

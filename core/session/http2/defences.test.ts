@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode, errorCodeName } from "../../http2/errors.ts";
 import { FloodBudget } from "./defences.ts";
+import { LINGER_BYTES } from "../linger.ts";
 import { FRAME_DATA } from "../../http2/frame-types.ts";
 import { SETTINGS_INITIAL_WINDOW_SIZE } from "../../http2/settings.ts";
 import { Gate, testApp } from "../../../test/support/h2-test-app.ts";
@@ -45,7 +46,11 @@ describe("max concurrent streams (RFC 9113 §5.1.2)", () => {
     const gate = new Gate();
     const p = peer(gate, { http2: { maxConcurrentStreams: 2 } });
     p.handshake();
-    p.send(p.get(1, "/slow"), p.rst(1, ErrorCode.CANCEL), p.get(3, "/slow"), p.rst(3, ErrorCode.CANCEL));
+    // Each reset in a read of its own: the handlers have started by then.
+    for (const id of [1, 3]) {
+      p.send(p.get(id, "/slow"));
+      p.send(p.rst(id, ErrorCode.CANCEL));
+    }
     await settle();
     expect(gate.waiting).toBe(2);
     p.send(p.get(5));
@@ -72,10 +77,52 @@ describe("reset floods", () => {
   it("resets of streams already answered count too (a reset flood of fast requests)", () => {
     const p = peer(undefined, { http2: { maxResets: 3 } });
     p.handshake();
-    for (const id of [1, 3, 5, 7]) p.send(p.get(id), p.rst(id, ErrorCode.CANCEL));
+    for (const id of [1, 3, 5, 7]) {
+      p.send(p.get(id));
+      p.send(p.rst(id, ErrorCode.CANCEL));
+    }
     const lines = t(p.frames());
     expect(lines.filter((line) => line.startsWith("HEADERS"))).toHaveLength(4);
     expect(lines.at(-1)).toBe("GOAWAY 7 ENHANCE_YOUR_CALM");
+  });
+
+  it("a stream reset by the very next frame never reaches the app, and its reset counts", async () => {
+    const gate = new Gate();
+    const p = peer(gate, { http2: { maxResets: 3 } });
+    p.handshake();
+    for (const id of [1, 3, 5, 7]) p.send(p.get(id, "/slow"), p.rst(id, ErrorCode.CANCEL));
+    await settle();
+    expect(gate.waiting).toBe(0);
+    expect(t(p.frames())).toEqual(["GOAWAY 7 ENHANCE_YOUR_CALM"]);
+  });
+
+  it("after GOAWAY the peer's bytes are read and dropped up to LINGER_BYTES, then the connection is cut", () => {
+    for (
+      const [what, setup] of [
+        ["ENHANCE_YOUR_CALM", (p: TestPeer) => {
+          for (const id of [1, 3]) p.send(p.get(id), p.rst(id, ErrorCode.CANCEL));
+        }],
+        ["PROTOCOL_ERROR", (p: TestPeer) => p.send(frame(FRAME_DATA, 0, 0, new Uint8Array(1)))],
+      ] as const
+    ) {
+      const p = peer(undefined, { http2: { maxResets: 1 } });
+      p.handshake();
+      setup(p);
+      expect(t(p.frames()).at(-1), what).toMatch(new RegExp(`^GOAWAY \\d+ ${what}$`));
+      expect([p.transport.ended, p.transport.closed], what).toEqual([true, false]);
+      const chunk = new Uint8Array(64 * 1024);
+      for (let i = 0; i < LINGER_BYTES / chunk.length; i++) p.send(chunk);
+      expect(p.transport.closed, what).toBe(false);
+      p.send(new Uint8Array(1));
+      expect(p.transport.closed, what).toBe(true);
+    }
+  });
+
+  it("a request followed by any other frame in the same read is served before that frame", () => {
+    const p = peer();
+    p.handshake();
+    p.send(p.get(1), p.ping(), p.get(3), p.rst(1, ErrorCode.CANCEL));
+    expect(t(p.frames())).toEqual(["HEADERS 1 200", "DATA 1 13 es", "PING ack", "HEADERS 3 200", "DATA 3 13 es"]);
   });
 
   it("refills the reset budget over time", () => {

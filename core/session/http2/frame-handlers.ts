@@ -29,6 +29,7 @@ import { buildRequestHead, validateTrailers } from "../../http2/request-headers.
 import type { SessionHost } from "../session-host.ts";
 import type { Defences } from "./defences.ts";
 import type { FieldBlockAssembler } from "./field-block.ts";
+import type { RequestHold } from "./request-hold.ts";
 import type { Http2Limits } from "./limits.ts";
 import type { Http2Stream } from "./stream.ts";
 import { CLOSED_ENDED, CLOSED_RESET_RECEIVED, type StreamTable } from "./stream-table.ts";
@@ -40,7 +41,7 @@ export interface FrameSession {
   readonly goawaySent: boolean;
   /** Answer a protocol error (GOAWAY or RST_STREAM, §5.4). */
   fail(error: ConnectionError | StreamError): void;
-  /** Serve a new request on stream `id`. */
+  /** Serve a new request on stream `id` (dispatched once the next frame is known, request-hold.ts). */
   openRequest(id: number, head: RequestHead, endStream: boolean): void;
   /** Answer a request the app never sees (431, 413) on a stream of its own. */
   reject(id: number, endStream: boolean, status: number, message: string): void;
@@ -61,6 +62,8 @@ export interface FrameContext {
   readonly writer: WriteScheduler;
   readonly blocks: FieldBlockAssembler;
   readonly defences: Defences;
+  /** Rapid Reset: a new request waits for the next frame. */
+  readonly hold: RequestHold;
 }
 
 /** Acts on one frame whose payload `parseFrame` has checked and located (`f.start..f.end` of `b`). */

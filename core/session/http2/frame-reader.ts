@@ -158,6 +158,7 @@ export class FrameReader {
         }
         this.#phase = PHASE_FRAMES;
       }
+      context.hold.nextFrame(f.type, f.streamId);
       parseFrame(f, b, p);
       handleFrame(context, f, b);
     } catch (error) {

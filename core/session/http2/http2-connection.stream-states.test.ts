@@ -49,8 +49,9 @@ const states: Case[] = [
   [
     "§5.1",
     "DATA after the client's RST_STREAM",
+    // Reset by the very next frame, the request never reached the app (Rapid Reset defence).
     (p) => [p.headers(1, p.request("GET", "/")), p.rst(1, ErrorCode.CANCEL), p.data(1, "x")],
-    ["HEADERS 1 200", "DATA 1 13 es", "RST_STREAM 1 STREAM_CLOSED"],
+    ["RST_STREAM 1 STREAM_CLOSED"],
   ],
   [
     "§5.1",
@@ -62,7 +63,7 @@ const states: Case[] = [
       p.rst(1, ErrorCode.CANCEL),
       p.headers(1, ["x-a", "1"], { endStream: true }),
     ],
-    ["HEADERS 1 200", "DATA 1 13 es", "RST_STREAM 1 STREAM_CLOSED"],
+    ["RST_STREAM 1 STREAM_CLOSED"],
   ],
   [
     "§8.1",

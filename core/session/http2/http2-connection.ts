@@ -33,6 +33,7 @@ import type { FrameSession } from "./frame-handlers.ts";
 import { FrameReader } from "./frame-reader.ts";
 import { Http2Exchange, type StreamChannel } from "./http2-exchange.ts";
 import { type Http2Limits, resolveHttp2Limits } from "./limits.ts";
+import { RequestHold } from "./request-hold.ts";
 import { Http2Stream, type StreamHost } from "./stream.ts";
 import { CLOSED_ENDED, CLOSED_RESET_SENT, StreamTable } from "./stream-table.ts";
 import { type SchedulerEvents, WriteScheduler } from "./write-scheduler.ts";
@@ -68,6 +69,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   #streamsOpened = 0;
   /** Started when we end our side: a peer that does not close in time is cut. */
   readonly #linger: Linger = new Linger();
+  /** Rapid Reset: a new request waits for the next frame (`openRequest`). */
+  readonly #hold: RequestHold;
 
   constructor(transport: Transport, host: SessionHost, upgrade: Http2Upgrade | null = null) {
     this.#transport = transport;
@@ -84,7 +87,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     // RFC 9113 §8.3.1 and RFC 8441 §4): decoding stops making fields past that.
     const maxFields = host.options.maxHeaders + 5;
     const blocks = this.#blocks = new FieldBlockAssembler(limits, defences, maxFields);
-    this.#reader = new FrameReader({ host, limits, session: this, streams, writer, blocks, defences });
+    const hold = this.#hold = new RequestHold(host.dispatcher);
+    this.#reader = new FrameReader({ host, limits, session: this, streams, writer, blocks, defences, hold });
     this.#upgrade = upgrade;
     if (upgrade !== null) {
       // RFC 7540 §3.2.1: HTTP2-Settings counts as the client's first SETTINGS, acknowledged by
@@ -127,14 +131,19 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
   // ── ConnectionHandler ──────────────────────────────────────────────────────────────────────
 
   data(bytes: Uint8Array): void {
-    if (this.#closed || this.#reader.stopped) return;
+    if (this.#closed || (this.#reader.stopped && this.#linger.absorb(bytes.length))) return;
+    // Closing, and the peer still sends after our GOAWAY: past LINGER_BYTES it is cut.
+    if (this.#reader.stopped) return this.destroy();
     this.#lastActive = this.#host.now;
     const batch = this.#batch;
     batch.cork();
     try {
+      this.#hold.startRead();
       this.#reader.read(bytes);
+      this.#hold.endRead();
     } catch (error) {
       // A bug of ours must cost one connection, never the process.
+      this.#hold.abandon();
       batch.uncork();
       this.#host.options.onError(error);
       this.destroy();
@@ -313,6 +322,8 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
       }
     }
     if (this.#reader.stopped) return;
+    // A request parsed before the error is served, as it would have been without the hold.
+    this.#hold.release();
     this.#reader.stop();
     this.#blocks.abandon();
     this.#goawaySent = true;
@@ -322,13 +333,13 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     this.#endTransport();
   }
 
-  /** A new request stream, served by the dispatcher. */
+  /** A new request stream, served by the dispatcher once the next frame is known (request-hold.ts). */
   openRequest(id: number, head: RequestHead, endStream: boolean): void {
     const stream = this.#newStream(id, endStream, head.contentLength);
     const body = endStream ? null : new RequestBody(stream, head.contentLength, this.#host.options.maxBodySize);
     const ex = new Http2Exchange(this, stream, head, body);
     stream.serve(ex);
-    this.#host.dispatcher.dispatch(ex);
+    this.#hold.open(ex, id);
   }
 
   /** Answer a request the app never sees (431, 413) on a stream of its own. */
@@ -366,7 +377,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     const owed = stream.takeUncredited();
     if (owed > 0 && !this.#closed && !this.#reader.stopped) this.#writer.creditConnection(owed);
     const ex = stream.exchange;
-    if (ex !== null && ex.streamClosed(reason)) this.#streams.zombieStarted();
+    if (ex !== null && !this.#hold.drop(ex) && ex.streamClosed(reason)) this.#streams.zombieStarted();
     stream.wakeWriter();
     this.#lastActive = this.#host.now;
     this.#maybeFinish();
