@@ -2,7 +2,7 @@ import { HttpError } from "../../http/http-error.ts";
 import { TEXT_PLAIN, WIRE_ERRORS } from "../../http/wire-errors.ts";
 import type { RequestHead } from "../../http/request-head.ts";
 import { RequestParser, type RequestParserEvents } from "../../http1/request-parser.ts";
-import { serializeResponseHead } from "../../http1/response-serializer.ts";
+import { type BodyFraming, serializeResponseHead, writeResponseHead } from "../../http1/response-serializer.ts";
 import { type BodySource, RequestBody } from "../../exchange/request-body.ts";
 import type { Transport } from "../../transport/transport.ts";
 import { type Http1Channel, Http1Exchange } from "./http1-exchange.ts";
@@ -442,6 +442,17 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
 
   writeHead(head: string): void {
     this.#batch.sink().writeLatin1(head);
+  }
+
+  writeResponseHead(
+    status: number,
+    headers: readonly string[],
+    framing: BodyFraming,
+    contentLength: number,
+    keepAlive: boolean,
+    versionMinor: number,
+  ): void {
+    writeResponseHead(this.#batch.sink(), status, headers, framing, contentLength, keepAlive, versionMinor);
   }
 
   writeBody(body: string | Uint8Array): void {

@@ -25,6 +25,15 @@ export interface Http1Channel {
   /** The transport is above its high-water mark. */
   readonly writeBlocked: boolean;
   writeHead(head: string): void;
+  /** Write a response head (see writeResponseHead in core/http1/response-serializer.ts). */
+  writeResponseHead(
+    status: number,
+    headers: readonly string[],
+    framing: BodyFraming,
+    contentLength: number,
+    keepAlive: boolean,
+    versionMinor: number,
+  ): void;
   writeBody(body: string | Uint8Array): void;
   writeChunk(chunk: Uint8Array, chunked: boolean): void;
   writeLastChunk(trailers?: string): void;
@@ -229,7 +238,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
       }
       conn.writeLastChunk(section);
     } else {
-      conn.writeHead(serializeResponseHead(status, clean, framing, length, this.#keepAlive, this.head.versionMinor));
+      conn.writeResponseHead(status, clean, framing, length, this.#keepAlive, this.head.versionMinor);
       if (!bodyless && length > 0) conn.writeBody(body!);
     }
     if (!bodyless) this.recordOut(length);
@@ -277,9 +286,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     }
     const conn = this.#conn;
     const fields = trailed && framing === "chunked" ? this.#announce(clean) : clean;
-    conn.writeHead(
-      serializeResponseHead(status, fields, framing, contentLength, this.#keepAlive, this.head.versionMinor),
-    );
+    conn.writeResponseHead(status, fields, framing, contentLength, this.#keepAlive, this.head.versionMinor);
     if (bodyless || framing === "none") {
       conn.commit();
       await cancelQuietly(source);
