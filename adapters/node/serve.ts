@@ -37,6 +37,8 @@ import { serveWorkers, type WorkerCommand } from "../workers.ts";
 class NodeTransport implements Transport {
   readonly #socket: Socket;
   readonly info: TransportInfo;
+  /** Node allocates a new buffer for every read (no `onread` buffer on a server socket). */
+  readonly freshReads = true;
 
   constructor(socket: Socket, tls: boolean) {
     this.#socket = socket;

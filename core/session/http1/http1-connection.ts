@@ -38,6 +38,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   #pending: Uint8Array | null = null;
   #halted = false;
   #parsing = false;
+  /** An exchange with a body of declared length, dispatched once the parser returns (see onHead). */
+  #deferred: Http1Exchange | null = null;
   #readPaused = false;
   /** The minimum body rate of the request being read. */
   #bodyRate: BodyRate | null = null;
@@ -178,6 +180,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
           if (this.headStartedAt === 0) this.headStartedAt = stamp(this.host.now);
         }
         const used = this.#parser.execute(data);
+        if (this.#deferred !== null) this.#dispatchDeferred();
         if (used < 0) {
           this.#parseError(this.#parser.error ?? new HttpError("BAD_REQUEST"));
           return;
@@ -301,13 +304,27 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       ex.respond(status, ["content-type", TEXT_PLAIN], reason);
       return;
     }
+    if (body !== null && !head.chunked && !head.expectContinue && head.upgrade === "" && this.#parsing) {
+      // A body of declared length: let the parser take what of it came in this read first, so
+      // the handler finds it there (an echo then answers head, body and end in one write).
+      this.#deferred = ex;
+      return;
+    }
     this.host.dispatcher.dispatch(ex);
+  }
+
+  /** Dispatch the exchange whose head waited for the body bytes of the same read. */
+  #dispatchDeferred(): void {
+    const ex = this.#deferred!;
+    this.#deferred = null;
+    if (ex === this.exchange && !this.isClosed) this.host.dispatcher.dispatch(ex);
   }
 
   onBody(chunk: Uint8Array): void {
     const ex = this.exchange;
     if (ex === null || ex.body === null || ex.discarding) return;
-    ex.body.push(chunk.slice());
+    // A view of a read the adapter never reuses needs no copy (Transport.freshReads).
+    ex.body.push(this.transport.freshReads === true ? chunk : chunk.slice());
     if (ex.body.buffered >= RequestBody.highWaterMark) this.#updateReading();
   }
 

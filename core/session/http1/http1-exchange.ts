@@ -266,6 +266,11 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
       // connection can stay; and it must be invited before the final head, or the client waits
       // for a 100 that would never come (RFC 9110 §10.1.1).
       this.#bodyWillBeRead = true;
+      // Its length is the request's when declared and none of it was read yet: no chunk framing
+      // then, so each read of a large body leaves in one write rather than a size line and it.
+      if (contentLength < 0 && this.body.contentLength >= 0 && !this.body.touched) {
+        contentLength = this.body.contentLength;
+      }
       this.inviteBody();
     }
     // Before anything is marked sent: a bad status must leave the exchange able to answer 500.
@@ -303,12 +308,17 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     this.cancelSource = (reason) => reader.cancel(reason);
     try {
       for (;;) {
-        const chunk = await reader.next();
+        // What is here already goes out in this turn (an echo's body that came with its head).
+        // Chunks at hand join the batch; it is sent before waiting for more, and at the end.
+        let chunk = reader.nextNow();
+        if (chunk === undefined) {
+          conn.commit();
+          chunk = await reader.next();
+        }
         if (this.aborted) return conn.destroy();
         if (chunk === null) break;
         conn.writeChunk(chunk, chunked);
         this.recordOut(chunk.length);
-        conn.commit();
         if (conn.writeBlocked) {
           await conn.waitDrain();
           if (this.aborted) return conn.destroy();
