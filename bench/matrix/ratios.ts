@@ -14,6 +14,8 @@ export interface Ratio {
   /** wirecore ÷ native of the headline number; null when either is missing. */
   ratio: number | null;
   lowerIsBetter: boolean;
+  /** wirecore ÷ the raw ceiling (a canned-response server on the same socket API), where measured. */
+  ofRaw?: number | null;
 }
 
 /** The native rows a wirecore row is compared with: one, or one per named peer (h2). */
@@ -42,6 +44,10 @@ export function ratios(rows: readonly Row[]): Ratio[] {
         lowerIsBetter: w.lowerIsBetter,
       };
       if (n?.peer !== undefined) r.peer = n.peer;
+      const raw = rows.find((x) => x.server === "raw" && x.scenario === w.scenario && x.runtime === w.runtime);
+      if (raw !== undefined) {
+        r.ofRaw = w.value !== null && raw.value !== null && raw.value > 0 ? w.value / raw.value : null;
+      }
       out.push(r);
     }
   }

@@ -31,6 +31,9 @@ export function printScenario(scenario: Scenario, rows: readonly Row[], rs: read
   const meanLatency = scenario.kind === "load" && scenario.spec.h2 !== undefined;
   const latencyHeaders = idle ? ["RSS before→after", "open"] : meanLatency ? ["mean", "max"] : ["p50", "p99"];
   const ratioHeader = named ? "wirecore÷this" : "wirecore÷native";
+  // The raw ceiling's column, where the scenario measures one: wirecore ÷ raw, on the wirecore row.
+  const rawHeader = "wirecore÷raw";
+  const withRaw = scenario.kind === "load" && scenario.rawCeiling === true;
   const headers = [
     "runtime",
     "server",
@@ -41,9 +44,10 @@ export function printScenario(scenario: Scenario, rows: readonly Row[], rs: read
     ...latencyHeaders,
     "errors",
     ratioHeader,
+    ...(withRaw ? [rawHeader] : []),
   ];
   const right = headers.map((h) =>
-    [unit, "spread", "p50", "p99", "mean", "max", "open", ratioHeader, "routes"].includes(h)
+    [unit, "spread", "p50", "p99", "mean", "max", "open", ratioHeader, rawHeader, "routes"].includes(h)
   );
   const body: string[][] = [];
   const notes: string[] = [];
@@ -91,6 +95,7 @@ export function printScenario(scenario: Scenario, rows: readonly Row[], rs: read
     }
     cells.push(errorText(row.errors));
     cells.push(ratio ? (ratio.ratio === null ? "n/a" : ratio.ratio.toFixed(2)) : "");
+    if (withRaw) cells.push(ratio?.ofRaw == null ? "" : `${(ratio.ofRaw * 100).toFixed(0)}%`);
     body.push(cells);
     for (const n of row.notes) {
       notes.push(`${row.runtime} ${label(row)}${row.variant ? ` (${row.variant})` : ""}: ${n}`);
@@ -123,8 +128,8 @@ export function printScenario(scenario: Scenario, rows: readonly Row[], rs: read
 /** One Markdown table over every scenario: the medians side by side and the ratio. */
 export function markdownSummary(rows: readonly Row[], rs: readonly Ratio[]): string {
   const out = [
-    "| scenario | runtime | wirecore | native | wirecore ÷ native | p99 wirecore / native | generator |",
-    "| --- | --- | ---: | ---: | ---: | ---: | --- |",
+    "| scenario | runtime | wirecore | native | wirecore ÷ native | p99 wirecore / native | wirecore ÷ raw ceiling | generator |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
   ];
   const p99 = (r: Row | undefined): string => (r?.p99 == null ? "—" : `${r.p99.toFixed(1)} ms`);
   // h2load has no percentiles: its rows give the mean, marked so.
@@ -152,7 +157,7 @@ export function markdownSummary(rows: readonly Row[], rs: readonly Ratio[]): str
       out.push(
         `| ${name} | ${w.runtime} | ${value(w)} | ${value(n)} | ${
           ratio?.ratio == null ? "n/a" : ratio.ratio.toFixed(2)
-        } | ${latency} | ${w.generator} |`,
+        } | ${latency} | ${ratio?.ofRaw == null ? "—" : `${(ratio.ofRaw * 100).toFixed(0)} %`} | ${w.generator} |`,
       );
     }
   }

@@ -8,7 +8,8 @@ import type { Scenario } from "./scenarios.ts";
 import { median, spreadPercent, sumErrors } from "./stats.ts";
 import type { RuntimeName } from "./system.ts";
 
-export type ServerKind = "wirecore" | "native";
+/** "raw": the raw ceiling, a canned-response server on the socket API wirecore's adapter uses. */
+export type ServerKind = "wirecore" | "native" | "raw";
 
 /** One idle-memory run. */
 export interface IdleRun {

@@ -17,7 +17,7 @@ import {
   type ServerKind,
   unitOf,
 } from "./rows.ts";
-import type { LoadScenario, Peer } from "./scenarios.ts";
+import { type LoadScenario, type Peer, RAW_CEILING } from "./scenarios.ts";
 import { PEERS, type RunningServer, serverCommand, startServer } from "./servers.ts";
 import type { RuntimeInfo, RuntimeName } from "./system.ts";
 
@@ -40,10 +40,17 @@ function contenders(scenario: LoadScenario, rt: RuntimeName): Contender[] {
   const natives: Contender[] = peers === undefined
     ? [{ kind: "native", script: PEERS[rt], args }]
     : peers.map((p) => ({ kind: "native", script: p.script, args: [...args, ...(p.args ?? [])], peer: p.name }));
-  return [{ kind: "wirecore", script: scenario.wirecoreScript ?? "bench/servers/wirecore.ts", args }, ...natives];
+  const wirecore: Contender = {
+    kind: "wirecore",
+    script: scenario.wirecoreScript ?? "bench/servers/wirecore.ts",
+    args,
+  };
+  if (scenario.rawCeiling !== true) return [wirecore, ...natives];
+  const raw = RAW_CEILING[rt];
+  return [wirecore, ...natives, { kind: "raw", script: raw.script, args, peer: raw.name }];
 }
 
-/** The rows of `scenario` on `rt`: wirecore first, then the native server(s). */
+/** The rows of `scenario` on `rt`: wirecore first, then the native server(s), then the raw ceiling. */
 export async function runLoadScenario(plan: RunPlan, scenario: LoadScenario, rt: RuntimeInfo): Promise<Row[]> {
   const kinds = contenders(scenario, rt.name);
   const rows = kinds.map((k) => {

@@ -75,6 +75,11 @@ export interface LoadScenario extends ScenarioBase {
   nativeMissing?: Partial<Record<RuntimeName, string>>;
   /** wirecore's server for this scenario, when not the reference app (bench/servers/wirecore.ts). */
   wirecoreScript?: string;
+  /**
+   * Also measure the raw ceiling (RAW_CEILING): the table then shows wirecore ÷ raw, how close
+   * wirecore comes to what the runtime's socket layer allows. Only for `GET /` loads with no body.
+   */
+  rawCeiling?: boolean;
 }
 
 /** Resident memory per idle keep-alive connection. */
@@ -140,6 +145,16 @@ const STACK_PEERS: Record<RuntimeName, Peer[]> = {
   deno: [{ name: HONO_NATIVE.deno, script: "bench/peers/hono-stack.ts" }, HONO_ON_WIRECORE],
 };
 
+/**
+ * The raw ceiling per runtime: a canned-response server on the socket API wirecore's adapter
+ * uses (node:net, Bun.listen, Deno.listen), no parsing (bench/peers/raw-response.ts).
+ */
+export const RAW_CEILING: Record<RuntimeName, Peer> = {
+  node: { name: "node:net", script: "bench/peers/raw-node.ts" },
+  bun: { name: "Bun.listen", script: "bench/peers/raw-bun.ts" },
+  deno: { name: "Deno.listen", script: "bench/peers/raw-deno.ts" },
+};
+
 /** node:http2 (cleartext createServer), on Node and on Bun. */
 const NODE_HTTP2: Peer = { name: "node:http2", script: "bench/peers/node-http2.ts" };
 
@@ -150,6 +165,7 @@ export const SCENARIOS: readonly Scenario[] = [
     metric: "rps",
     title: "GET / → 13 bytes, 64 keep-alive connections",
     spec: { ...GET, path: "/" },
+    rawCeiling: true,
   },
   {
     name: "plaintext-2cores",
@@ -171,6 +187,7 @@ export const SCENARIOS: readonly Scenario[] = [
     metric: "rps",
     title: "GET /, 64 connections, 16 requests pipelined per write",
     spec: { ...GET, path: "/", pipeline: 16 },
+    rawCeiling: true,
   },
   {
     name: "json-param",

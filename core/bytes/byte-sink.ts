@@ -1,4 +1,10 @@
 const encoder = new TextEncoder();
+/** The size of a new slab (see ByteSink). */
+const SLAB = 64 * 1024;
+/** A slab with less room than this after a take is left behind: most batches would not fit. */
+const SLAB_TAIL = 1024;
+/** Strings up to this long are UTF-8-encoded by a loop while they are ASCII (see writeUtf8). */
+const SHORT_TEXT = 256;
 
 /**
  * A growable byte buffer that collects everything one connection writes during one batch, so a
@@ -6,7 +12,17 @@ const encoder = new TextEncoder();
  * process: the owner that is not the writer is flushed first, so sharing never mixes streams.
  */
 export class ByteSink {
-  #buf: Uint8Array = new Uint8Array(64 * 1024);
+  /**
+   * A slab: bytes already taken stay where they are (a taken batch is a view of them), the next
+   * batch is written after them, and a full slab is replaced by a new one, never reused. So
+   * {@link take} copies nothing and allocates no buffer — a copy of every batch, and a buffer per
+   * response, was the largest single cost of a small response on Node (a quarter of a
+   * keep-alive `GET /` in the core, bench/micro/server.ts).
+   */
+  #buf: Uint8Array = new Uint8Array(SLAB);
+  /** Where the batch not yet taken starts in the slab. */
+  #start = 0;
+  /** Where the next byte goes in the slab. */
   #len = 0;
   /** The writer whose bytes are in the sink now. */
   owner: { flush(): void } | null = null;
@@ -21,23 +37,33 @@ export class ByteSink {
     return this;
   }
 
+  /** Bytes written since the last take. */
   get length(): number {
+    return this.#len - this.#start;
+  }
+
+  /** Where the next byte goes in the buffer {@link room} returns. */
+  get position(): number {
     return this.#len;
   }
 
   #reserve(extra: number): void {
-    const need = this.#len + extra;
-    if (need <= this.#buf.length) return;
-    let size = this.#buf.length * 2;
-    while (size < need) size *= 2;
+    if (this.#len + extra <= this.#buf.length) return;
+    // A new slab; what the batch holds so far moves along, what was taken stays with the old one.
+    const pending = this.#len - this.#start;
+    let size = SLAB;
+    while (size < pending + extra) size *= 2;
     const next = new Uint8Array(size);
-    next.set(this.#buf.subarray(0, this.#len));
+    if (pending > 0) next.set(this.#buf.subarray(this.#start, this.#len));
     this.#buf = next;
+    this.#start = 0;
+    this.#len = pending;
   }
 
   /**
-   * The buffer, with room for at least `extra` bytes from {@link length} on, for a writer that
-   * encodes in place; then {@link advance} past what it wrote. Valid until the next write.
+   * The buffer, with room for at least `extra` bytes from {@link position} on, for a writer that
+   * encodes in place; then {@link advance} past what it wrote. Valid until the next write. Read
+   * {@link position} after this call: making room may move the batch to a new buffer.
    */
   room(extra: number): Uint8Array {
     this.#reserve(extra);
@@ -58,10 +84,64 @@ export class ByteSink {
     this.#len = at;
   }
 
+  /**
+   * Append `name: value` CRLF, both latin1 (a validated response field), in one pass: no string
+   * is built for the line, so nothing is concatenated per field and flattened again to be copied.
+   */
+  writeField(name: string, value: string): void {
+    const nl = name.length;
+    const vl = value.length;
+    this.#reserve(nl + vl + 4);
+    const buf = this.#buf;
+    let at = this.#len;
+    for (let i = 0; i < nl; i++) buf[at++] = name.charCodeAt(i);
+    buf[at++] = 0x3a; // ":"
+    buf[at++] = 0x20;
+    for (let i = 0; i < vl; i++) buf[at++] = value.charCodeAt(i);
+    buf[at++] = 0x0d;
+    buf[at++] = 0x0a;
+    this.#len = at;
+  }
+
+  /** Append a non-negative integer in decimal (a content-length), with no string made for it. */
+  writeDecimal(n: number): void {
+    if (!(n >= 0 && n <= 0xffffffff && Number.isInteger(n))) return this.writeLatin1(String(n));
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    this.#reserve(digits);
+    const buf = this.#buf;
+    const start = this.#len;
+    let at = start + digits;
+    this.#len = at;
+    let x = n;
+    do {
+      buf[--at] = 0x30 + (x % 10);
+      x = Math.floor(x / 10);
+    } while (at > start);
+  }
+
   /** Append a string as UTF-8. */
   writeUtf8(text: string): void {
+    const n = text.length;
     // encodeInto writes at most 3 bytes per UTF-16 unit.
-    this.#reserve(text.length * 3);
+    this.#reserve(n * 3);
+    if (n <= SHORT_TEXT) {
+      // A short body is mostly ASCII, and a loop beats the encoder's call for it; the first
+      // non-ASCII character hands the rest to the encoder.
+      const buf = this.#buf;
+      const start = this.#len;
+      for (let i = 0; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) {
+          const { written } = encoder.encodeInto(text.substring(i), buf.subarray(start + i));
+          this.#len = start + i + written;
+          return;
+        }
+        buf[start + i] = c;
+      }
+      this.#len = start + n;
+      return;
+    }
     const { written } = encoder.encodeInto(text, this.#buf.subarray(this.#len));
     this.#len += written;
   }
@@ -72,13 +152,19 @@ export class ByteSink {
     this.#len += bytes.length;
   }
 
-  /** Everything written since the last take, as a fresh array the caller may keep. */
+  /**
+   * Everything written since the last take, as an array the caller may keep: a view of the slab
+   * that nothing writes to again (its `buffer` is the whole slab; transfer none of it).
+   */
   take(): Uint8Array {
-    const out = this.#buf.slice(0, this.#len);
-    this.#len = 0;
+    const out = this.#buf.subarray(this.#start, this.#len);
+    this.#start = this.#len;
     this.owner = null;
-    // Give back a buffer that grew for one large batch.
-    if (this.#buf.length > 1024 * 1024) this.#buf = new Uint8Array(64 * 1024);
+    // Leave a slab that grew for one large batch, or has little room left, to the views of it.
+    if (this.#buf.length > SLAB || this.#buf.length - this.#len < SLAB_TAIL) {
+      this.#buf = new Uint8Array(SLAB);
+      this.#start = this.#len = 0;
+    }
     return out;
   }
 }

@@ -35,28 +35,49 @@ export class BodyChunkReader {
         const next = this.#reader !== null ? await this.#reader.read() : await this.#iterator!.next();
         value = next.done ? null : next.value;
       }
-      if (value === null) {
-        this.#done = true;
-        if (this.#declared >= 0 && this.#written !== this.#declared) {
-          throw new HttpError(
-            "BODY_LENGTH_MISMATCH",
-            `Response body is shorter than its content-length ${this.#declared}`,
-          );
-        }
-        return null;
-      }
-      const chunk = typeof value === "string" ? encoder.encode(value) : value;
-      if (!(chunk instanceof Uint8Array)) throw new TypeError("Response body chunks must be Uint8Array or string");
-      if (chunk.length === 0) continue;
-      this.#written += chunk.length;
-      if (this.#declared >= 0 && this.#written > this.#declared) {
+      const chunk = this.#accept(value);
+      if (chunk !== undefined) return chunk;
+    }
+  }
+
+  /**
+   * For an echo of the request body: the next chunk if it is here already, null at the end, or
+   * undefined when {@link next} must wait for it (always undefined for other sources).
+   */
+  nextNow(): Uint8Array | null | undefined {
+    const echo = this.#echo;
+    if (echo === null || this.#done) return undefined;
+    for (;;) {
+      const value = echo.readNow();
+      if (value === undefined) return undefined;
+      const chunk = this.#accept(value);
+      if (chunk !== undefined) return chunk;
+    }
+  }
+
+  /** Check one value of the source: a chunk to send, null at the end, undefined to skip (empty). */
+  #accept(value: Uint8Array | string | null): Uint8Array | null | undefined {
+    if (value === null) {
+      this.#done = true;
+      if (this.#declared >= 0 && this.#written !== this.#declared) {
         throw new HttpError(
           "BODY_LENGTH_MISMATCH",
-          `Response body is longer than its content-length ${this.#declared}`,
+          `Response body is shorter than its content-length ${this.#declared}`,
         );
       }
-      return chunk;
+      return null;
     }
+    const chunk = typeof value === "string" ? encoder.encode(value) : value;
+    if (!(chunk instanceof Uint8Array)) throw new TypeError("Response body chunks must be Uint8Array or string");
+    if (chunk.length === 0) return undefined;
+    this.#written += chunk.length;
+    if (this.#declared >= 0 && this.#written > this.#declared) {
+      throw new HttpError(
+        "BODY_LENGTH_MISMATCH",
+        `Response body is longer than its content-length ${this.#declared}`,
+      );
+    }
+    return chunk;
   }
 
   /** Stop the source (the client went away, or the body failed midway). */

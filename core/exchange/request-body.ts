@@ -92,19 +92,30 @@ export class RequestBody {
 
   /** The next chunk, or null at the end. Rejects if the body failed. */
   async read(): Promise<Uint8Array | null> {
-    this.touched = true;
     for (;;) {
-      if (this.#chunks.length > 0) {
-        const chunk = this.#chunks.shift()!;
-        this.#buffered -= chunk.length;
-        if (this.#buffered < RequestBody.highWaterMark) this.#source.wantMore(this);
-        return chunk;
-      }
-      if (this.#error !== undefined) throw this.#error;
-      if (this.#ended) return null;
+      const now = this.readNow();
+      if (now !== undefined) return now;
       this.#source.wantMore(this);
       await new Promise<boolean>((resolve) => (this.#waiter = resolve));
     }
+  }
+
+  /**
+   * What {@link read} would give without waiting: the next chunk already here, null at the end,
+   * or undefined when the next one is still to come. Throws if the body failed. An echo pumps
+   * what arrived with the head in the same turn, so head, body and end leave in one write.
+   */
+  readNow(): Uint8Array | null | undefined {
+    this.touched = true;
+    if (this.#chunks.length > 0) {
+      const chunk = this.#chunks.shift()!;
+      this.#buffered -= chunk.length;
+      if (this.#buffered < RequestBody.highWaterMark) this.#source.wantMore(this);
+      return chunk;
+    }
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#ended) return null;
+    return undefined;
   }
 
   /** The whole body as bytes, failing with 413 past `limit` bytes. */

@@ -27,11 +27,21 @@ export interface Transport {
   /** Start reading again after `pause()`. */
   resume(): void;
   readonly info: TransportInfo;
+  /**
+   * True when every `data()` call gets bytes the adapter never touches again (Node allocates a
+   * buffer per read): the core may then keep views of them — a request body goes to the app, and
+   * back out in an echo, without a copy. Absent or false (a reused read buffer, as on Deno): the
+   * core copies what it keeps.
+   */
+  readonly freshReads?: boolean;
 }
 
 /** The core's side of one socket. Called by an adapter. */
 export interface ConnectionHandler {
-  /** Bytes from the peer. They are only valid during the call: the core copies what it keeps. */
+  /**
+   * Bytes from the peer. They are only valid during the call, unless the transport has
+   * `freshReads`: the core copies what it keeps.
+   */
   data(bytes: Uint8Array): void;
   /** The transport went below its high-water mark after a `write()` returned false. */
   drain(): void;

@@ -97,8 +97,9 @@ export function encodeTextFrame(text: string, fin = true): Uint8Array {
  */
 export function appendFrame(sink: ByteSink, opcode: number, payload: Uint8Array, fin = true, rsv1 = false): void {
   const length = payload.length;
-  const start = sink.length;
   const buf = sink.room(MAX_FRAME_HEADER + length);
+  // After room(): making room may move the batch to a new buffer.
+  const start = sink.position;
   const at = writeFrameHeader(buf, start, opcode, length, fin, rsv1);
   buf.set(payload, at);
   sink.advance(at - start + length);
@@ -118,11 +119,11 @@ const MEASURE_ABOVE = 16 * 1024;
  */
 export function appendTextFrame(sink: ByteSink, text: string, fin = true): void {
   const units = text.length;
-  const start = sink.length;
   const first = fin ? 0x80 | OPCODE_TEXT : OPCODE_TEXT;
   if (units > MEASURE_ABOVE) {
     const length = utf8Length(text);
     const buf = sink.room(MAX_FRAME_HEADER + length);
+    const start = sink.position;
     const at = writeFrameHeader(buf, start, OPCODE_TEXT, length, fin, false);
     encoder.encodeInto(text, buf.subarray(at, at + length));
     sink.advance(at - start + length);
@@ -130,6 +131,7 @@ export function appendTextFrame(sink: ByteSink, text: string, fin = true): void 
   }
   // At most 3 bytes a unit (a surrogate pair is 2 units for 4 bytes).
   const buf = sink.room(MAX_FRAME_HEADER + units * 3);
+  const start = sink.position;
   const at = start + frameHeaderSize(units);
   if (units <= ASCII_LOOP) {
     let i = 0;

@@ -2,7 +2,7 @@ import { HttpError } from "../../http/http-error.ts";
 import { TEXT_PLAIN, WIRE_ERRORS } from "../../http/wire-errors.ts";
 import type { RequestHead } from "../../http/request-head.ts";
 import type { RequestParserEvents } from "../../http1/request-parser.ts";
-import { serializeResponseHead } from "../../http1/response-serializer.ts";
+import { type BodyFraming, serializeResponseHead, writeResponseHead } from "../../http1/response-serializer.ts";
 import { type BodySource, RequestBody } from "../../exchange/request-body.ts";
 import type { Transport } from "../../transport/transport.ts";
 import { type Http1Channel, Http1Exchange } from "./http1-exchange.ts";
@@ -40,6 +40,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   #pending: Uint8Array | null = null;
   #halted = false;
   #parsing = false;
+  /** An exchange with a body of declared length, dispatched once the parser returns (see onHead). */
+  #deferred: Http1Exchange | null = null;
   #readPaused = false;
   /** The minimum body rate of the request being read. */
   #bodyRate: BodyRate | null = null;
@@ -181,6 +183,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
         }
         const parser = (this.#parser ??= ParserLease.take(this, this.host.options)).parser;
         const used = parser.execute(data);
+        if (this.#deferred !== null) this.#dispatchDeferred();
         if (used < 0) {
           this.#parseError(parser.error ?? new HttpError("BAD_REQUEST"));
           return;
@@ -313,13 +316,27 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       ex.respond(status, ["content-type", TEXT_PLAIN], reason);
       return;
     }
+    if (body !== null && !head.chunked && !head.expectContinue && head.upgrade === "" && this.#parsing) {
+      // A body of declared length: let the parser take what of it came in this read first, so
+      // the handler finds it there (an echo then answers head, body and end in one write).
+      this.#deferred = ex;
+      return;
+    }
     this.host.dispatcher.dispatch(ex);
+  }
+
+  /** Dispatch the exchange whose head waited for the body bytes of the same read. */
+  #dispatchDeferred(): void {
+    const ex = this.#deferred!;
+    this.#deferred = null;
+    if (ex === this.exchange && !this.isClosed) this.host.dispatcher.dispatch(ex);
   }
 
   onBody(chunk: Uint8Array): void {
     const ex = this.exchange;
     if (ex === null || ex.body === null || ex.discarding) return;
-    ex.body.push(chunk.slice());
+    // A view of a read the adapter never reuses needs no copy (Transport.freshReads).
+    ex.body.push(this.transport.freshReads === true ? chunk : chunk.slice());
     if (ex.body.buffered >= RequestBody.highWaterMark) this.#updateReading();
   }
 
@@ -455,6 +472,17 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
 
   writeHead(head: string): void {
     this.#batch.sink().writeLatin1(head);
+  }
+
+  writeResponseHead(
+    status: number,
+    headers: readonly string[],
+    framing: BodyFraming,
+    contentLength: number,
+    keepAlive: boolean,
+    versionMinor: number,
+  ): void {
+    writeResponseHead(this.#batch.sink(), status, headers, framing, contentLength, keepAlive, versionMinor);
   }
 
   writeBody(body: string | Uint8Array): void {

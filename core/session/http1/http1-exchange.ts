@@ -25,6 +25,15 @@ export interface Http1Channel {
   /** The transport is above its high-water mark. */
   readonly writeBlocked: boolean;
   writeHead(head: string): void;
+  /** Write a response head (see writeResponseHead in core/http1/response-serializer.ts). */
+  writeResponseHead(
+    status: number,
+    headers: readonly string[],
+    framing: BodyFraming,
+    contentLength: number,
+    keepAlive: boolean,
+    versionMinor: number,
+  ): void;
   writeBody(body: string | Uint8Array): void;
   writeChunk(chunk: Uint8Array, chunked: boolean): void;
   writeLastChunk(trailers?: string): void;
@@ -229,7 +238,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
       }
       conn.writeLastChunk(section);
     } else {
-      conn.writeHead(serializeResponseHead(status, clean, framing, length, this.#keepAlive, this.head.versionMinor));
+      conn.writeResponseHead(status, clean, framing, length, this.#keepAlive, this.head.versionMinor);
       if (!bodyless && length > 0) conn.writeBody(body!);
     }
     if (!bodyless) this.recordOut(length);
@@ -257,6 +266,11 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
       // connection can stay; and it must be invited before the final head, or the client waits
       // for a 100 that would never come (RFC 9110 §10.1.1).
       this.#bodyWillBeRead = true;
+      // Its length is the request's when declared and none of it was read yet: no chunk framing
+      // then, so each read of a large body leaves in one write rather than a size line and it.
+      if (contentLength < 0 && this.body.contentLength >= 0 && !this.body.touched) {
+        contentLength = this.body.contentLength;
+      }
       this.inviteBody();
     }
     // Before anything is marked sent: a bad status must leave the exchange able to answer 500.
@@ -277,9 +291,7 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     }
     const conn = this.#conn;
     const fields = trailed && framing === "chunked" ? this.#announce(clean) : clean;
-    conn.writeHead(
-      serializeResponseHead(status, fields, framing, contentLength, this.#keepAlive, this.head.versionMinor),
-    );
+    conn.writeResponseHead(status, fields, framing, contentLength, this.#keepAlive, this.head.versionMinor);
     if (bodyless || framing === "none") {
       conn.commit();
       await cancelQuietly(source);
@@ -296,12 +308,17 @@ export class Http1Exchange extends ExchangeAbort implements UpgradableExchange {
     this.cancelSource = (reason) => reader.cancel(reason);
     try {
       for (;;) {
-        const chunk = await reader.next();
+        // What is here already goes out in this turn (an echo's body that came with its head).
+        // Chunks at hand join the batch; it is sent before waiting for more, and at the end.
+        let chunk = reader.nextNow();
+        if (chunk === undefined) {
+          conn.commit();
+          chunk = await reader.next();
+        }
         if (this.aborted) return conn.destroy();
         if (chunk === null) break;
         conn.writeChunk(chunk, chunked);
         this.recordOut(chunk.length);
-        conn.commit();
         if (conn.writeBlocked) {
           await conn.waitDrain();
           if (this.aborted) return conn.destroy();
