@@ -2,7 +2,7 @@ import { HttpError } from "../../http/http-error.ts";
 import { TEXT_PLAIN, WIRE_ERRORS } from "../../http/wire-errors.ts";
 import type { RequestHead } from "../../http/request-head.ts";
 import type { RequestParserEvents } from "../../http1/request-parser.ts";
-import { type BodyFraming, serializeResponseHead, writeResponseHead } from "../../http1/response-serializer.ts";
+import { type BodyFraming, writeResponseHead } from "../../http1/response-serializer.ts";
 import { type BodySource, RequestBody } from "../../exchange/request-body.ts";
 import type { Transport } from "../../transport/transport.ts";
 import { type Http1Channel, Http1Exchange } from "./http1-exchange.ts";
@@ -13,13 +13,11 @@ import { BodyRate } from "../body-rate.ts";
 import type { ProtocolSwitch, SessionHost } from "../session-host.ts";
 import { WriteBatch } from "../write-batch.ts";
 import { ParserLease } from "./parser-pool.ts";
+import { writeBodyTo, writeChunkTo, writeErrorTo, writeLastChunkTo } from "./response-writes.ts";
 
 /** Unparsed pipelined bytes kept while a response is pending; past this we stop reading. */
 const PENDING_LIMIT = 64 * 1024;
-/** Bodies at least this large are written straight to the socket instead of through the sink. */
-const DIRECT_WRITE = 64 * 1024;
 const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
-const CRLF = "\r\n";
 
 /**
  * One HTTP/1.x connection: feeds bytes to the parser, runs one exchange at a time in order,
@@ -282,22 +280,8 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       ex.disconnect(error);
       return;
     }
-    this.#writeError(error.status, error.message);
+    writeErrorTo(this.#batch, error.status, error.message);
     this.#closeAfterFlush();
-  }
-
-  /** A response outside any exchange (bad request head, timeout): always closes. */
-  #writeError(status: number, message: string): void {
-    const head = serializeResponseHead(
-      status,
-      ["content-type", TEXT_PLAIN],
-      "length",
-      message.length,
-      false,
-      1,
-    );
-    this.writeHead(head);
-    this.#batch.sink().writeLatin1(message);
   }
 
   // ── RequestParserEvents ────────────────────────────────────────────────────────────────────
@@ -445,7 +429,7 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
       if (this.headStartedAt !== 0) {
         if (now - this.headStartedAt > options.headersTimeout) {
           this.closing = true;
-          this.#writeError(408, "Request head not received in time");
+          writeErrorTo(this.#batch, 408, "Request head not received in time");
           this.#closeAfterFlush();
         }
       } else if (!this.#halted && now - this.lastActive > options.keepAliveTimeout) {
@@ -486,20 +470,15 @@ export class Http1Connection implements ManagedConnection, RequestParserEvents, 
   }
 
   writeBody(body: string | Uint8Array): void {
-    if (typeof body === "string") this.#batch.sink().writeUtf8(body);
-    else if (body.length >= DIRECT_WRITE) this.#batch.writeThrough(body);
-    else this.#batch.sink().writeBytes(body);
+    writeBodyTo(this.#batch, body);
   }
 
   writeChunk(chunk: Uint8Array, chunked: boolean): void {
-    if (chunked) this.#batch.sink().writeLatin1(chunk.length.toString(16) + CRLF);
-    this.writeBody(chunk);
-    if (chunked) this.#batch.sink().writeLatin1(CRLF);
+    writeChunkTo(this.#batch, chunk, chunked);
   }
 
-  /** The last chunk, with the trailer section (`name: value` lines ending in CRLF) if any (RFC 9112 §7.1.2). */
   writeLastChunk(trailers = ""): void {
-    this.#batch.sink().writeLatin1("0\r\n" + trailers + "\r\n");
+    writeLastChunkTo(this.#batch, trailers);
   }
 
   /** Send what is batched unless a batch is open (then the batch end sends it). */
