@@ -100,9 +100,9 @@ function buildBlock(kind: H2AttackKind, firstOnConnection: boolean): Uint8Array 
   return new Uint8Array(root);
 }
 
-/** Run `kind` against 127.0.0.1:`port` for `ms`, reconnecting whenever the server ends a connection. */
-export async function h2Attack(kind: H2AttackKind, port: number, ms: number): Promise<AttackReport> {
-  const report: AttackReport = {
+/** A report with nothing counted yet; every attack fills one in. */
+export function emptyReport(kind: string): AttackReport {
+  return {
     kind,
     connections: 0,
     sent: 0,
@@ -115,6 +115,11 @@ export async function h2Attack(kind: H2AttackKind, port: number, ms: number): Pr
     tcpResets: 0,
     notes: [],
   };
+}
+
+/** Run `kind` against 127.0.0.1:`port` for `ms`, reconnecting whenever the server ends a connection. */
+export async function h2Attack(kind: H2AttackKind, port: number, ms: number): Promise<AttackReport> {
+  const report = emptyReport(kind);
   const started = performance.now();
   const deadline = started + ms;
   while (performance.now() < deadline) {

@@ -4,25 +4,13 @@
  * default) is up, and meanwhile serve everyone else as before.
  */
 import { connect, type Socket } from "node:net";
-import type { AttackReport } from "./h2-attack.ts";
+import { type AttackReport, emptyReport } from "./h2-attack.ts";
 
 const HEAD = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
 
 /** Hold `count` slowloris connections to 127.0.0.1:`port` for `ms`. */
 export async function slowloris(port: number, count: number, ms: number, byteEveryMs = 2000): Promise<AttackReport> {
-  const report: AttackReport = {
-    kind: "slowloris",
-    connections: 0,
-    sent: 0,
-    goaways: {},
-    firstGoawayMs: null,
-    sentBeforeFirstGoaway: null,
-    firstGoawayLastStream: null,
-    closedByServer: 0,
-    firstCloseMs: null,
-    tcpResets: 0,
-    notes: [],
-  };
+  const report = emptyReport("slowloris");
   const started = performance.now();
   const sockets: Set<Socket> = new Set();
   const statuses: Record<string, number> = {};
