@@ -8,6 +8,7 @@
  * See `--help` and bench/README.md.
  */
 import process from "node:process";
+import { createInterface } from "node:readline";
 import type { LoadResult } from "./engine.ts";
 import type { WsLoadResult } from "./ws-engine.ts";
 import { IdleConnections, type IdleReport } from "./idle.ts";
@@ -335,19 +336,13 @@ async function main(): Promise<void> {
     if (o.holdMs >= 0) setTimeout(done, o.holdMs);
     else {
       // Commands on stdin: "report" prints the state; "close" or the end of stdin closes all.
-      let pending = "";
-      process.stdin.setEncoding("utf8");
-      process.stdin.on("data", (text: string) => {
-        pending += text;
-        let nl: number;
-        while ((nl = pending.indexOf("\n")) >= 0) {
-          const line = pending.slice(0, nl).trim();
-          pending = pending.slice(nl + 1);
-          if (line === "report") report("report");
-          else if (line === "close") done();
-        }
+      const commands = createInterface({ input: process.stdin });
+      commands.on("line", (line: string) => {
+        const command = line.trim();
+        if (command === "report") report("report");
+        else if (command === "close") done();
       });
-      process.stdin.on("end", done);
+      commands.on("close", done);
     }
     return;
   }

@@ -9,6 +9,7 @@
  * stdin commands, a line each: "start" (active clients), "stop" (stop them, report, exit).
  */
 import process from "node:process";
+import { createInterface } from "node:readline";
 import { IdleConnections } from "../load/idle.ts";
 import { buildRequest } from "../load/request.ts";
 import { ActiveClients } from "./active.ts";
@@ -42,22 +43,16 @@ emit("idle", { idle: idle?.report() ?? null });
 
 let active: ActiveClients | null = null;
 let progress: ReturnType<typeof setInterval> | null = null;
-let pending = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (text: string) => {
-  pending += text;
-  let nl: number;
-  while ((nl = pending.indexOf("\n")) >= 0) {
-    const command = pending.slice(0, nl).trim();
-    pending = pending.slice(nl + 1);
-    if (command === "start" && active === null) {
-      active = new ActiveClients(port, activeCount, thinkMs);
-      progress = setInterval(() => emit("progress", { active: active!.counts }), 5000);
-      emit("started", {});
-    } else if (command === "stop") void stop();
-  }
+const commands = createInterface({ input: process.stdin });
+commands.on("line", (line: string) => {
+  const command = line.trim();
+  if (command === "start" && active === null) {
+    active = new ActiveClients(port, activeCount, thinkMs);
+    progress = setInterval(() => emit("progress", { active: active!.counts }), 5000);
+    emit("started", {});
+  } else if (command === "stop") void stop();
 });
-process.stdin.on("end", () => void stop());
+commands.on("close", () => void stop());
 
 let stopping = false;
 async function stop(): Promise<void> {
