@@ -10,6 +10,9 @@ import { RefusedConnection } from "./refused-connection.ts";
 import { ConnectionsPerAddress } from "./connections-per-address.ts";
 import type { ConnectionCounts, ServerStats } from "../exchange/server-view.ts";
 
+/** The most the server clock advances in one tick (the timer fires every second). */
+const MAX_TICK_STEP = 1_500;
+
 /**
  * The runtime-free half of a server: the live connections, the clock for timeouts, and graceful
  * shutdown. An adapter owns the listening socket and calls `accept()` per connection.
@@ -18,8 +21,12 @@ export class ServerCore implements SnifferHost {
   readonly options: ResolvedOptions;
   readonly dispatcher: Dispatcher;
   readonly #connections = new Set<ManagedConnection>();
-  /** Server clock (ms), updated once a second: timeouts need no finer grain. */
+  /**
+   * Server clock (ms), updated once a second: timeouts need no finer grain. It advances at most
+   * {@link MAX_TICK_STEP} per tick, so time the event loop stood still counts against no client.
+   */
   now: number = Date.now();
+  #wallAtTick: number = this.now;
   #draining = false;
   /** WebSocket topics of this server (shared with other processes through `options.backplane`). */
   readonly pubsub: PubSub;
@@ -73,7 +80,13 @@ export class ServerCore implements SnifferHost {
   }
 
   #tick(): void {
-    const now = (this.now = Date.now());
+    const wall = Date.now();
+    // A stalled loop (a heap snapshot, a long synchronous handler) served no one. Counting that
+    // time would close a keep-alive connection whose next request waits unread in the socket —
+    // timers run before the poll for I/O — which is the idle-close race of RFC 9112 §9.3.1.
+    const step = Math.min(Math.max(wall - this.#wallAtTick, 0), MAX_TICK_STEP);
+    this.#wallAtTick = wall;
+    const now = (this.now += step);
     for (const conn of this.#connections) conn.tick(now);
     for (const conn of this.#refused) conn.tick(now);
   }

@@ -84,6 +84,39 @@ export function timeoutCases(t: TestApi, s: StressSuite): void {
     }, 10_000);
   });
 
+  t.describe("a stalled event loop (keepAliveTimeout 3000)", () => {
+    let stalling: Server;
+    t.beforeAll(async () => {
+      // `/stall` blocks the whole process for 4 s, longer than the idle timeout.
+      const app = new App()
+        .get("/", (c) => c.text("Hello, World!"))
+        .get("/stall", (c) => {
+          const until = Date.now() + 4000;
+          while (Date.now() < until) { /* a synchronous heap snapshot, say */ }
+          return c.text("stalled");
+        });
+      stalling = await start(runtime, app, { keepAliveTimeout: 3000 });
+    });
+    t.afterAll(async () => {
+      await stalling?.close();
+    });
+
+    t.it("does not count the stall as idle time: a request sent meanwhile is answered", async () => {
+      const port = stalling.address.port;
+      const idle = await RawClient.open(port);
+      const blocker = await RawClient.open(port);
+      sockets.push(idle, blocker);
+      await idle.write("GET / HTTP/1.1\r\nHost: s\r\n\r\n");
+      await idle.until((text) => text.endsWith("Hello, World!"));
+      await blocker.write("GET /stall HTTP/1.1\r\nHost: s\r\n\r\n");
+      await sleep(500); // the server is inside the stall now
+      await idle.write("GET / HTTP/1.1\r\nHost: s\r\n\r\n");
+      const text = await idle.until((text) => text.split("Hello, World!").length === 3, 10_000);
+      assert.equal(text.split("Hello, World!").length, 3, `the second request was answered: ${text}`);
+      await blocker.until((text) => text.endsWith("stalled"));
+    }, 20_000);
+  });
+
   t.describe("write timeout (writeTimeout 2000)", () => {
     let timed: Server;
     t.beforeAll(async () => {
