@@ -19,7 +19,32 @@ import type { AttackReport } from "./h2-attack.ts";
 import { type FloodRow, markdownTable, p99 } from "./table.ts";
 
 const ATTACKS = ["hpack-bomb", "empty-fields", "reset-flood", "slowloris"] as const;
+const OPTIONS = [
+  "--runtime",
+  "--attack",
+  "--before",
+  "--during",
+  "--slowloris-seconds",
+  "--slowloris-connections",
+  "--victim-cpu",
+];
+const USAGE = `usage: npm run floods -- [--runtime node,bun,deno] [--attack ${ATTACKS.join(",")}]
+         [--before S] [--during S] [--slowloris-seconds S] [--slowloris-connections N] [--victim-cpu 0|1|none]
+Attacks a fresh wirecore server on 127.0.0.1 per runtime and attack; see bench/README.md "Flood results".`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// Every argument is checked before anything runs: a mistyped option must not start an attack.
+for (let i = 2; i < process.argv.length; i += 2) {
+  const arg = process.argv[i]!;
+  if (arg === "--help" || arg === "-h") {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (!OPTIONS.includes(arg) || process.argv[i + 1] === undefined) {
+    console.error(`floods: unknown argument or missing value: ${arg}\n${USAGE}`);
+    process.exit(2);
+  }
+}
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(name);
