@@ -14,7 +14,16 @@ import { join } from "node:path";
 import process from "node:process";
 import { Child, installCleanup, type Placement } from "../matrix/procs.ts";
 import { startServer } from "../matrix/servers.ts";
-import { fdLimits, findRuntime, pinning, ROOT, rssKb, type RuntimeInfo, RUNTIMES } from "../matrix/system.ts";
+import {
+  cpuSeconds,
+  fdLimits,
+  findRuntime,
+  pinning,
+  ROOT,
+  rssKb,
+  type RuntimeInfo,
+  RUNTIMES,
+} from "../matrix/system.ts";
 import type { AttackReport } from "./h2-attack.ts";
 import { type FloodRow, markdownTable, p99 } from "./table.ts";
 
@@ -78,17 +87,6 @@ const place = (cpu: number | null): Placement => ({
   cpu: cpu ?? 0,
   ...(fd.soft < needFds ? { fdLimit: needFds } : {}),
 });
-
-/** CPU seconds (user + system) a process has used, from /proc/PID/stat (clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: fields 14 and 15
-  } catch {
-    return Number.NaN;
-  }
-}
 
 const rows: FloodRow[] = [];
 for (const name of runtimes) {

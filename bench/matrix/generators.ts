@@ -28,6 +28,11 @@ export interface RunResult {
   errors: Record<string, number>;
   /** Connections the generator had to reopen (server closed them). */
   reconnects: number;
+  /**
+   * The server's CPU (its processes, from /proc; NaN when unreadable) over the generator's whole
+   * process, warm-up included, and that wall time: their quotient is the server's share of a core.
+   */
+  serverCpu?: { seconds: number; wallMs: number };
 }
 
 export interface GeneratorTarget {

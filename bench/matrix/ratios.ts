@@ -16,6 +16,8 @@ export interface Ratio {
   lowerIsBetter: boolean;
   /** wirecore ÷ the raw ceiling (a canned-response server on the same socket API), where measured. */
   ofRaw?: number | null;
+  /** wirecore ÷ native server CPU per request (message, MB); lower is better; null when either is missing. */
+  cpuRatio: number | null;
 }
 
 /** The native rows a wirecore row is compared with: one, or one per named peer (h2). */
@@ -42,6 +44,9 @@ export function ratios(rows: readonly Row[]): Ratio[] {
         runtime: w.runtime,
         ratio: ok ? w.value! / n!.value! : null,
         lowerIsBetter: w.lowerIsBetter,
+        cpuRatio: w.cpuPerUnit !== null && n?.cpuPerUnit != null && n.cpuPerUnit > 0
+          ? w.cpuPerUnit / n.cpuPerUnit
+          : null,
       };
       if (n?.peer !== undefined) r.peer = n.peer;
       const raw = rows.find((x) => x.server === "raw" && x.scenario === w.scenario && x.runtime === w.runtime);

@@ -20,6 +20,13 @@ function errorText(errors: Record<string, number>): string {
   return entries.map(([k, v]) => `${v} ${k}`).join(", ");
 }
 
+/** The server's CPU per unit of the headline number: "4.1 µs/req", "2.3 ms/MB". */
+function cpuPerUnitText(row: Row): string {
+  if (row.cpuPerUnit === null) return "";
+  if (row.unit === "MB/s") return `· ${(row.cpuPerUnit / 1000).toFixed(1)} ms/MB`;
+  return `· ${row.cpuPerUnit.toFixed(1)} µs/${row.unit === "msg/s" ? "msg" : "req"}`;
+}
+
 /**
  * One table per scenario. The ratio sits on the wirecore row; where the scenario names its peers
  * (h2, two of them on Bun) it sits on each native row instead: wirecore ÷ that server.
@@ -30,6 +37,8 @@ export function printScenario(scenario: Scenario, rows: readonly Row[], rs: read
   const named = scenario.kind === "load" && scenario.peers !== undefined;
   const meanLatency = scenario.kind === "load" && scenario.spec.h2 !== undefined;
   const latencyHeaders = idle ? ["RSS before→after", "open"] : meanLatency ? ["mean", "max"] : ["p50", "p99"];
+  // Server CPU: share of a core and per unit, and wirecore ÷ native of the latter (load rows).
+  const cpuHeaders = scenario.kind === "load" ? ["server CPU", "CPU/unit÷"] : [];
   const ratioHeader = named ? "wirecore÷this" : "wirecore÷native";
   // The raw ceiling's column, where the scenario measures one: wirecore ÷ raw, on the wirecore row.
   const rawHeader = "wirecore÷raw";
@@ -42,12 +51,13 @@ export function printScenario(scenario: Scenario, rows: readonly Row[], rs: read
     unit,
     "spread",
     ...latencyHeaders,
+    ...cpuHeaders,
     "errors",
     ratioHeader,
     ...(withRaw ? [rawHeader] : []),
   ];
   const right = headers.map((h) =>
-    [unit, "spread", "p50", "p99", "mean", "max", "open", ratioHeader, rawHeader, "routes"].includes(h)
+    [unit, "spread", "p50", "p99", "mean", "max", "open", ratioHeader, rawHeader, "routes", ...cpuHeaders].includes(h)
   );
   const body: string[][] = [];
   const notes: string[] = [];
@@ -63,7 +73,7 @@ export function printScenario(scenario: Scenario, rows: readonly Row[], rs: read
     const cells: string[] = [row.runtime, label(row)];
     if (scenario.kind === "routes") cells.push(row.variant.replace(" routes", "") || "—");
     if (row.skipped) {
-      body.push([...cells, "—", "skipped", "", "", "", "", ""]);
+      body.push([...cells, "—", "skipped", "", "", "", "", "", ...cpuHeaders.map(() => "")]);
       // One reason for the whole table (no h2load) is said once.
       const same = rows.every((r) => r.skipped === row.skipped);
       notes.push(same ? `every row: ${row.skipped}` : `${row.runtime} ${label(row)}: ${row.skipped}`);
@@ -91,6 +101,12 @@ export function printScenario(scenario: Scenario, rows: readonly Row[], rs: read
       cells.push(
         row.p50 === null ? "—" : `${row.p50.toFixed(2)} ms`,
         row.p99 === null ? "—" : `${row.p99.toFixed(2)} ms`,
+      );
+    }
+    if (cpuHeaders.length > 0) {
+      cells.push(
+        row.cpuPercent === null ? "—" : `${row.cpuPercent.toFixed(0)}% ${cpuPerUnitText(row)}`,
+        ratio?.cpuRatio == null ? "" : ratio.cpuRatio.toFixed(2),
       );
     }
     cells.push(errorText(row.errors));
@@ -128,8 +144,8 @@ export function printScenario(scenario: Scenario, rows: readonly Row[], rs: read
 /** One Markdown table over every scenario: the medians side by side and the ratio. */
 export function markdownSummary(rows: readonly Row[], rs: readonly Ratio[]): string {
   const out = [
-    "| scenario | runtime | wirecore | native | wirecore ÷ native | p99 wirecore / native | wirecore ÷ raw ceiling | generator |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    "| scenario | runtime | wirecore | native | wirecore ÷ native | p99 wirecore / native | wirecore ÷ raw ceiling | server CPU per unit, wirecore ÷ native | generator |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
   ];
   const p99 = (r: Row | undefined): string => (r?.p99 == null ? "—" : `${r.p99.toFixed(1)} ms`);
   // h2load has no percentiles: its rows give the mean, marked so.
@@ -157,7 +173,9 @@ export function markdownSummary(rows: readonly Row[], rs: readonly Ratio[]): str
       out.push(
         `| ${name} | ${w.runtime} | ${value(w)} | ${value(n)} | ${
           ratio?.ratio == null ? "n/a" : ratio.ratio.toFixed(2)
-        } | ${latency} | ${ratio?.ofRaw == null ? "—" : `${(ratio.ofRaw * 100).toFixed(0)} %`} | ${w.generator} |`,
+        } | ${latency} | ${ratio?.ofRaw == null ? "—" : `${(ratio.ofRaw * 100).toFixed(0)} %`} | ${
+          ratio?.cpuRatio == null ? "—" : ratio.cpuRatio.toFixed(2)
+        } | ${w.generator} |`,
       );
     }
   }

@@ -44,6 +44,13 @@ export interface Row {
   /** Medians of the runs' mean and max latency, ms, where the generator has no percentiles (h2load). */
   mean: number | null;
   max: number | null;
+  /**
+   * The server's CPU during the runs (medians): % of one core, and µs per unit of the headline
+   * number (per request, per message, per MB). When the generator is the bottleneck, the rate
+   * ratio tends to 1 and the CPU per unit is what still tells the servers apart.
+   */
+  cpuPercent: number | null;
+  cpuPerUnit: number | null;
   errors: Record<string, number>;
   /** Errors the built-in generator found while warming up (it verifies every response). */
   warmupErrors: Record<string, number>;
@@ -74,6 +81,8 @@ export function emptyRow(
     p99: null,
     mean: null,
     max: null,
+    cpuPercent: null,
+    cpuPerUnit: null,
     errors: {},
     warmupErrors: {},
     runs: [],
@@ -104,6 +113,15 @@ export function finishLoadRow(row: Row): void {
     }
     row.p50 = median(timed.map((r) => r.p50!));
     row.p99 = median(timed.map((r) => r.p99!));
+  }
+  // The load is steady over the generator's run, so CPU share ÷ rate is the CPU per unit.
+  const share = (r: RunResult): number => r.serverCpu!.seconds / (r.serverCpu!.wallMs / 1000);
+  const rate = (r: RunResult): number => (row.unit === "MB/s" ? r.mbps : r.rps);
+  const cpu = runs.filter((r) => r.serverCpu !== undefined && Number.isFinite(r.serverCpu.seconds));
+  if (cpu.length > 0) {
+    row.cpuPercent = median(cpu.map((r) => share(r) * 100));
+    const per = cpu.filter((r) => rate(r) > 0);
+    row.cpuPerUnit = per.length === 0 ? null : median(per.map((r) => (share(r) * 1e6) / rate(r)));
   }
   row.errors = sumErrors(runs.map((r) => r.errors));
   const reconnects = runs.reduce((n, r) => n + r.reconnects, 0);

@@ -19,7 +19,7 @@ import {
 } from "./rows.ts";
 import { type LoadScenario, type Peer, RAW_CEILING } from "./scenarios.ts";
 import { PEERS, type RunningServer, serverCommand, startServer } from "./servers.ts";
-import type { RuntimeInfo, RuntimeName } from "./system.ts";
+import { cpuSeconds, type RuntimeInfo, type RuntimeName } from "./system.ts";
 
 /** The body of `GET /` on every bench server. */
 const HELLO = "Hello, World!";
@@ -156,7 +156,10 @@ async function measureAlternating(
       const row = rows[i]!;
       if (!server) continue;
       try {
+        const cpuBefore = cpuSeconds(server.child.pid);
+        const startedAt = performance.now();
         const r = await measure(plan, server.port, scenario.spec, durationFor(plan, scenario), row, run + 1);
+        r.serverCpu = { seconds: cpuSeconds(server.child.pid) - cpuBefore, wallMs: performance.now() - startedAt };
         row.runs.push(r);
         row.generator = generatorFor(plan, scenario.spec);
         const errs = Object.values(r.errors).reduce((a, b) => a + b, 0);

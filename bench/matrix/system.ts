@@ -1,6 +1,6 @@
 /** What the machine offers the bench: runtimes, wrk, h2load, taskset, CPU, fd limits. */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, platform, release } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import process from "node:process";
@@ -123,4 +123,36 @@ export function rssKb(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** CPU seconds (user + system) one process has used, from /proc/PID/stat (ticks of 1/100 s); NaN when gone. */
+function ownCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: fields 14 and 15
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The children of a process (every thread's), from /proc/PID/task/TID/children. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter((x) => x !== "").map(Number)
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU seconds a server has used: the process and its live descendants (a multi-process server's
+ * workers), from /proc. NaN when the process is gone.
+ */
+export function cpuSeconds(pid: number): number {
+  let total = ownCpuSeconds(pid);
+  for (const child of childrenOf(pid)) total += cpuSeconds(child);
+  return total;
 }
