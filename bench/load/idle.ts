@@ -38,6 +38,19 @@ export interface IdleReport {
   errorExamples: Record<string, string>;
 }
 
+/** Connections per local address: one address has ~28 000 ephemeral ports towards one server port. */
+const PER_SOURCE_ADDRESS = 25_000;
+
+/**
+ * Past {@link PER_SOURCE_ADDRESS} connections to a loopback server, the next ones come from
+ * 127.0.0.2, 127.0.0.3, … (all of 127/8 is local on Linux), so 100 000 fit in the port range.
+ */
+function sourceAddress(host: string, index: number): { localAddress?: string } {
+  const source = Math.floor(index / PER_SOURCE_ADDRESS);
+  if (source === 0 || !host.startsWith("127.")) return {};
+  return { localAddress: `127.0.0.${1 + source}` };
+}
+
 /** A set of idle keep-alive connections. */
 export class IdleConnections {
   private readonly options: IdleOptions;
@@ -59,18 +72,15 @@ export class IdleConnections {
     const started = performance.now();
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < options.count) {
-        next++;
-        await idle.one();
-      }
+      while (next < options.count) await idle.one(next++);
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 200, options.count) }, worker));
     idle.elapsedMs = performance.now() - started;
     return idle;
   }
 
-  /** One connection: connect, one request, verify the response, keep the socket. */
-  private one(): Promise<void> {
+  /** Connection `index`: connect, one request, verify the response, keep the socket. */
+  private one(index: number): Promise<void> {
     const o = this.options;
     return new Promise((resolve) => {
       let answered = false;
@@ -108,7 +118,7 @@ export class IdleConnections {
         { decodeHeaders: false },
       );
       parser.method = o.method;
-      const socket = connect({ host: o.host, port: o.port, noDelay: true });
+      const socket = connect({ host: o.host, port: o.port, noDelay: true, ...sourceAddress(o.host, index) });
       const timer = setTimeout(() => finish(ERROR_TIMEOUT, `no response within ${o.timeoutMs} ms`), o.timeoutMs);
       this.sockets.add(socket);
       socket.on("connect", () => socket.write(o.request));

@@ -35,7 +35,7 @@ export async function runIdleScenario(plan: RunPlan, scenario: IdleScenario, rt:
       }
     }
   }
-  for (const row of rows) finishIdleRow(row);
+  for (const row of rows) finishIdleRow(row, scenario.connections);
   return rows;
 }
 
@@ -123,9 +123,20 @@ async function idleRun(
   }
 }
 
-/** The median per-connection cost over the runs, and what the runs say about it. */
-function finishIdleRow(row: Row): void {
+/**
+ * The median per-connection cost over the runs, what the runs say about it, and the server's RSS
+ * at the scenario's connection count: measured, or — where the open-file limit allowed fewer —
+ * scaled linearly from the measured cost per connection over the baseline.
+ */
+function finishIdleRow(row: Row, target: number): void {
   const runs = row.runs as IdleRun[];
+  if (runs.length > 0) {
+    const mib = (kb: number): string => (kb / 1024).toFixed(0);
+    const at = median(runs.map((r) => r.rssBeforeKb + target * r.kbPerConn))!;
+    const open = Math.min(...runs.map((r) => r.open));
+    const how = open >= target ? "measured" : `scaled: ${open} connections measured, baseline + ${target} × KB/conn`;
+    row.notes.push(`RSS with ${target} connections: ${mib(at)} MiB (${how})`);
+  }
   row.value = median(runs.map((r) => r.kbPerConn));
   row.spreadPercent = spreadPercent(runs.map((r) => r.kbPerConn));
   row.errors = sumErrors(runs.map((r) => r.errors));

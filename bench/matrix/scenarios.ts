@@ -56,6 +56,8 @@ interface ScenarioBase {
   title: string;
   /** With --quick (unless --runs / --duration are given): this scenario's own runs or duration. */
   quick?: { runs?: number; durationMs?: number };
+  /** Not part of a plain `npm run bench`: runs only when named with --scenario (why, for the help). */
+  optIn?: string;
 }
 
 /** Throughput of the reference app, wirecore vs the native server. */
@@ -310,6 +312,14 @@ export const SCENARIOS: readonly Scenario[] = [
     title: "RSS growth per idle keep-alive connection (10 000, one GET each); lower is better",
     connections: 10_000,
     path: "/",
+  },
+  {
+    name: "idle-100k",
+    kind: "idle",
+    title: "Server RSS with 100 000 idle keep-alive connections (one GET each), measured up to the open-file limit",
+    connections: 100_000,
+    path: "/",
+    optIn: "opens 100 000 connections (or as many as the open-file limit allows, then scales)",
   },
   {
     name: "routes-scaling",

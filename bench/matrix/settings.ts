@@ -28,6 +28,11 @@ const HELP = `usage: npm run bench -- [options]
   --runtime R[,R]         node, bun, deno (repeatable; default all)
   --scenario S[,S]        ${SCENARIOS.map((s) => s.name).join(", ")}
                           (a prefix before "-" picks a family: ws-echo = every ws-echo-*)
+${
+  SCENARIOS.filter((s) => s.optIn !== undefined).map((s) =>
+    `                          ${s.name} only when named: ${s.optIn}`
+  ).join("\n")
+}
   --runs N                measured runs per row (default 3; quick 2, routes-scaling 1)
   --duration T            per run (default 5s; quick 1s, ws-echo-* and h2 0.5s; wrk rounds to whole seconds,
                           h2load adds ¼ of it, ≤ 1 s, of unmeasured warm-up to each run)
@@ -116,6 +121,6 @@ export function parseSettings(argv: readonly string[]): Settings {
     }
   }
   if (s.runtimes.length === 0) s.runtimes = [...RUNTIMES];
-  if (s.scenarios.length === 0) s.scenarios = SCENARIOS.map((x) => x.name);
+  if (s.scenarios.length === 0) s.scenarios = SCENARIOS.filter((x) => x.optIn === undefined).map((x) => x.name);
   return s;
 }

@@ -18,6 +18,8 @@ const server = serve(createApp(), {
   port,
   hostname: "127.0.0.1",
   keepAliveTimeout: idleTimeoutSeconds * 1000,
+  // The native peers have no connection cap; idle-100k opens 100 000 beside the warm-up's.
+  maxConnections: 1_000_000,
   // `--workers N`: N processes with SO_REUSEPORT (docs/workers.md); the primary prints the one `listening on` line.
   ...(workers > 1 ? { workers } : {}),
   ...(deflate ? { websocket: { perMessageDeflate: true } } : {}),
