@@ -51,15 +51,17 @@ import { denoWorkerCommand } from "./worker-command.ts";
 type DenoConn = Deno.TcpConn | Deno.TlsConn;
 
 /**
- * A connection's read buffer starts small (most requests are small, and idle keep-alive connections keep theirs) and
- * grows ×4 while reads fill it, up to 256 KiB: against 64 KiB that served 1 MiB echoes with 16–28 % less server CPU
+ * A connection's read buffer starts small: most requests are small, and an idle keep-alive connection holds its buffer
+ * in the pending read. 1 KiB against 4 KiB took an idle connection from 10.4 to 7.5 KB of RSS (idle-100k, 19 744
+ * connections; Deno.serve 15.2), so 100 000 of them fit in 808 MiB instead of 1 089. It grows ×4 while reads fill it,
+ * up to 256 KiB: against 64 KiB that served 1 MiB echoes with 16–28 % less server CPU
  * per request (A/B, wrk -c64, three sessions of 4 rounds: 1.54 against 1.84 ms, 1.59 against 2.19, 2.13 against
  * 2.65); a 1 MiB ceiling gained nothing more.
  * After a large body, {@link SMALL_READS_TO_SHRINK} small reads in a row take it back to {@link READ_BUFFER_SHRUNK}
  * (the old ceiling). Shrinking on the first small read made WebSocket echo traffic, where full and small reads take
  * turns, allocate a fresh 256 KiB buffer every few reads (`readLoop` 6.9 % self time in the ws-echo-4k profile).
  */
-const READ_BUFFER_MIN = 4 * 1024;
+const READ_BUFFER_MIN = 1024;
 const READ_BUFFER_MAX = 256 * 1024;
 const READ_BUFFER_SHRUNK = 64 * 1024;
 const SMALL_READS_TO_SHRINK = 8;
