@@ -210,6 +210,21 @@ describe("dynamic table size updates (RFC 7541 §4.2, §6.3)", () => {
     expect(d4.decode(hex("be"))).toEqual(["a", "1"]); // no update needed any more
   });
 
+  it("decodes a block where it lies in a larger array; error offsets count from the block's start", () => {
+    const block = concat(hex("82 86"), literalIndexed("a", "1"));
+    const framed = concat(hex("ff ff ff"), block, hex("ff"));
+    expect(new HpackDecoder().decode(framed, 3, 3 + block.length)).toEqual([
+      ":method",
+      "GET",
+      ":scheme",
+      "http",
+      "a",
+      "1",
+    ]);
+    const bad = concat(hex("ff ff"), hex("82 80"));
+    expect(errorOf(() => new HpackDecoder().decode(bad, 2, 4)).message).toMatch(/Index 0 at offset 1 /);
+  });
+
   it("does not require an update when the limit is raised", () => {
     const d = new HpackDecoder({ maxTableSize: 256 });
     d.setMaxTableSize(4096);

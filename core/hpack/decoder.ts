@@ -69,6 +69,8 @@ export class HpackDecoder {
   /** Set when the limit was lowered below the table size: the next block must resize (§4.2). */
   #updateRequired = false;
   readonly #cursor: Cursor = { pos: 0 };
+  /** Where the block being decoded starts in its array: error offsets count from it. */
+  #origin = 0;
   /** Reused output of Huffman decoding; grows up to `maxStringLength`. */
   #scratch = new Uint8Array(0);
   #sensitive: number[] | readonly number[] = NONE;
@@ -105,13 +107,15 @@ export class HpackDecoder {
    *
    * @throws {HpackError} A fatal error when the block is malformed (the connection must close
    * with COMPRESSION_ERROR, RFC 9113 §4.3), or `HEADER_LIST_TOO_LARGE` (not fatal) when the list
-   * is over `maxHeaderListSize` (RFC 9113 §6.5.2); the table is then still in step.
+   * is over `maxHeaderListSize` (RFC 9113 §6.5.2); the table is then still in step. The block is
+   * `block[start..end)`: a frame's payload is decoded where it lies, without a view of it (a
+   * `subarray` costs more than a small field block's decoding on JavaScriptCore).
    */
-  decode(block: Uint8Array): string[] {
+  decode(block: Uint8Array, start = 0, end: number = block.length): string[] {
     const src = block;
-    const end = block.length;
     const cursor = this.#cursor;
-    cursor.pos = 0;
+    cursor.pos = start;
+    this.#origin = start;
     this.#sensitive = NONE;
     const fields: string[] = [];
     const maxListSize = this.#maxHeaderListSize;
@@ -120,7 +124,7 @@ export class HpackDecoder {
     let atStart = true;
 
     // §4.2: after the limit was lowered, the first thing in the next block is a size update.
-    if (this.#updateRequired && (end === 0 || (src[0]! & 0xe0) !== 0x20)) {
+    if (this.#updateRequired && (end === start || (src[start]! & 0xe0) !== 0x20)) {
       throw new HpackError(
         "SIZE_UPDATE_MISSING",
         `Header block must begin with a dynamic table size update to at most ${this.#allowedMaxSize}`,
@@ -139,14 +143,18 @@ export class HpackDecoder {
         if (overflow && b !== 0xff) {
           // Past the list limit an index changes nothing (no table entry, no field kept): a
           // one-octet index is only checked. An HPACK bomb is thousands of these per block.
-          if (b === 0x80) throw new HpackError("INVALID_INDEX", `Index 0 at offset ${at} (RFC 7541 §6.1)`);
+          if (b === 0x80) {
+            throw new HpackError("INVALID_INDEX", `Index 0 at offset ${at - this.#origin} (RFC 7541 §6.1)`);
+          }
           if (b - 0x80 > STATIC_TABLE_LENGTH) this.#dynamicIndex(b - 0x80, at);
           cursor.pos = at + 1;
           continue;
         }
         const index = decodeInteger(src, end, cursor, 7);
         if (index <= STATIC_TABLE_LENGTH) {
-          if (index === 0) throw new HpackError("INVALID_INDEX", `Index 0 at offset ${at} (RFC 7541 §6.1)`);
+          if (index === 0) {
+            throw new HpackError("INVALID_INDEX", `Index 0 at offset ${at - this.#origin} (RFC 7541 §6.1)`);
+          }
           name = STATIC_NAMES[index]!;
           value = STATIC_VALUES[index]!;
         } else {
@@ -159,14 +167,16 @@ export class HpackDecoder {
         if (!atStart) {
           throw new HpackError(
             "SIZE_UPDATE_NOT_AT_START",
-            `Dynamic table size update at offset ${at} follows a header field (RFC 7541 §4.2)`,
+            `Dynamic table size update at offset ${at - this.#origin} follows a header field (RFC 7541 §4.2)`,
           );
         }
         const size = decodeInteger(src, end, cursor, 5);
         if (size > this.#allowedMaxSize) {
           throw new HpackError(
             "SIZE_UPDATE_TOO_LARGE",
-            `Dynamic table size update to ${size} at offset ${at} exceeds the limit ${this.#allowedMaxSize} (RFC 7541 §6.3)`,
+            `Dynamic table size update to ${size} at offset ${
+              at - this.#origin
+            } exceeds the limit ${this.#allowedMaxSize} (RFC 7541 §6.3)`,
           );
         }
         this.table.setMaxSize(size);
@@ -228,7 +238,9 @@ export class HpackDecoder {
     if (i > this.table.length) {
       throw new HpackError(
         "INVALID_INDEX",
-        `Index ${index} at offset ${at} is past the end of the table (${STATIC_TABLE_LENGTH} static + ${this.table.length} dynamic entries)`,
+        `Index ${index} at offset ${
+          at - this.#origin
+        } is past the end of the table (${STATIC_TABLE_LENGTH} static + ${this.table.length} dynamic entries)`,
       );
     }
     return i;
@@ -242,7 +254,10 @@ export class HpackDecoder {
     const cursor = this.#cursor;
     const at = cursor.pos;
     if (at >= end) {
-      throw new HpackError("TRUNCATED", `Header block ends at offset ${at} where a string literal was expected`);
+      throw new HpackError(
+        "TRUNCATED",
+        `Header block ends at offset ${at - this.#origin} where a string literal was expected`,
+      );
     }
     const huffman = src[at]! >= 0x80;
     const length = decodeInteger(src, end, cursor, 7);
@@ -250,18 +265,18 @@ export class HpackDecoder {
     if (length > end - start) {
       throw new HpackError(
         "TRUNCATED",
-        `String literal of ${length} octets at offset ${at} runs past the end of the block`,
+        `String literal of ${length} octets at offset ${at - this.#origin} runs past the end of the block`,
       );
     }
     cursor.pos = start + length;
     if (!wanted) return "";
     const max = this.#maxStringLength;
     if (!huffman) {
-      if (length > max) throw tooLong(at, length, max);
+      if (length > max) throw tooLong(at - this.#origin, length, max);
       return latin1(src, start, start + length);
     }
     // Huffman codes are 5 to 30 bits: n octets decode to between ceil(8n/30) and floor(8n/5).
-    if (Math.ceil((length * 8) / 30) > max) throw tooLong(at, Math.ceil((length * 8) / 30), max);
+    if (Math.ceil((length * 8) / 30) > max) throw tooLong(at - this.#origin, Math.ceil((length * 8) / 30), max);
     const limit = Math.min(max, Math.floor((length * 8) / 5));
     if (this.#scratch.length < limit) {
       this.#scratch = new Uint8Array(Math.max(limit, Math.min(this.#scratch.length * 2, max), 64));

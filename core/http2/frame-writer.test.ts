@@ -60,6 +60,22 @@ describe("frame writer", () => {
     ]);
   });
 
+  it("copies DATA payloads from the middle of a larger array, short (a loop) and long (set)", () => {
+    const source = new Uint8Array(300).map((_, i) => (i * 7) & 0xff);
+    const sink = new ByteSink();
+    writeData(sink, 3, source, 10, 42, false); // 32 octets: the loop's limit
+    writeData(sink, 3, source, 42, 75, false); // 33: set
+    writeData(sink, 3, source, 100, 300, true);
+    const out = frames(sink.take());
+    expect(out.map((f) => f.payload)).toEqual([
+      [...source.subarray(10, 42)],
+      [...source.subarray(42, 75)],
+      [...source.subarray(100, 300)],
+    ]);
+    source.fill(0); // the sink copied
+    expect(out[2]!.payload[1]).toBe((101 * 7) & 0xff);
+  });
+
   it("splits a field block into HEADERS + CONTINUATION with the flags where they belong (§4.3, §6.10)", () => {
     const sink = new ByteSink();
     const block = new Uint8Array(40000).map((_, i) => i & 0xff);

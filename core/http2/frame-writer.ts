@@ -28,14 +28,16 @@ import {
   FRAME_WINDOW_UPDATE,
 } from "./frame-types.ts";
 
-/** Where frames are appended: `ByteSink` in the server, a collector in tests. It must copy: the bytes it is given are reused. */
+/**
+ * Where frames are appended: `ByteSink` in the server, a collector in tests. It must copy
+ * `bytes[start..end)` (the whole array by default): the bytes it is given are reused.
+ */
 export interface FrameSink {
-  writeBytes(bytes: Uint8Array): void;
+  writeBytes(bytes: Uint8Array, start?: number, end?: number): void;
 }
 
 /** Scratch for a frame header plus a small fixed payload (GOAWAY without debug data is 17). */
 const scratch = new Uint8Array(FRAME_HEADER_LENGTH + 8);
-const HEAD = scratch.subarray(0, FRAME_HEADER_LENGTH);
 
 function putUint32(buf: Uint8Array, at: number, value: number): void {
   buf[at] = value >>> 24;
@@ -55,8 +57,8 @@ export function writeFrame(
   end: number = payload === null ? 0 : payload.length,
 ): void {
   writeFrameHeader(scratch, 0, end - start, type, flags, streamId);
-  sink.writeBytes(HEAD);
-  if (payload !== null && end > start) sink.writeBytes(payload.subarray(start, end));
+  sink.writeBytes(scratch, 0, FRAME_HEADER_LENGTH);
+  if (payload !== null && end > start) sink.writeBytes(payload, start, end);
 }
 
 /** SETTINGS with an encoded payload (§6.5). */
@@ -72,22 +74,22 @@ export function writeSettingsAck(sink: FrameSink): void {
 /** PING with the 8 octets at `data[start..start+8)` (§6.7). */
 export function writePing(sink: FrameSink, ack: boolean, data: Uint8Array, start: number): void {
   writeFrameHeader(scratch, 0, 8, FRAME_PING, ack ? FLAG_ACK : 0, 0);
-  scratch.set(data.subarray(start, start + 8), FRAME_HEADER_LENGTH);
-  sink.writeBytes(scratch.subarray(0, FRAME_HEADER_LENGTH + 8));
+  for (let i = 0; i < 8; i++) scratch[FRAME_HEADER_LENGTH + i] = data[start + i]!;
+  sink.writeBytes(scratch, 0, FRAME_HEADER_LENGTH + 8);
 }
 
 /** RST_STREAM (§6.4). */
 export function writeRstStream(sink: FrameSink, streamId: number, code: number): void {
   writeFrameHeader(scratch, 0, 4, FRAME_RST_STREAM, 0, streamId);
   putUint32(scratch, FRAME_HEADER_LENGTH, code);
-  sink.writeBytes(scratch.subarray(0, FRAME_HEADER_LENGTH + 4));
+  sink.writeBytes(scratch, 0, FRAME_HEADER_LENGTH + 4);
 }
 
 /** WINDOW_UPDATE (§6.9); `increment` is 1..2^31-1. */
 export function writeWindowUpdate(sink: FrameSink, streamId: number, increment: number): void {
   writeFrameHeader(scratch, 0, 4, FRAME_WINDOW_UPDATE, 0, streamId);
   putUint32(scratch, FRAME_HEADER_LENGTH, increment & 0x7fffffff);
-  sink.writeBytes(scratch.subarray(0, FRAME_HEADER_LENGTH + 4));
+  sink.writeBytes(scratch, 0, FRAME_HEADER_LENGTH + 4);
 }
 
 /** GOAWAY (§6.8) with an ASCII reason as debug data (diagnostic only, §6.8). */
@@ -96,7 +98,7 @@ export function writeGoaway(sink: FrameSink, lastStreamId: number, code: number,
   writeFrameHeader(scratch, 0, 8 + debugLength, FRAME_GOAWAY, 0, 0);
   putUint32(scratch, FRAME_HEADER_LENGTH, lastStreamId & 0x7fffffff);
   putUint32(scratch, FRAME_HEADER_LENGTH + 4, code);
-  sink.writeBytes(scratch.subarray(0, FRAME_HEADER_LENGTH + 8));
+  sink.writeBytes(scratch, 0, FRAME_HEADER_LENGTH + 8);
   if (debugLength > 0) {
     const bytes = new Uint8Array(debugLength);
     for (let i = 0; i < debugLength; i++) {
@@ -141,7 +143,7 @@ export function writeHeaderBlock(
     if (blockStart >= FRAME_HEADER_LENGTH) {
       const at = blockStart - FRAME_HEADER_LENGTH;
       writeFrameHeader(block, at, length, FRAME_HEADERS, streamFlag | FLAG_END_HEADERS, streamId);
-      sink.writeBytes(block.subarray(at, blockEnd));
+      sink.writeBytes(block, at, blockEnd);
     } else {
       writeFrame(sink, FRAME_HEADERS, streamFlag | FLAG_END_HEADERS, streamId, block, blockStart, blockEnd);
     }

@@ -27,7 +27,9 @@ const BUSY_RESPONSE: Uint8Array = new TextEncoder().encode(
 );
 const H2_BUSY: Uint8Array = (() => {
   const parts: Uint8Array[] = [];
-  const sink = { writeBytes: (bytes: Uint8Array) => void parts.push(bytes.slice()) };
+  const sink = {
+    writeBytes: (bytes: Uint8Array, start = 0, end = bytes.length) => void parts.push(bytes.slice(start, end)),
+  };
   writeSettings(sink, new Uint8Array(0));
   writeGoaway(sink, 0, ErrorCode.NO_ERROR, BUSY_BODY);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -96,7 +96,7 @@ export class FieldBlockAssembler {
     this.#flags = f.flags;
     this.#deferred = f.deferred;
     if ((f.flags & FLAG_END_HEADERS) !== 0) {
-      this.#decode(b.subarray(f.start, f.end));
+      this.#decode(b, f.start, f.end);
       return true;
     }
     this.#open = f.streamId;
@@ -133,7 +133,7 @@ export class FieldBlockAssembler {
     const buf = this.#buf!;
     // A buffer grown for one large block is not kept for the life of the connection.
     if (buf.length > 16384) this.#buf = null;
-    this.#decode(buf.subarray(0, this.#length));
+    this.#decode(buf, 0, this.#length);
     return true;
   }
 
@@ -160,9 +160,9 @@ export class FieldBlockAssembler {
   }
 
   /** Decode a complete block — always, to keep HPACK in step. */
-  #decode(block: Uint8Array): void {
+  #decode(block: Uint8Array, start: number, end: number): void {
     try {
-      this.#fields = this.#decoder.decode(block);
+      this.#fields = this.#decoder.decode(block, start, end);
     } catch (error) {
       if (!(error instanceof HpackError) || error.fatal) {
         // §4.3: "A decoding error in a field block MUST be treated as a connection error of type
