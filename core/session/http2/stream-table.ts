@@ -33,8 +33,18 @@ export const CLOSED_RESET_RECEIVED = 3; // the peer sent RST_STREAM
 /** Open streams, recently closed ones, and the id bookkeeping of §5.1.1 and §6.8. */
 export class StreamTable {
   readonly #open = new Map<number, Http2Stream>();
-  /** Recently closed streams and how they ended, oldest first (bounded). */
-  readonly #closed = new Map<number, number>();
+  /**
+   * Recently closed streams and how they ended: a ring of the last {@link #memory} (ids and
+   * kinds side by side, made at the first close). A stream closes once per request, so this is a
+   * hot path: two array writes instead of the four Map operations and the iterator an
+   * insertion-ordered Map needs to stay bounded (9 % of a Bun h2 profile). Only late frames on
+   * closed streams look a stream up, newest first.
+   */
+  #closedIds: Int32Array | null = null;
+  #closedKinds: Uint8Array | null = null;
+  /** The ring's next slot, and how many slots hold a stream. */
+  #closedNext = 0;
+  #closedCount = 0;
   readonly #memory: number;
   /** Highest client stream id seen: lower idle ids are implicitly closed (§5.1.1). */
   #highest = 0;
@@ -141,7 +151,7 @@ export class StreamTable {
       // MUST be treated as a connection error of type PROTOCOL_ERROR."
       throw new ConnectionError("IDLE_STREAM_FRAME", `${name} on idle stream ${id} (RFC 9113 §5.1)`);
     }
-    const kind = this.#closed.get(id);
+    const kind = this.#closedKind(id);
     // §5.4.2: after our RST_STREAM, frames the peer sent before seeing it are ignored (§6.4).
     if (kind === CLOSED_RESET_SENT) return;
     // §5.1 closed: WINDOW_UPDATE and RST_STREAM may still arrive for a short while; PRIORITY any time.
@@ -169,9 +179,24 @@ export class StreamTable {
   }
 
   #remember(id: number, kind: number): void {
-    const closed = this.#closed;
-    closed.delete(id);
-    closed.set(id, kind);
-    if (closed.size > this.#memory) closed.delete(closed.keys().next().value!);
+    const ids = this.#closedIds ??= new Int32Array(this.#memory);
+    const kinds = this.#closedKinds ??= new Uint8Array(this.#memory);
+    const at = this.#closedNext;
+    ids[at] = id; // stream ids are 31 bits (§5.1.1)
+    kinds[at] = kind;
+    this.#closedNext = at + 1 === this.#memory ? 0 : at + 1;
+    if (this.#closedCount < this.#memory) this.#closedCount++;
+  }
+
+  /** How closed stream `id` ended, if it is still remembered (its latest entry). */
+  #closedKind(id: number): number | undefined {
+    const ids = this.#closedIds;
+    if (ids === null) return undefined;
+    let at = this.#closedNext;
+    for (let n = this.#closedCount; n > 0; n--) {
+      at = at === 0 ? this.#memory - 1 : at - 1;
+      if (ids[at] === id) return this.#closedKinds![at];
+    }
+    return undefined;
   }
 }
