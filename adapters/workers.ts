@@ -230,9 +230,17 @@ class WorkerPool {
       child.once("exit", (code, signal) => {
         if (slot.child === child) slot.child = null;
         if (!listening) {
-          reject(
-            new ServeError("ELISTEN", where, undefined, `worker ${index} exited (${signal ?? code}) before listening`),
-          );
+          // The worker's "failed" message may still be in the IPC channel when "exit" comes (seen with Deno
+          // workers): "close" waits for the channel, so the reason it sent wins over this generic one.
+          child.once("close", () =>
+            reject(
+              new ServeError(
+                "ELISTEN",
+                where,
+                undefined,
+                `worker ${index} exited (${signal ?? code}) before listening`,
+              ),
+            ));
         }
         if (!this.#stopping && (listening || !initial)) this.#restart(index, code, signal);
       });
