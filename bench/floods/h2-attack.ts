@@ -25,6 +25,8 @@ export interface AttackReport {
   sentBeforeFirstGoaway: number | null;
   /** The first GOAWAY's last stream id (§6.8): the server processed streams up to it, (id + 1) / 2 requests. */
   firstGoawayLastStream: number | null;
+  /** GOAWAYs with last stream 0: connections the server refused before any stream (the flood penalty). */
+  refusedAtOnce?: number;
   /** Connections the server closed. */
   closedByServer: number;
   /** ms from the start to the first close by the server, or null. */
@@ -34,6 +36,12 @@ export interface AttackReport {
   /** Anything else worth a line. */
   notes: string[];
 }
+
+/**
+ * The attacker's source address. The victim connects from 127.0.0.1, so the server's per-address
+ * defences (`floodPenalty`) tell the two apart as they would two clients on the internet.
+ */
+export const ATTACKER_ADDRESS = "127.0.0.2";
 
 const PREFACE = new TextEncoder().encode("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 const HEADERS = 0x1, RST_STREAM = 0x3, SETTINGS = 0x4, GOAWAY = 0x7;
@@ -110,6 +118,7 @@ export function emptyReport(kind: string): AttackReport {
     firstGoawayMs: null,
     sentBeforeFirstGoaway: null,
     firstGoawayLastStream: null,
+    refusedAtOnce: 0,
     closedByServer: 0,
     firstCloseMs: null,
     tcpResets: 0,
@@ -143,7 +152,7 @@ function oneConnection(
     let goaway = false;
     let ours = false; // the attacker, not the server, ended it
     let pending: Uint8Array = new Uint8Array(0);
-    const socket: Socket = connect({ host: "127.0.0.1", port, noDelay: true });
+    const socket: Socket = connect({ host: "127.0.0.1", port, localAddress: ATTACKER_ADDRESS, noDelay: true });
     const end = (): void => {
       ours = true;
       socket.destroy();
@@ -174,6 +183,7 @@ function oneConnection(
           const code = view.getUint32(4);
           const name = CODES[code] ?? `code ${code}`;
           report.goaways[name] = (report.goaways[name] ?? 0) + 1;
+          if ((view.getUint32(0) & 0x7fffffff) === 0) report.refusedAtOnce = (report.refusedAtOnce ?? 0) + 1;
           if (report.firstGoawayMs === null) {
             report.firstGoawayMs = Math.round(performance.now() - started);
             if (first) report.sentBeforeFirstGoaway = sentHere;

@@ -8,6 +8,7 @@
  *   npm run floods -- [--runtime node,bun,deno] [--attack hpack-bomb,empty-fields,reset-flood,slowloris]
  *                     [--before S] [--during S] [--slowloris-seconds S] [--slowloris-connections N]
  *                     [--victim-cpu 0|1|none]   (the server is on CPU 0, the attacker on CPU 1)
+ *                     [--penalty on|off]        (off: the server runs with `floodPenalty: false`)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -36,9 +37,11 @@ const OPTIONS = [
   "--slowloris-seconds",
   "--slowloris-connections",
   "--victim-cpu",
+  "--penalty",
 ];
 const USAGE = `usage: npm run floods -- [--runtime node,bun,deno] [--attack ${ATTACKS.join(",")}]
          [--before S] [--during S] [--slowloris-seconds S] [--slowloris-connections N] [--victim-cpu 0|1|none]
+         [--penalty on|off]
 Attacks a fresh wirecore server on 127.0.0.1 per runtime and attack; see bench/README.md "Flood results".`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -75,6 +78,8 @@ const slowConns = seconds("--slowloris-connections", 5000);
 const victimOption = option("--victim-cpu", "0");
 if (!["0", "1", "none"].includes(victimOption)) throw new Error("--victim-cpu is 0, 1 or none");
 const victimCpu = victimOption === "none" ? null : Number(victimOption);
+const penalty = option("--penalty", "on");
+if (!["on", "off"].includes(penalty)) throw new Error("--penalty is on or off");
 installCleanup();
 const fd = fdLimits();
 const pin = pinning();
@@ -133,7 +138,15 @@ process.exit(0); // no need to wait for the victims' fallback timers
 
 async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
   const server = await startServer(
-    [...rt.command, "bench/servers/soak-server.ts", "--port", "0", "--idle-timeout", "120"],
+    [
+      ...rt.command,
+      "bench/servers/soak-server.ts",
+      "--port",
+      "0",
+      "--idle-timeout",
+      "120",
+      ...(penalty === "off" ? ["--no-flood-penalty"] : []),
+    ],
     place(0),
   );
   let died: string | null = null;
@@ -181,7 +194,13 @@ async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
     const row: FloodRow = {
       runtime: `${rt.name} ${rt.version}`,
       date: new Date().toISOString(),
-      settings: { beforeS, duringS: ms / 1000, slowlorisConnections: slowConns, victimCpu: victimOption },
+      settings: {
+        beforeS,
+        duringS: ms / 1000,
+        slowlorisConnections: slowConns,
+        victimCpu: victimOption,
+        floodPenalty: penalty === "on",
+      },
       attack,
       victim: proto,
       p99BeforeMs: p99(before.map((s) => s[1])),

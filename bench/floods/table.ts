@@ -5,7 +5,14 @@ import type { AttackReport } from "./h2-attack.ts";
 export interface FloodRow {
   runtime: string;
   date: string;
-  settings: { beforeS: number; duringS: number; slowlorisConnections: number; victimCpu: string };
+  settings: {
+    beforeS: number;
+    duringS: number;
+    slowlorisConnections: number;
+    victimCpu: string;
+    /** The server ran with its per-address flood penalty (absent in rows from before it existed). */
+    floodPenalty?: boolean;
+  };
   attack: string;
   /** The victim's protocol: h2 (one session) or h1 (a connection per request). */
   victim: string;
@@ -43,7 +50,8 @@ function attackerOutcome(r: AttackReport): string {
   const last = r.firstGoawayLastStream;
   const first = last === null ? "" : ` (last stream ${last}: ${(last + 1) / 2} requests processed)`;
   const resets = r.tcpResets > 0 ? `, ${r.tcpResets} ended by a TCP reset` : "";
-  return `${codes}; first at ${r.firstGoawayMs} ms${first}; ${r.connections} connections${resets}, ${r.sent} requests sent`;
+  const refused = (r.refusedAtOnce ?? 0) > 0 ? ` (${r.refusedAtOnce} refused at once: last stream 0)` : "";
+  return `${codes}; first at ${r.firstGoawayMs} ms${first}; ${r.connections} connections${refused}${resets}, ${r.sent} requests sent`;
 }
 
 /** The table for bench/README.md. */

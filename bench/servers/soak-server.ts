@@ -7,6 +7,9 @@
  * change what the soak measures.
  *
  *   node bench/servers/soak-server.ts --port 0 --idle-timeout 900     bun …     deno run -A …
+ *
+ * `--no-flood-penalty` turns the per-address flood penalty off (`floodPenalty: false`), for the
+ * floods' before/after comparison.
  */
 import process from "node:process";
 import { App } from "../../mod.ts";
@@ -32,7 +35,8 @@ app.ws("/ws", { message: (ws, data) => void ws.send(data) });
 const { port, idleTimeoutSeconds } = peerArgs(process.argv.slice(2));
 const serve = await runtimeServe();
 // The idle timeout is the bench's only setting: idle keep-alive connections must outlive the soak.
-const server = serve(app, { port, hostname: "127.0.0.1", keepAliveTimeout: idleTimeoutSeconds * 1000 });
+const floodPenalty = process.argv.includes("--no-flood-penalty") ? false : undefined;
+const server = serve(app, { port, hostname: "127.0.0.1", keepAliveTimeout: idleTimeoutSeconds * 1000, floodPenalty });
 await server.ready;
 console.log(`listening on ${server.url}`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));

@@ -23,7 +23,7 @@ export interface ServerStats {
   readonly opened: ConnectionCounts;
   /** Sockets accepted since the server started. */
   readonly accepted: number;
-  /** Sockets refused since the server started (past `maxConnections` or `maxConnectionsPerIp`). */
+  /** Sockets refused since the server started (past `maxConnections` or `maxConnectionsPerIp`, or under `floodPenalty`). */
   readonly refused: number;
   /** HTTP/2 streams open now (over all connections). */
   readonly streamsOpen: number;

@@ -9,6 +9,7 @@ import type { ProfilerProvider } from "../providers/profiler-provider.ts";
 import type { RuntimeServices } from "../providers/runtime-services.ts";
 import { defaultOnError, type ErrorReporter } from "./error-report.ts";
 import type { Backplane, BackplaneError } from "../session/ws/backplane.ts";
+import { type FloodPenaltyOptions, type ResolvedFloodPenalty, resolveFloodPenalty } from "./flood-penalty.ts";
 
 /** Server options shared by every adapter. */
 export interface ServeOptions extends Partial<ParserLimits> {
@@ -46,6 +47,14 @@ export interface ServeOptions extends Partial<ParserLimits> {
   maxConnections?: number | undefined;
   /** Open connections per client IP address, answered like `maxConnections` beyond it. Default unlimited. */
   maxConnectionsPerIp?: number | undefined;
+  /**
+   * An address whose HTTP/2 connections are cut for flooding (GOAWAY ENHANCE_YOUR_CALM: HPACK
+   * bombs, Rapid Reset, control-frame floods) 3 times within 10 s has its new connections refused
+   * for 10 s — `429` with `Retry-After`, or GOAWAY ENHANCE_YOUR_CALM — twice as long each time it
+   * comes back to it (at most 160 s); its open connections go on. IPv6 addresses count by their
+   * /64. Each worker process keeps its own. `false` turns it off. See `FloodPenaltyOptions`.
+   */
+  floodPenalty?: FloodPenaltyOptions | false | undefined;
   /**
    * An HTTP/1.1 connection whose client reads nothing of the responses for this many ms (the
    * socket stays above its high-water mark) is closed: a slow reader cannot hold a connection,
@@ -110,6 +119,8 @@ export interface ResolvedOptions extends SessionOptions {
   onListen?: ((address: { hostname: string; port: number }) => void) | undefined;
   maxConnections: number;
   maxConnectionsPerIp: number;
+  /** Null when turned off. */
+  floodPenalty: ResolvedFloodPenalty | null;
   shutdownTimeout: number;
   /** What the runtime lends the app (files, compressors). */
   services: RuntimeServices;
@@ -134,6 +145,7 @@ export function resolveOptions(options: ServeOptions = {}): ResolvedOptions {
     onListen: options.onListen,
     maxConnections: options.maxConnections ?? 100_000,
     maxConnectionsPerIp: options.maxConnectionsPerIp ?? Number.POSITIVE_INFINITY,
+    floodPenalty: resolveFloodPenalty(options.floodPenalty),
     shutdownTimeout: options.shutdownTimeout ?? 10_000,
     http2: resolveHttp2Limits(options.http2),
     services: { files: options.files, compression: options.compression, profiler: options.profiler },

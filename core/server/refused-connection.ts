@@ -1,9 +1,11 @@
 /**
- * A connection the server has no room for (`maxConnections`, `maxConnectionsPerIp`): it waits for
- * the client's first bytes, answers in the client's protocol that the server is busy, and
- * closes. HTTP/1.1 gets `503 Service Unavailable` with `Retry-After` (RFC 9110 §15.6.4, §10.2.3);
- * an HTTP/2 client (its preface, or ALPN `h2`) gets SETTINGS and GOAWAY with last stream 0, which
- * tells it that no stream was processed and may be retried (RFC 9113 §6.8).
+ * A connection the server will not serve: it has no room for it (`maxConnections`,
+ * `maxConnectionsPerIp`), or its address is under a flood penalty (`floodPenalty`). It waits for
+ * the client's first bytes, answers in the client's protocol, and closes. For want of room,
+ * HTTP/1.1 gets `503 Service Unavailable` with `Retry-After` (RFC 9110 §15.6.4, §10.2.3); an
+ * HTTP/2 client (its preface, or ALPN `h2`) gets SETTINGS and GOAWAY with last stream 0, which
+ * tells it that no stream was processed and may be retried (RFC 9113 §6.8). A penalized address
+ * gets `429 Too Many Requests` (RFC 6585 §4) or GOAWAY ENHANCE_YOUR_CALM (RFC 9113 §7).
  * @module
  */
 import { ErrorCode } from "../http2/errors.ts";
@@ -16,22 +18,33 @@ export const BUSY_RETRY_AFTER_SECONDS = 5;
 /** A refused client that sends nothing is cut after this long. */
 const REFUSED_DEADLINE_MS = 5_000;
 
-const BUSY_BODY = "Server busy: too many connections";
-const BUSY_RESPONSE: Uint8Array = new TextEncoder().encode(
-  "HTTP/1.1 503 Service Unavailable\r\n" +
-    `retry-after: ${BUSY_RETRY_AFTER_SECONDS}\r\n` +
-    "connection: close\r\n" +
-    "content-type: text/plain; charset=utf-8\r\n" +
-    `content-length: ${BUSY_BODY.length}\r\n\r\n` +
-    BUSY_BODY,
-);
-const H2_BUSY: Uint8Array = (() => {
+/** What a refused client is told: in HTTP/1.1, and in HTTP/2. */
+export interface Refusal {
+  readonly http1: Uint8Array;
+  readonly h2: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+
+function http1Refusal(status: string, retryAfterSeconds: number, body: string): Uint8Array {
+  return encoder.encode(
+    `HTTP/1.1 ${status}\r\n` +
+      `retry-after: ${retryAfterSeconds}\r\n` +
+      "connection: close\r\n" +
+      "content-type: text/plain; charset=utf-8\r\n" +
+      `content-length: ${body.length}\r\n\r\n` +
+      body,
+  );
+}
+
+/** SETTINGS (the server preface, RFC 9113 §3.4), then GOAWAY with last stream 0. */
+function h2Refusal(code: number, debug: string): Uint8Array {
   const parts: Uint8Array[] = [];
   const sink = {
     writeBytes: (bytes: Uint8Array, start = 0, end = bytes.length) => void parts.push(bytes.slice(start, end)),
   };
   writeSettings(sink, new Uint8Array(0));
-  writeGoaway(sink, 0, ErrorCode.NO_ERROR, BUSY_BODY);
+  writeGoaway(sink, 0, code, debug);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const part of parts) {
@@ -39,7 +52,21 @@ const H2_BUSY: Uint8Array = (() => {
     at += part.length;
   }
   return out;
-})();
+}
+
+const BUSY_BODY = "Server busy: too many connections";
+/** The answer for want of room. */
+export const BUSY: Refusal = {
+  http1: http1Refusal("503 Service Unavailable", BUSY_RETRY_AFTER_SECONDS, BUSY_BODY),
+  h2: h2Refusal(ErrorCode.NO_ERROR, BUSY_BODY),
+};
+
+const CALM_BODY = "Too many connections from this address were cut for flooding";
+const CALM_H2 = h2Refusal(ErrorCode.ENHANCE_YOUR_CALM, CALM_BODY);
+/** The answer to an address under a flood penalty, `secondsLeft` of it to run. */
+export function calmDown(secondsLeft: number): Refusal {
+  return { http1: http1Refusal("429 Too Many Requests", secondsLeft, CALM_BODY), h2: CALM_H2 };
+}
 
 /** What a refused connection tells the server. */
 export interface RefusalHost {
@@ -48,16 +75,18 @@ export interface RefusalHost {
   forget(conn: ManagedConnection): void;
 }
 
-/** Answers "busy" once, then closes. */
+/** Answers with its refusal once, then closes. */
 export class RefusedConnection implements ManagedConnection {
   readonly #transport: Transport;
   readonly #host: RefusalHost;
+  readonly #refusal: Refusal;
   readonly #since: number;
   #answered = false;
 
-  constructor(transport: Transport, host: RefusalHost) {
+  constructor(transport: Transport, host: RefusalHost, refusal: Refusal) {
     this.#transport = transport;
     this.#host = host;
+    this.#refusal = refusal;
     this.#since = host.now;
   }
 
@@ -66,7 +95,7 @@ export class RefusedConnection implements ManagedConnection {
     this.#answered = true;
     // "PRI * HTTP/2.0…" (RFC 9113 §3.4); on TLS, ALPN already said so.
     const h2 = this.#transport.info.alpn === "h2" || (bytes[0] === 0x50 && bytes[1] === 0x52 && bytes[2] === 0x49);
-    this.#transport.write(h2 ? H2_BUSY : BUSY_RESPONSE);
+    this.#transport.write(h2 ? this.#refusal.h2 : this.#refusal.http1);
     this.#transport.end();
   }
 

@@ -6,7 +6,8 @@ import { type ResolvedWebSocketOptions, resolveWebSocketOptions } from "../sessi
 import { H2cUpgradeDispatcher } from "./h2c-upgrade.ts";
 import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./options.ts";
 import { ProtocolSniffer, type SnifferHost } from "./protocol-sniffer.ts";
-import { RefusedConnection } from "./refused-connection.ts";
+import { BUSY, calmDown, type Refusal, RefusedConnection } from "./refused-connection.ts";
+import { FloodPenalty } from "./flood-penalty.ts";
 import { ConnectionsPerAddress } from "./connections-per-address.ts";
 import type { ConnectionCounts, ServerStats } from "../exchange/server-view.ts";
 
@@ -38,6 +39,8 @@ export class ServerCore implements SnifferHost {
   readonly #refused = new Set<ManagedConnection>();
   /** Connections per client address, kept only when `maxConnectionsPerIp` is set. */
   readonly #peers: ConnectionsPerAddress | null;
+  /** Addresses cut for flooding, and those refused for it; null when `floodPenalty` is off. */
+  readonly #penalty: FloodPenalty | null;
   /** Counters for {@link stats}: an increment per connection (and per protocol switch), none per request. */
   #accepted = 0;
   #refusedTotal = 0;
@@ -56,6 +59,8 @@ export class ServerCore implements SnifferHost {
     this.dispatcher = new H2cUpgradeDispatcher(dispatcher);
     const perIp = this.options.maxConnectionsPerIp;
     this.#peers = Number.isFinite(perIp) ? new ConnectionsPerAddress(perIp) : null;
+    const penalty = this.options.floodPenalty;
+    this.#penalty = penalty === null ? null : new FloodPenalty(penalty);
   }
 
   /** ALPN protocol ids to offer on TLS, most preferred first (RFC 7301). */
@@ -89,19 +94,23 @@ export class ServerCore implements SnifferHost {
     const now = (this.now += step);
     for (const conn of this.#connections) conn.tick(now);
     for (const conn of this.#refused) conn.tick(now);
+    if (this.#penalty !== null && this.#penalty.size > 0) this.#penalty.sweep(now);
   }
 
   /**
    * A new socket: the handler the adapter feeds its events to. Past `maxConnections` (or the
-   * client's `maxConnectionsPerIp`) the socket is told the server is busy and closed.
+   * client's `maxConnectionsPerIp`) the socket is told the server is busy and closed; from an
+   * address under a flood penalty, told to calm down and closed.
    */
   accept(transport: Transport): ConnectionHandler {
     const peers = this.#peers;
     if (this.#connections.size >= this.options.maxConnections || (peers !== null && !peers.admit(transport))) {
-      const refused = new RefusedConnection(transport, this);
-      this.#refused.add(refused);
-      this.#refusedTotal++;
-      return refused;
+      return this.#refuse(transport, BUSY);
+    }
+    const penalty = this.#penalty;
+    if (penalty !== null && penalty.size > 0) {
+      const secondsLeft = penalty.secondsLeft(transport.info.remoteAddress, this.now);
+      if (secondsLeft > 0) return this.#refuse(transport, calmDown(secondsLeft));
     }
     const conn = new ProtocolSniffer(transport, this);
     peers?.track(conn, transport);
@@ -109,6 +118,18 @@ export class ServerCore implements SnifferHost {
     this.#accepted++;
     if (this.#draining) conn.closeIdle();
     return conn;
+  }
+
+  #refuse(transport: Transport, refusal: Refusal): ConnectionHandler {
+    const refused = new RefusedConnection(transport, this, refusal);
+    this.#refused.add(refused);
+    this.#refusedTotal++;
+    return refused;
+  }
+
+  /** A connection from `address` was cut for flooding: a strike against it (`floodPenalty`). */
+  flooded(address: string): void {
+    this.#penalty?.strike(address, this.now);
   }
 
   /** The socket `old` managed is now managed by `next` (a protocol was chosen or switched). */

@@ -24,6 +24,8 @@ export interface SessionHost extends ServerView {
   readonly pubsub: PubSub;
   /** A connection closed. */
   forget(conn: ManagedConnection): void;
+  /** A connection from `address` was cut for flooding (GOAWAY ENHANCE_YOUR_CALM): the server may refuse the address for a while. */
+  flooded(address: string): void;
 }
 
 /** The socket's owner, as a session sees it: it can hand the socket to another protocol. */

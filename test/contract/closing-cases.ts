@@ -13,6 +13,7 @@ import { connect, type Socket } from "node:net";
 import { App } from "../../core/app/app.ts";
 import { type Runtime, sleep, type TestApi, useServer } from "./harness.ts";
 import { frame, OP_PING, OP_TEXT } from "./ws/frames.ts";
+import { h2Frame, h2Frames, PREFACE } from "./h2-frames.ts";
 
 /** How long the client keeps writing after the server's FIN. */
 const WRITE_ON_MS = 200;
@@ -79,32 +80,6 @@ function assertFinNotReset(seen: Seen, what: string): void {
   assert.equal(seen.error, null, `${what}: the client saw ${seen.error} (a TCP reset) instead of a clean close`);
   assert.ok(seen.fin, `${what}: the server's FIN`);
   assert.ok(seen.writesAfterFin > 0, `${what}: the client wrote on after the FIN`);
-}
-
-// ── HTTP/2 frames (RFC 9113 §4.1) ────────────────────────────────────────────────────────────
-
-const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
-
-function h2Frame(type: number, flags: number, streamId: number, payload: Uint8Array = new Uint8Array(0)): Buffer {
-  const out = Buffer.alloc(9 + payload.length);
-  out.writeUIntBE(payload.length, 0, 3);
-  out[3] = type;
-  out[4] = flags;
-  out.writeUInt32BE(streamId, 5);
-  out.set(payload, 9);
-  return out;
-}
-
-/** The frames in `bytes` as [type, payload], up to the last whole one. */
-function h2Frames(bytes: Buffer): [number, Buffer][] {
-  const frames: [number, Buffer][] = [];
-  for (let at = 0; at + 9 <= bytes.length;) {
-    const length = bytes.readUIntBE(at, 3);
-    if (at + 9 + length > bytes.length) break;
-    frames.push([bytes[at + 3]!, bytes.subarray(at + 9, at + 9 + length)]);
-    at += 9 + length;
-  }
-  return frames;
 }
 
 const SETTINGS = 0x4, PING = 0x6, GOAWAY = 0x7, DATA = 0x0;

@@ -28,6 +28,7 @@ import { profilerCases } from "./profiler-cases.ts";
 import { referenceAppCases } from "./reference-app-cases.ts";
 import { redisBackplaneCases } from "./redis-backplane-cases.ts";
 import { closingCases } from "./closing-cases.ts";
+import { floodPenaltyCases } from "./flood-penalty-cases.ts";
 
 /** Register the whole contract suite for one runtime. */
 export function contractSuite(t: TestApi, runtime: Runtime): void {
@@ -56,4 +57,5 @@ export function contractSuite(t: TestApi, runtime: Runtime): void {
   referenceAppCases(t, runtime);
   redisBackplaneCases(t, runtime);
   closingCases(t, runtime);
+  floodPenaltyCases(t, runtime);
 }

@@ -328,6 +328,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
     this.#blocks.abandon();
     this.#goawaySent = true;
     this.#writer.goaway(this.#streams.lastProcessed, error.code, error.message);
+    if (error.code === ErrorCode.ENHANCE_YOUR_CALM) this.#host.flooded(this.#transport.info.remoteAddress);
     const reason = new Error(`HTTP/2 connection error ${errorCodeName(error.code)}: ${error.message}`);
     for (const stream of this.#streams.list()) this.closeStream(stream, CLOSED_RESET_SENT, reason);
     this.#endTransport();
