@@ -17,6 +17,17 @@ import type { Transport } from "../transport/transport.ts";
 export const BUSY_RETRY_AFTER_SECONDS = 5;
 /** A refused client that sends nothing is cut after this long. */
 const REFUSED_DEADLINE_MS = 5_000;
+/**
+ * After the answer the server stops reading, and cuts the connection this long after: time for
+ * the answer to reach the client before a reset could discard it. A client that reads the answer
+ * stops sending; a flood does not, and reading all it sent was most of the server's work under a
+ * flood penalty (an HPACK bomb writes ~0.5 MB per connection before it reads its GOAWAY).
+ */
+const ANSWERED_LINGER_MS = 1_000;
+/** Bytes still delivered after the answer (a read already under way) before the connection is cut. */
+const REFUSED_READ_LIMIT = 16 * 1024;
+/** How often the server checks its refused connections' deadlines (ms). */
+export const REFUSED_CHECK_MS = 100;
 
 /** What a refused client is told: in HTTP/1.1, and in HTTP/2. */
 export interface Refusal {
@@ -70,33 +81,43 @@ export function calmDown(secondsLeft: number): Refusal {
 
 /** What a refused connection tells the server. */
 export interface RefusalHost {
-  readonly now: number;
   /** The refused connection is gone. */
   forget(conn: ManagedConnection): void;
 }
 
-/** Answers with its refusal once, then closes. */
+/**
+ * Answers with its refusal once, then closes. Its deadlines are on the wall clock, checked by
+ * {@link tick} every {@link REFUSED_CHECK_MS}: under a flood hundreds are refused each second,
+ * and closing a whole second's worth in one turn of the event loop stalls every other client.
+ */
 export class RefusedConnection implements ManagedConnection {
   readonly #transport: Transport;
   readonly #host: RefusalHost;
   readonly #refusal: Refusal;
   readonly #since: number;
-  #answered = false;
+  /** Server time of the answer; -1 before it. */
+  #answeredAt = -1;
+  #dropped = 0;
 
   constructor(transport: Transport, host: RefusalHost, refusal: Refusal) {
     this.#transport = transport;
     this.#host = host;
     this.#refusal = refusal;
-    this.#since = host.now;
+    this.#since = Date.now();
   }
 
   data(bytes: Uint8Array): void {
-    if (this.#answered) return; // the rest is read and dropped until the client closes
-    this.#answered = true;
+    if (this.#answeredAt >= 0) {
+      this.#dropped += bytes.length;
+      if (this.#dropped > REFUSED_READ_LIMIT) this.#transport.close();
+      return;
+    }
+    this.#answeredAt = Date.now();
     // "PRI * HTTP/2.0…" (RFC 9113 §3.4); on TLS, ALPN already said so.
     const h2 = this.#transport.info.alpn === "h2" || (bytes[0] === 0x50 && bytes[1] === 0x52 && bytes[2] === 0x49);
     this.#transport.write(h2 ? this.#refusal.h2 : this.#refusal.http1);
     this.#transport.end();
+    this.#transport.pause();
   }
 
   drain(): void {}
@@ -109,8 +130,12 @@ export class RefusedConnection implements ManagedConnection {
     this.#host.forget(this);
   }
 
+  /** `now` is the wall clock (`Date.now()`), not the server clock. */
   tick(now: number): void {
-    if (now - this.#since > REFUSED_DEADLINE_MS) this.#transport.close();
+    const answeredAt = this.#answeredAt;
+    if (answeredAt >= 0 ? now - answeredAt >= ANSWERED_LINGER_MS : now - this.#since > REFUSED_DEADLINE_MS) {
+      this.#transport.close();
+    }
   }
 
   closeIdle(): void {

@@ -6,7 +6,7 @@ import { type ResolvedWebSocketOptions, resolveWebSocketOptions } from "../sessi
 import { H2cUpgradeDispatcher } from "./h2c-upgrade.ts";
 import { type ResolvedOptions, resolveOptions, type ServeOptions } from "./options.ts";
 import { ProtocolSniffer, type SnifferHost } from "./protocol-sniffer.ts";
-import { BUSY, calmDown, type Refusal, RefusedConnection } from "./refused-connection.ts";
+import { BUSY, calmDown, type Refusal, REFUSED_CHECK_MS, RefusedConnection } from "./refused-connection.ts";
 import { FloodPenalty } from "./flood-penalty.ts";
 import { ConnectionsPerAddress } from "./connections-per-address.ts";
 import type { ConnectionCounts, ServerStats } from "../exchange/server-view.ts";
@@ -34,6 +34,8 @@ export class ServerCore implements SnifferHost {
   /** WebSocket settings and default handlers. */
   readonly websocket: ResolvedWebSocketOptions;
   #timer: ReturnType<typeof setInterval> | null = null;
+  /** Checks the refused connections' deadlines, while there are any. */
+  #refusedTimer: ReturnType<typeof setInterval> | null = null;
   #idleWaiters: (() => void)[] = [];
   /** Connections refused for want of room, until they close. */
   readonly #refused = new Set<ManagedConnection>();
@@ -93,7 +95,6 @@ export class ServerCore implements SnifferHost {
     this.#wallAtTick = wall;
     const now = (this.now += step);
     for (const conn of this.#connections) conn.tick(now);
-    for (const conn of this.#refused) conn.tick(now);
     if (this.#penalty !== null && this.#penalty.size > 0) this.#penalty.sweep(now);
   }
 
@@ -124,7 +125,17 @@ export class ServerCore implements SnifferHost {
     const refused = new RefusedConnection(transport, this, refusal);
     this.#refused.add(refused);
     this.#refusedTotal++;
+    this.#refusedTimer ??= setInterval(() => this.#checkRefused(), REFUSED_CHECK_MS);
     return refused;
+  }
+
+  #checkRefused(): void {
+    const now = Date.now();
+    for (const conn of this.#refused) conn.tick(now);
+    if (this.#refused.size === 0 && this.#refusedTimer !== null) {
+      clearInterval(this.#refusedTimer);
+      this.#refusedTimer = null;
+    }
   }
 
   /** A connection from `address` was cut for flooding: a strike against it (`floodPenalty`). */
@@ -186,7 +197,10 @@ export class ServerCore implements SnifferHost {
     const done = this.#connections.size === 0
       ? Promise.resolve()
       : new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
-    return done.then(() => this.stop());
+    return done.then(() => {
+      for (const conn of this.#refused) conn.destroy(); // their deadlines stop with the clocks
+      this.stop();
+    });
   }
 
   /** Close every connection now. */
@@ -202,6 +216,10 @@ export class ServerCore implements SnifferHost {
     if (this.#timer !== null) {
       clearInterval(this.#timer);
       this.#timer = null;
+    }
+    if (this.#refusedTimer !== null) {
+      clearInterval(this.#refusedTimer);
+      this.#refusedTimer = null;
     }
   }
 }
