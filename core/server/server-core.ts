@@ -11,6 +11,16 @@ import { FloodPenalty } from "./flood-penalty.ts";
 import { ConnectionsPerAddress } from "./connections-per-address.ts";
 import type { ConnectionCounts, ServerStats } from "../exchange/server-view.ts";
 
+/**
+ * Refused connections held at once (each until its answer has had a second to arrive, or 5 s if
+ * the client sends nothing). Past it a refused socket is closed at once, unanswered: a flood of
+ * connections from many addresses cannot hold file descriptors through the refusals themselves.
+ */
+const MAX_REFUSED_CONNECTIONS = 1024;
+
+/** A socket closed as soon as it was accepted: whatever the adapter reports of it is ignored. */
+const CLOSED_AT_ONCE: ConnectionHandler = { data() {}, drain() {}, end() {}, closed() {} };
+
 /** The most the server clock advances in one tick (the timer fires every second). */
 const MAX_TICK_STEP = 1_500;
 
@@ -122,9 +132,13 @@ export class ServerCore implements SnifferHost {
   }
 
   #refuse(transport: Transport, refusal: Refusal): ConnectionHandler {
+    this.#refusedTotal++;
+    if (this.#refused.size >= MAX_REFUSED_CONNECTIONS) {
+      transport.close();
+      return CLOSED_AT_ONCE;
+    }
     const refused = new RefusedConnection(transport, this, refusal);
     this.#refused.add(refused);
-    this.#refusedTotal++;
     this.#refusedTimer ??= setInterval(() => this.#checkRefused(), REFUSED_CHECK_MS);
     return refused;
   }

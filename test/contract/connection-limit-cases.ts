@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { App } from "../../core/app/app.ts";
-import { RawClient, type Runtime, sleep, type TestApi, useServer } from "./harness.ts";
+import { RawClient, type Runtime, sleep, type TestApi, useServer, waitFor } from "./harness.ts";
 import { header, parseResponses } from "./raw-response.ts";
 
 const GET = "GET / HTTP/1.1\r\nHost: test\r\n\r\n";
@@ -98,6 +98,25 @@ export function connectionLimitCases(t: TestApi, runtime: Runtime): void {
       }
       for (const client of open) client.close();
     });
+  });
+
+  t.describe("refusals held at once", () => {
+    const s = useServer(t, runtime, app, { maxConnections: 0 });
+
+    t.it("past 1 024 refused connections held at once, a new one is closed unanswered", async () => {
+      const clients = await Promise.all(Array.from({ length: 1030 }, () => RawClient.open(s.port)));
+      try {
+        await waitFor(() => s.server.stats().refused >= 1030, "the server accepted all 1 030");
+        await Promise.all(clients.map((client) => client.write(GET).catch(() => {})));
+        const texts = await Promise.all(clients.map((client) => client.untilClosed()));
+        const answered = texts.filter((text) => text.startsWith("HTTP/1.1 503 "));
+        const unanswered = texts.filter((text) => text === "");
+        assert.equal(answered.length, 1024);
+        assert.equal(unanswered.length, 6);
+      } finally {
+        for (const client of clients) client.close();
+      }
+    }, 30_000);
   });
 
   t.describe("maxConnectionsPerIp", () => {
