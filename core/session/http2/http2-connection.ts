@@ -248,9 +248,7 @@ export class Http2Connection implements ManagedConnection, FrameSession, Schedul
       if (!this.#writer.settingsAcked && now - this.#createdAt > limits.settingsTimeout) {
         // §6.5.3: "If the sender of a SETTINGS frame does not receive an acknowledgment within a
         // reasonable amount of time, it MAY issue a connection error of type SETTINGS_TIMEOUT."
-        this.fail(
-          new ConnectionError("SETTINGS_TIMEOUT", "SETTINGS not acknowledged in time (RFC 9113 §6.5.3)"),
-        );
+        this.fail(new ConnectionError("SETTINGS_TIMEOUT"));
         return;
       }
       if (this.#blocks.open && now - this.#blocks.startedAt > options.headersTimeout) {
