@@ -13,7 +13,7 @@
  * ```ts
  * const penalty = new FloodPenalty({ strikes: 3, windowMs: 10_000, penaltyMs: 10_000, maxAddresses: 10_000 });
  * penalty.strike("192.0.2.7", now); // a connection from it was cut for flooding
- * penalty.refuses("192.0.2.7", now); // true after the third strike within 10 s
+ * penalty.secondsLeft("192.0.2.7", now); // 10 after the third strike within 10 s, else 0
  * ```
  * @module
  */

@@ -95,7 +95,7 @@ export class RefusedConnection implements ManagedConnection {
   readonly #host: RefusalHost;
   readonly #refusal: Refusal;
   readonly #since: number;
-  /** Server time of the answer; -1 before it. */
+  /** Wall-clock time of the answer (`Date.now()`); -1 before it. */
   #answeredAt = -1;
   #dropped = 0;
 

@@ -47,7 +47,7 @@ export class ServerCore implements SnifferHost {
   /** Checks the refused connections' deadlines, while there are any. */
   #refusedTimer: ReturnType<typeof setInterval> | null = null;
   #idleWaiters: (() => void)[] = [];
-  /** Connections refused for want of room, until they close. */
+  /** Connections refused (for want of room, or under `floodPenalty`), until they close. */
   readonly #refused = new Set<ManagedConnection>();
   /** Connections per client address, kept only when `maxConnectionsPerIp` is set. */
   readonly #peers: ConnectionsPerAddress | null;
