@@ -5,13 +5,12 @@
  * back when one closes.
  */
 import assert from "node:assert/strict";
-import { connect } from "node:net";
 import { App } from "../../core/app/app.ts";
 import { RawClient, type Runtime, sleep, type TestApi, useServer, waitFor } from "./harness.ts";
 import { header, parseResponses } from "./raw-response.ts";
+import { goaway, h2Exchange, PREFACE } from "./h2-frames.ts";
 
 const GET = "GET / HTTP/1.1\r\nHost: test\r\n\r\n";
-const H2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 function app(): App {
   return new App().get("/", (c) => c.text("ok"));
@@ -67,17 +66,10 @@ export function connectionLimitCases(t: TestApi, runtime: Runtime): void {
     t.it("an HTTP/2 client past the limit gets SETTINGS then GOAWAY (last stream 0)", async () => {
       const open = await openServed(s.port, 3);
       try {
-        const socket = connect({ port: s.port, host: "127.0.0.1" });
-        const chunks: Buffer[] = [];
-        socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-        socket.write(H2_PREFACE);
-        await new Promise<void>((resolve) => socket.on("close", () => resolve()));
-        const bytes = Buffer.concat(chunks);
-        assert.equal(bytes[3], 0x4, "a SETTINGS frame first");
-        const goaway = bytes.subarray(9 + bytes.readUIntBE(0, 3));
-        assert.equal(goaway[3], 0x7, "then GOAWAY");
-        assert.equal(goaway.readUInt32BE(9) & 0x7fffffff, 0, "last stream 0");
-        assert.equal(goaway.readUInt32BE(13), 0, "NO_ERROR");
+        const frames = await h2Exchange(s.port, PREFACE);
+        assert.equal(frames[0]?.[0], 0x4, "a SETTINGS frame first");
+        assert.equal(frames[1]?.[0], 0x7, "then GOAWAY");
+        assert.deepEqual(goaway(frames), { lastStream: 0, code: 0 }, "last stream 0, NO_ERROR");
       } finally {
         for (const client of open) client.close();
       }

@@ -6,41 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { connect } from "node:net";
 import { App } from "../../core/app/app.ts";
 import { RawClient, type Runtime, sleep, type TestApi, useServer } from "./harness.ts";
-import { h2Frame, h2Frames, PREFACE } from "./h2-frames.ts";
+import { goaway, h2Exchange, h2Frame, PREFACE } from "./h2-frames.ts";
 import { header, parseResponses } from "./raw-response.ts";
 
 const GET = "GET / HTTP/1.1\r\nHost: test\r\n\r\n";
-const HEADERS = 0x1, RST_STREAM = 0x3, SETTINGS = 0x4, GOAWAY = 0x7;
+const HEADERS = 0x1, RST_STREAM = 0x3, SETTINGS = 0x4;
 const END_STREAM_AND_HEADERS = 0x5;
 const CANCEL = 0x8, ENHANCE_YOUR_CALM = 0xb;
 /** `GET /` with `:authority: t`: indexed :method, :scheme, :path; a literal :authority (RFC 7541 §6.1, §6.2.2). */
 const GET_BLOCK = Uint8Array.of(0x82, 0x86, 0x84, 0x01, 0x01, 0x74);
-
-/** Every frame the server sends on one HTTP/2 connection opened with `frames`, until it closes. */
-function h2Exchange(port: number, frames: Buffer): Promise<[number, Buffer][]> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: "127.0.0.1" });
-    const chunks: Buffer[] = [];
-    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-    socket.on("error", () => {}); // a reset after the GOAWAY still ends in "close"
-    socket.on("close", () => resolve(h2Frames(Buffer.concat(chunks))));
-    socket.setTimeout(5_000, () => {
-      socket.destroy();
-      reject(new Error("the server did not close the connection"));
-    });
-    socket.write(frames);
-  });
-}
-
-/** The GOAWAY among `frames`: its last stream id and error code. */
-function goaway(frames: [number, Buffer][]): { lastStream: number; code: number } {
-  const found = frames.find(([type]) => type === GOAWAY);
-  assert.ok(found !== undefined, `a GOAWAY among frame types ${frames.map(([type]) => type)}`);
-  return { lastStream: found[1].readUInt32BE(0) & 0x7fffffff, code: found[1].readUInt32BE(4) };
-}
 
 /** A Rapid Reset burst (CVE-2023-44487): `GET /` and its RST_STREAM(CANCEL), 20 times over. */
 async function resetFlood(port: number): Promise<void> {
