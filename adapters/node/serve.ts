@@ -80,14 +80,19 @@ class NodeTransport implements Transport {
 }
 
 function bind(core: ServerCore, socket: Socket, tls: boolean): void {
-  socket.setNoDelay(true);
+  // A socket error (reset, EPIPE) only ever closes that connection.
+  socket.on("error", () => {});
   const conn = core.accept(new NodeTransport(socket, tls));
+  // Closed at accept (a flood penalty, too many refused): never read, nothing more to bind. Under
+  // a connection flood this is most sockets, and a read started on each (64 KiB of garbage apiece)
+  // cost the other clients their latency in collections.
+  if (socket.destroyed) return;
+  socket.setNoDelay(true);
   socket.on("data", (chunk: Uint8Array) => conn.data(chunk));
   socket.on("drain", () => conn.drain());
   socket.on("end", () => conn.end());
-  // A socket error (reset, EPIPE) only ever closes that connection.
-  socket.on("error", () => {});
   socket.on("close", (hadError) => conn.closed(hadError ? new Error("Socket error") : undefined));
+  if (!tls) socket.resume(); // accepted paused (`pauseOnConnect`), so only now read
 }
 
 /** Node reports a failed listen as an `error` event with an errno `code`. */
@@ -127,7 +132,10 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
       // A failed TLS handshake is that client's problem, not the server's.
       server.on("tlsClientError", () => {});
     } else {
-      server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => bind(core, socket, false));
+      server = createServer(
+        { noDelay: true, allowHalfOpen: true, pauseOnConnect: true },
+        (socket) => bind(core, socket, false),
+      );
     }
     listener = server;
     const failed = (error: unknown): void => reject(toServeError(error, where));

@@ -62,6 +62,16 @@ describe("FloodPenalty", () => {
     expect(penalty.secondsLeft("10.0.0.1", 0)).toBe(0);
   });
 
+  it("answers a penalized address's refusals once a second, by its /64 on IPv6", () => {
+    const penalty = new FloodPenalty(options);
+    for (let i = 0; i < 3; i++) penalty.strike("2001:db8::1", 0);
+    expect(penalty.answerDue("2001:db8::1", 100)).toBe(true);
+    expect(penalty.answerDue("2001:db8::2", 500)).toBe(false); // same /64, same second
+    expect(penalty.answerDue("2001:db8::1", 1_099)).toBe(false);
+    expect(penalty.answerDue("2001:db8::1", 1_100)).toBe(true);
+    expect(penalty.answerDue("10.0.0.9", 1_100)).toBe(false); // never struck: nothing to answer
+  });
+
   it("sweeps what can no longer matter, and keeps a running penalty", () => {
     const penalty = new FloodPenalty(options);
     penalty.strike("10.0.0.1", 0);

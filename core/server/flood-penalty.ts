@@ -4,8 +4,11 @@
  * itself — accepting, building HPACK tables, decoding the first oversized requests — costs the
  * other clients their latency. An address whose connections are cut for flooding `strikes` times
  * within `windowMs` has its new connections refused for `penaltyMs`, twice as long each time it
- * comes back to it soon after (up to 16×). Connections it already has go on; a refused one is
- * told why in its own protocol (refused-connection.ts).
+ * comes back to it soon after (up to 16×). Connections it already has go on. One refused
+ * connection a second is told why in its own protocol (refused-connection.ts); the others are
+ * closed at accept, unread: an attacker that reconnects at once would otherwise have the server
+ * read and answer thousands of connections a second, and on Node the garbage of those reads alone
+ * stalls every other client in collections.
  *
  * IPv6 clients are counted by their /64, the smallest block an ISP hands one subscriber: one
  * host can take any address of it (RFC 8981).
@@ -14,6 +17,7 @@
  * const penalty = new FloodPenalty({ strikes: 3, windowMs: 10_000, penaltyMs: 10_000, maxAddresses: 10_000 });
  * penalty.strike("192.0.2.7", now); // a connection from it was cut for flooding
  * penalty.secondsLeft("192.0.2.7", now); // 10 after the third strike within 10 s, else 0
+ * penalty.answerDue("192.0.2.7", now); // true at most once a second while penalized
  * ```
  * @module
  */
@@ -58,7 +62,12 @@ interface Record {
   until: number;
   /** The length of the last penalty, in ms (0: none yet). */
   last: number;
+  /** When a refused connection from it was last answered (-Infinity: never). */
+  answered: number;
 }
+
+/** A penalized address gets at most one answered refusal in this long (ms). */
+const ANSWER_INTERVAL_MS = 1_000;
 
 /** Strikes and penalties by client address (an IPv6 address by its /64). */
 export class FloodPenalty {
@@ -77,7 +86,7 @@ export class FloodPenalty {
     let record = records.get(key);
     if (record === undefined) {
       if (records.size >= this.#options.maxAddresses) records.delete(records.keys().next().value!);
-      record = { strikes: 0, since: now, until: 0, last: 0 };
+      record = { strikes: 0, since: now, until: 0, last: 0, answered: -Infinity };
     } else records.delete(key);
     records.set(key, record);
     const { strikes, windowMs, penaltyMs } = this.#options;
@@ -98,6 +107,17 @@ export class FloodPenalty {
     if (this.#records.size === 0) return 0;
     const record = this.#records.get(addressKey(address));
     return record === undefined || now >= record.until ? 0 : Math.ceil((record.until - now) / 1000);
+  }
+
+  /**
+   * Whether a refused connection from penalized `address` should be answered at server time
+   * `now`: true once per {@link ANSWER_INTERVAL_MS}, and then counted as answered.
+   */
+  answerDue(address: string, now: number): boolean {
+    const record = this.#records.get(addressKey(address));
+    if (record === undefined || now - record.answered < ANSWER_INTERVAL_MS) return false;
+    record.answered = now;
+    return true;
   }
 
   /** Addresses remembered now. */

@@ -5,11 +5,14 @@ import { FakeTransport } from "../../test/support/fake-transport.ts";
 const host = { forget: () => {} };
 
 describe("RefusedConnection", () => {
-  it("answers an HTTP/1.1 client in HTTP/1.1, then stops reading", () => {
+  it("answers an HTTP/1.1 client in HTTP/1.1, half-closes and reads on (RFC 9112 §9.6)", () => {
     const transport = new FakeTransport();
-    new RefusedConnection(transport, host, calmDown(7)).data(new TextEncoder().encode("GET / HTTP/1.1\r\n"));
+    const conn = new RefusedConnection(transport, host, calmDown(7));
+    conn.data(new TextEncoder().encode("GET / HTTP/1.1\r\n"));
     expect(transport.text()).toMatch(/^HTTP\/1\.1 429 Too Many Requests\r\nretry-after: 7\r\n/);
-    expect([transport.ended, transport.paused, transport.closed]).toEqual([true, true, false]);
+    expect([transport.ended, transport.paused, transport.closed]).toEqual([true, false, false]);
+    conn.data(new TextEncoder().encode("Host: x\r\n\r\n"));
+    expect(transport.writes.length).toBe(1); // answered once; what follows is dropped
   });
 
   it("answers an HTTP/2 preface with SETTINGS and GOAWAY (last stream 0)", () => {
@@ -22,11 +25,11 @@ describe("RefusedConnection", () => {
     expect(goaway.subarray(9, 13)).toEqual(Uint8Array.of(0, 0, 0, 0));
   });
 
-  it("cuts a client that goes on sending past 16 KiB after the answer", () => {
+  it("cuts a client that goes on sending past 256 KiB after the answer", () => {
     const transport = new FakeTransport();
     const conn = new RefusedConnection(transport, host, BUSY);
     conn.data(new Uint8Array(100));
-    conn.data(new Uint8Array(16 * 1024));
+    conn.data(new Uint8Array(256 * 1024));
     expect(transport.closed).toBe(false);
     conn.data(new Uint8Array(1));
     expect(transport.closed).toBe(true);

@@ -18,14 +18,14 @@ export const BUSY_RETRY_AFTER_SECONDS = 5;
 /** A refused client that sends nothing is cut after this long. */
 const REFUSED_DEADLINE_MS = 5_000;
 /**
- * After the answer the server stops reading, and cuts the connection this long after: time for
- * the answer to reach the client before a reset could discard it. A client that reads the answer
- * stops sending; a flood does not, and reading all it sent was most of the server's work under a
- * flood penalty (an HPACK bomb writes ~0.5 MB per connection before it reads its GOAWAY).
+ * After the answer the server half-closes and reads on, dropping what comes, until the client
+ * closes its side or this long has passed — the lingering close of RFC 9112 §9.6: cutting at once
+ * could reset the connection before the client has read its answer. Reading on (rather than
+ * pausing) lets a client that got its answer close at once, and lets the server forget it at once.
  */
 const ANSWERED_LINGER_MS = 1_000;
-/** Bytes still delivered after the answer (a read already under way) before the connection is cut. */
-const REFUSED_READ_LIMIT = 16 * 1024;
+/** Bytes dropped after the answer before the connection is cut (a flood that goes on writing). */
+const REFUSED_READ_LIMIT = 256 * 1024;
 /** How often the server checks its refused connections' deadlines (ms). */
 export const REFUSED_CHECK_MS = 100;
 
@@ -117,7 +117,6 @@ export class RefusedConnection implements ManagedConnection {
     const h2 = this.#transport.info.alpn === "h2" || (bytes[0] === 0x50 && bytes[1] === 0x52 && bytes[2] === 0x49);
     this.#transport.write(h2 ? this.#refusal.h2 : this.#refusal.http1);
     this.#transport.end();
-    this.#transport.pause();
   }
 
   drain(): void {}

@@ -29,4 +29,25 @@ describe("ServerCore refusals", () => {
     expect(next.text()).toMatch(/^HTTP\/1\.1 503 /);
     core.closeAll();
   });
+
+  it("answers one refusal a second from a penalized address and closes the rest at once, unread", () => {
+    const core = createServerCore(new App(), { onError: () => {}, floodPenalty: { strikes: 1 } });
+    core.flooded("192.0.2.7");
+    const connect = (address: string): FakeTransport => {
+      const transport = new FakeTransport({ remoteAddress: address });
+      transport.handler = core.accept(transport);
+      return transport;
+    };
+    const answered = connect("192.0.2.7");
+    answered.send("GET / HTTP/1.1\r\n\r\n");
+    expect(answered.text()).toMatch(/^HTTP\/1\.1 429 /);
+    const silenced = connect("192.0.2.7");
+    expect(silenced.closed).toBe(true);
+    silenced.send("GET / HTTP/1.1\r\n\r\n");
+    expect(silenced.writes).toEqual([]);
+    const other = connect("192.0.2.8");
+    expect(other.closed).toBe(false);
+    expect(core.stats().refused).toBe(2);
+    core.closeAll();
+  });
 });

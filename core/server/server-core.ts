@@ -111,7 +111,8 @@ export class ServerCore implements SnifferHost {
   /**
    * A new socket: the handler the adapter feeds its events to. Past `maxConnections` (or the
    * client's `maxConnectionsPerIp`) the socket is told the server is busy and closed; from an
-   * address under a flood penalty, told to calm down and closed.
+   * address under a flood penalty, told to calm down and closed (once a second; the others are
+   * closed unread).
    */
   accept(transport: Transport): ConnectionHandler {
     const peers = this.#peers;
@@ -121,7 +122,10 @@ export class ServerCore implements SnifferHost {
     const penalty = this.#penalty;
     if (penalty !== null && penalty.size > 0) {
       const secondsLeft = penalty.secondsLeft(transport.info.remoteAddress, this.now);
-      if (secondsLeft > 0) return this.#refuse(transport, calmDown(secondsLeft));
+      if (secondsLeft > 0) {
+        const answer = penalty.answerDue(transport.info.remoteAddress, this.now);
+        return this.#refuse(transport, answer ? calmDown(secondsLeft) : null);
+      }
     }
     const conn = new ProtocolSniffer(transport, this);
     peers?.track(conn, transport);
@@ -131,9 +135,10 @@ export class ServerCore implements SnifferHost {
     return conn;
   }
 
-  #refuse(transport: Transport, refusal: Refusal): ConnectionHandler {
+  /** Refuse with `refusal`, or with none (null): closed at once, unread. */
+  #refuse(transport: Transport, refusal: Refusal | null): ConnectionHandler {
     this.#refusedTotal++;
-    if (this.#refused.size >= MAX_REFUSED_CONNECTIONS) {
+    if (refusal === null || this.#refused.size >= MAX_REFUSED_CONNECTIONS) {
       transport.close();
       return CLOSED_AT_ONCE;
     }

@@ -5,7 +5,7 @@ import type { ConnectionHandler, Transport, TransportInfo } from "../../core/tra
  * pause/resume/end/close, and lets a test say when the "socket" is above its high-water mark.
  */
 export class FakeTransport implements Transport {
-  readonly info: TransportInfo = { remoteAddress: "127.0.0.1", remotePort: 40000, tls: false };
+  readonly info: TransportInfo;
   readonly writes: Uint8Array[] = [];
   handler: ConnectionHandler | null = null;
   paused = false;
@@ -14,6 +14,10 @@ export class FakeTransport implements Transport {
   pauses = 0;
   /** Whether `write()` reports being above the high-water mark. */
   full = false;
+
+  constructor(info: Partial<TransportInfo> = {}) {
+    this.info = { remoteAddress: "127.0.0.1", remotePort: 40000, tls: false, ...info };
+  }
 
   write(bytes: Uint8Array): boolean {
     this.writes.push(bytes);
