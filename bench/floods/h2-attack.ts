@@ -2,7 +2,9 @@
  * HTTP/2 flood attacks over raw frames (RFC 9113 §4.1): each connection sends the preface and an
  * empty SETTINGS, acknowledges the server's SETTINGS (so no SETTINGS_TIMEOUT ends it), then
  * writes its attack as fast as the socket takes it, and notes GOAWAY frames and the close. When
- * the server ends a connection the attacker opens the next, until the time is up.
+ * the server ends a connection the attacker opens the next, until the time is up. A patient
+ * attacker waits up to a second after a GOAWAY for the server's close, as a client would; a hasty
+ * one drops the connection on the GOAWAY and opens the next at once.
  */
 import { connect, type Socket } from "node:net";
 import { FIRST_DYNAMIC, getRoot, indexed, literalIndexed, literalNew } from "./hpack.ts";
@@ -127,12 +129,12 @@ export function emptyReport(kind: string): AttackReport {
 }
 
 /** Run `kind` against 127.0.0.1:`port` for `ms`, reconnecting whenever the server ends a connection. */
-export async function h2Attack(kind: H2AttackKind, port: number, ms: number): Promise<AttackReport> {
+export async function h2Attack(kind: H2AttackKind, port: number, ms: number, hasty = false): Promise<AttackReport> {
   const report = emptyReport(kind);
   const started = performance.now();
   const deadline = started + ms;
   while (performance.now() < deadline) {
-    await oneConnection(kind, port, deadline, started, report);
+    await oneConnection(kind, port, deadline, started, report, hasty);
   }
   return report;
 }
@@ -143,6 +145,7 @@ function oneConnection(
   deadline: number,
   started: number,
   report: AttackReport,
+  hasty: boolean,
 ): Promise<void> {
   return new Promise((resolve) => {
     report.connections++;
@@ -190,6 +193,7 @@ function oneConnection(
             report.firstGoawayLastStream = view.getUint32(0) & 0x7fffffff;
           }
           goaway = true;
+          if (hasty) end();
         }
         pending = pending.subarray(9 + length);
       }

@@ -9,6 +9,8 @@
  *                     [--before S] [--during S] [--slowloris-seconds S] [--slowloris-connections N]
  *                     [--victim-cpu 0|1|none]   (the server is on CPU 0, the attacker on CPU 1)
  *                     [--penalty on|off]        (off: the server runs with `floodPenalty: false`)
+ *                     [--attacker patient|hasty] (hasty: drops each HTTP/2 connection on its GOAWAY
+ *                                               and reconnects at once; patient waits for the close)
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -38,10 +40,11 @@ const OPTIONS = [
   "--slowloris-connections",
   "--victim-cpu",
   "--penalty",
+  "--attacker",
 ];
 const USAGE = `usage: npm run floods -- [--runtime node,bun,deno] [--attack ${ATTACKS.join(",")}]
          [--before S] [--during S] [--slowloris-seconds S] [--slowloris-connections N] [--victim-cpu 0|1|none]
-         [--penalty on|off]
+         [--penalty on|off] [--attacker patient|hasty]
 Attacks a fresh wirecore server on 127.0.0.1 per runtime and attack; see bench/README.md "Flood results".`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -80,6 +83,8 @@ if (!["0", "1", "none"].includes(victimOption)) throw new Error("--victim-cpu is
 const victimCpu = victimOption === "none" ? null : Number(victimOption);
 const penalty = option("--penalty", "on");
 if (!["on", "off"].includes(penalty)) throw new Error("--penalty is on or off");
+const pace = option("--attacker", "patient");
+if (!["patient", "hasty"].includes(pace)) throw new Error("--attacker is patient or hasty");
 installCleanup();
 const fd = fdLimits();
 const pin = pinning();
@@ -99,8 +104,8 @@ for (const name of runtimes) {
   if (typeof rt === "string") throw new Error(rt);
   for (const attack of attacks) rows.push(await flood(rt, attack));
 }
-// A run of some runtimes or attacks replaces those rows of bench/results/floods.json and keeps the
-// others; each row carries its own date and settings.
+// A run of some runtimes, attacks or attacker paces replaces those rows of bench/results/floods.json
+// and keeps the others; each row carries its own date and settings.
 const file = join(ROOT, "bench", "results", "floods.json");
 let kept: FloodRow[] = [];
 try {
@@ -123,12 +128,14 @@ try {
       victimCpu: "none",
     };
   }
-  kept = (previous.rows ?? []).filter((old) => !rows.some((r) => r.runtime === old.runtime && r.attack === old.attack));
+  const key = (r: FloodRow): string => `${r.runtime} ${r.attack} ${r.settings.attacker ?? "patient"}`;
+  kept = (previous.rows ?? []).filter((old) => !rows.some((r) => key(r) === key(old)));
 } catch {
   // no previous results
 }
 const order = (r: FloodRow): number =>
-  RUNTIMES.findIndex((n) => r.runtime.startsWith(`${n} `)) * 10 +
+  RUNTIMES.findIndex((n) => r.runtime.startsWith(`${n} `)) * 100 +
+  (r.settings.attacker === "hasty" ? 10 : 0) +
   (ATTACKS as readonly string[]).indexOf(r.attack);
 const all = [...kept, ...rows].sort((a, b) => order(a) - order(b));
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
@@ -171,7 +178,15 @@ async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssKb(server.child.pid) ?? 0)), 250);
     const ms = (attack === "slowloris" ? slowS : duringS) * 1000;
     const attacker = new Child(
-      [process.execPath, "bench/floods/attacker.ts", attack, String(server.port), String(ms), String(slowConns)],
+      [
+        process.execPath,
+        "bench/floods/attacker.ts",
+        attack,
+        String(server.port),
+        String(ms),
+        String(slowConns),
+        ...(pace === "hasty" ? ["hasty"] : []),
+      ],
       place(1),
     );
     const duringStart = Date.now();
@@ -200,6 +215,7 @@ async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
         slowlorisConnections: slowConns,
         victimCpu: victimOption,
         floodPenalty: penalty === "on",
+        attacker: pace,
       },
       attack,
       victim: proto,

@@ -12,6 +12,8 @@ export interface FloodRow {
     victimCpu: string;
     /** The server ran with its per-address flood penalty (absent in rows from before it existed). */
     floodPenalty?: boolean;
+    /** "hasty": the attacker dropped each connection on its GOAWAY (absent: patient). */
+    attacker?: string;
   };
   attack: string;
   /** The victim's protocol: h2 (one session) or h1 (a connection per request). */
@@ -51,7 +53,9 @@ function attackerOutcome(r: AttackReport): string {
   const first = last === null ? "" : ` (last stream ${last}: ${(last + 1) / 2} requests processed)`;
   const resets = r.tcpResets > 0 ? `, ${r.tcpResets} ended by a TCP reset` : "";
   const refused = (r.refusedAtOnce ?? 0) > 0 ? ` (${r.refusedAtOnce} refused at once: last stream 0)` : "";
-  return `${codes}; first at ${r.firstGoawayMs} ms${first}; ${r.connections} connections${refused}${resets}, ${r.sent} requests sent`;
+  const unanswered = r.connections - Object.values(r.goaways).reduce((n, k) => n + k, 0);
+  const silent = unanswered > 1 ? `, ${unanswered} closed without a GOAWAY` : "";
+  return `${codes}; first at ${r.firstGoawayMs} ms${first}; ${r.connections} connections${refused}${silent}${resets}, ${r.sent} requests sent`;
 }
 
 /** The table for bench/README.md. */
@@ -63,13 +67,15 @@ export function markdownTable(rows: readonly FloodRow[]): string {
   for (const r of rows) {
     const ratio = r.p99DuringMs / r.p99BeforeMs;
     lines.push(
-      `| ${r.runtime} | ${r.attack} (victim ${r.victim}) | ${r.p99BeforeMs.toFixed(1)} → ${
-        r.p99DuringMs.toFixed(1)
-      } ms | ${ratio.toFixed(2)} | ${r.victimErrors.during}/${r.victimRequests.during} | ${
-        r.serverCpuBefore.toFixed(0)
-      } → ${r.serverCpuDuring.toFixed(0)} % | ${attackerOutcome(r.attack_)}${
-        r.serverDied === null ? "" : ` — ${r.serverDied}`
-      } | ${(r.rssGrowthKb / 1024).toFixed(1)} MiB |`,
+      `| ${r.runtime} | ${r.attack}${r.settings.attacker === "hasty" ? ", hasty" : ""} (victim ${r.victim}) | ${
+        r.p99BeforeMs.toFixed(1)
+      } → ${r.p99DuringMs.toFixed(1)} ms | ${
+        ratio.toFixed(2)
+      } | ${r.victimErrors.during}/${r.victimRequests.during} | ${r.serverCpuBefore.toFixed(0)} → ${
+        r.serverCpuDuring.toFixed(0)
+      } % | ${attackerOutcome(r.attack_)}${r.serverDied === null ? "" : ` — ${r.serverDied}`} | ${
+        (r.rssGrowthKb / 1024).toFixed(1)
+      } MiB |`,
     );
   }
   return lines.join("\n");
