@@ -74,7 +74,8 @@ function seconds(name: string, fallback: number): number {
 const runtimes = option("--runtime", RUNTIMES.join(",")).split(",");
 const attacks = option("--attack", ATTACKS.join(",")).split(",");
 for (const a of attacks) if (!(ATTACKS as readonly string[]).includes(a)) throw new Error(`unknown attack ${a}`);
-const beforeS = seconds("--before", 5);
+// As long as the attack: both p99s then come from as many samples (1 000 at one request per 10 ms).
+const beforeS = seconds("--before", 10);
 const duringS = seconds("--during", 10);
 const slowS = seconds("--slowloris-seconds", 70);
 const slowConns = seconds("--slowloris-connections", 5000);
