@@ -3,6 +3,12 @@ const encoder = new TextEncoder();
 const SLAB = 64 * 1024;
 /** A slab with less room than this after a take is left behind: most batches would not fit. */
 const SLAB_TAIL = 1024;
+/**
+ * A slab that grew for a large batch is kept for the next batches up to this size, so a run of
+ * batches larger than {@link SLAB} (16 WebSocket echoes of 4 KiB per read) does not allocate a
+ * new slab and then outgrow it, copying, on every batch. Larger ones are left to their views.
+ */
+const MAX_KEPT_SLAB = 1024 * 1024;
 /** Strings up to this long are UTF-8-encoded by a loop while they are ASCII (see writeUtf8). */
 const SHORT_TEXT = 256;
 
@@ -54,8 +60,10 @@ export class ByteSink {
     if (this.#len + extra <= this.#buf.length) return;
     // A new slab; what the batch holds so far moves along, what was taken stays with the old one.
     const pending = this.#len - this.#start;
+    // Room for this batch twice over once batches outgrow a slab: the next ones will be as large.
     let size = SLAB;
     while (size < pending + extra) size *= 2;
+    if (size > SLAB && size <= MAX_KEPT_SLAB / 2) size *= 2;
     const next = new Uint8Array(size);
     if (pending > 0) next.set(this.#buf.subarray(this.#start, this.#len));
     this.#buf = next;
@@ -170,9 +178,10 @@ export class ByteSink {
     const out = this.#buf.subarray(this.#start, this.#len);
     this.#start = this.#len;
     this.owner = null;
-    // Leave a slab that grew for one large batch, or has little room left, to the views of it.
-    if (this.#buf.length > SLAB || this.#buf.length - this.#len < SLAB_TAIL) {
-      this.#buf = new Uint8Array(SLAB);
+    // Leave a slab that grew past MAX_KEPT_SLAB, or has little room left, to the views of it.
+    const size = this.#buf.length;
+    if (size > MAX_KEPT_SLAB || size - this.#len < SLAB_TAIL) {
+      this.#buf = new Uint8Array(size > MAX_KEPT_SLAB ? SLAB : size);
       this.#start = this.#len = 0;
     }
     return out;
