@@ -107,6 +107,15 @@ class BunTransport implements Transport {
   }
 
   /**
+   * Bun hands every `data` callback a new Buffer with an ArrayBuffer of its own, never written
+   * again (checked in test/bun.test.ts), so the core keeps views of reads rather than copies. A
+   * getter, not a field: no slot per idle connection.
+   */
+  get freshReads(): boolean {
+    return true;
+  }
+
+  /**
    * Built when first read: most connections never ask, and an idle connection then holds no
    * strings of its own. The TLS handshake finishes after `open`, so ALPN is read when asked.
    */
