@@ -178,6 +178,7 @@ async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
     let rssMax = rssBefore;
     const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssKb(server.child.pid) ?? 0)), 250);
     const ms = (attack === "slowloris" ? slowS : duringS) * 1000;
+    const hasty = pace === "hasty" && attack !== "slowloris"; // slowloris never gets a GOAWAY
     const attacker = new Child(
       [
         process.execPath,
@@ -186,7 +187,7 @@ async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
         String(server.port),
         String(ms),
         String(slowConns),
-        ...(pace === "hasty" ? ["hasty"] : []),
+        ...(hasty ? ["hasty"] : []),
       ],
       place(1),
     );
@@ -216,7 +217,7 @@ async function flood(rt: RuntimeInfo, attack: string): Promise<FloodRow> {
         slowlorisConnections: slowConns,
         victimCpu: victimOption,
         floodPenalty: penalty === "on",
-        attacker: pace,
+        attacker: hasty ? "hasty" : "patient",
       },
       attack,
       victim: proto,
