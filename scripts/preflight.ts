@@ -48,6 +48,8 @@ const peers: Peer[] = [
   { name: "openssl", pkg: "openssl", present: () => onPath("openssl") },
   { name: "wrk", pkg: "wrk", present: () => onPath("wrk") },
   { name: "redis-server", pkg: "redis-server", present: () => onPath("redis-server") },
+  // `ss` reads a listening socket's queue depth (test/contract/connection-limit-cases.ts).
+  { name: "ss", pkg: "iproute2", present: () => onPath("ss") },
 ];
 
 function missingPackages(): string[] {

@@ -65,13 +65,6 @@ const READ_BUFFER_MIN = 1024;
 const READ_BUFFER_MAX = 256 * 1024;
 const READ_BUFFER_SHRUNK = 64 * 1024;
 const SMALL_READS_TO_SHRINK = 8;
-/**
- * The listen queue's depth (Deno's default is 511; the kernel caps it at `net.core.somaxconn`). Connections are
- * accepted by a JavaScript loop, one per turn of the event loop, so a burst of connects (1 024 at once from a load
- * generator) overflows 511: the kernel drops the handshake and the client retries after 1 s, then 3 s — the 3.6 s
- * p99 of `conns-1024`. Deno.serve accepts in Rust and keeps up with the same 511.
- */
-const LISTEN_BACKLOG = 4096;
 /** Queued bytes above which `write()` asks the core to wait for `drain`. */
 const HIGH_WATER_MARK = 64 * 1024;
 
@@ -277,7 +270,10 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     profiler: denoProfiler,
     ...options,
   });
-  const { hostname, port } = core.options;
+  // The listen queue (`backlog`, 4 096 by default): Deno's own 511 overflowed under a burst of 1 024 connects —
+  // accepted by a JavaScript loop, one per turn of the event loop — and the dropped clients retried after 1 s, then
+  // 3 s: the 3.6 s p99 of `conns-1024`. Deno.serve accepts in Rust and keeps up with the same 511.
+  const { hostname, port, backlog } = core.options;
   const where: ListenTarget = { hostname, port };
   const tls = options.tls;
   const deno = denoRuntime();
@@ -288,12 +284,12 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     // `reusePort` needs `--unstable-net` (Deno 2.9); the primary starts its workers with it (docs/workers.md).
     const reusePort = options.reusePort === true;
     listener = tls === undefined
-      ? deno.listen({ hostname, port, transport: "tcp", reusePort, tcpBacklog: LISTEN_BACKLOG })
+      ? deno.listen({ hostname, port, transport: "tcp", reusePort, tcpBacklog: backlog })
       : deno.listenTls({
         hostname,
         port,
         reusePort,
-        tcpBacklog: LISTEN_BACKLOG,
+        tcpBacklog: backlog,
         cert: tls.cert,
         key: tls.key,
         alpnProtocols: core.alpnProtocols,

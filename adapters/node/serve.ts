@@ -140,7 +140,8 @@ export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
     listener = server;
     const failed = (error: unknown): void => reject(toServeError(error, where));
     server.once("error", failed);
-    server.listen({ port, host: hostname, reusePort: options.reusePort === true }, () => {
+    const { backlog } = core.options;
+    server.listen({ port, host: hostname, backlog, reusePort: options.reusePort === true }, () => {
       server.off("error", failed);
       server.on("error", (error) => core.options.onError(error));
       const address = server.address();

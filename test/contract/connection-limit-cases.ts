@@ -5,6 +5,8 @@
  * back when one closes.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { App } from "../../core/app/app.ts";
 import { RawClient, type Runtime, sleep, type TestApi, useServer, waitFor } from "./harness.ts";
 import { header, parseResponses } from "./raw-response.ts";
@@ -35,6 +37,14 @@ async function openServed(port: number, n: number): Promise<RawClient[]> {
     }
   }
   return clients;
+}
+
+/** The listen queue's depth of the socket listening on `port`, as `ss` reports it (Send-Q of a LISTEN socket). */
+function listenQueueDepth(port: number): number {
+  const line = execFileSync("ss", ["-ltnH", `sport = :${port}`], { encoding: "utf8" }).trim();
+  const depth = Number(line.split(/\s+/)[2]);
+  assert.ok(Number.isInteger(depth), `ss printed: ${line}`);
+  return depth;
 }
 
 async function expectBusy(port: number): Promise<void> {
@@ -118,6 +128,24 @@ export function connectionLimitCases(t: TestApi, runtime: Runtime): void {
         for (const client of [...held, ...extra]) client.close();
       }
     }, 60_000);
+  });
+
+  t.describe("backlog", () => {
+    const defaults = useServer(t, runtime, app);
+    const small = useServer(t, runtime, app, { backlog: 100 });
+    const somaxconn = Number(readFileSync("/proc/sys/net/core/somaxconn", "utf8"));
+
+    if (runtime.name === "bun") {
+      t.it("Bun.listen keeps its own listen queue, no shorter than Node's and Deno's 511", () => {
+        assert.ok(listenQueueDepth(defaults.port) >= Math.min(511, somaxconn));
+        assert.ok(listenQueueDepth(small.port) >= Math.min(511, somaxconn));
+      });
+    } else {
+      t.it("the listen queue holds 4 096 by default (capped by net.core.somaxconn), or what `backlog` asks", () => {
+        assert.equal(listenQueueDepth(defaults.port), Math.min(4096, somaxconn));
+        assert.equal(listenQueueDepth(small.port), Math.min(100, somaxconn));
+      });
+    }
   });
 
   t.describe("maxConnectionsPerIp", () => {
