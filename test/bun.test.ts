@@ -87,3 +87,41 @@ describe(`Bun.listen reads on bun ${bun.version}`, () => {
     expect(kept.every((chunk, i) => chunk.every((byte, j) => byte === copies[i]![j]))).toBe(true);
   });
 });
+
+// The bun adapter declares `writesSettled` while its queue is empty (the core then writes its next batch over the
+// memory of the last one): that holds only while Bun.listen's `socket.write` copies what it takes and keeps nothing.
+describe(`Bun.listen writes on bun ${bun.version}`, () => {
+  it("copies what write() takes: overwriting the array afterwards changes nothing the peer gets", async () => {
+    const received: Uint8Array[] = [];
+    const client = await new Promise<ReturnType<typeof connect>>((resolve) => {
+      const listener = Bun.listen({
+        hostname: "127.0.0.1",
+        port: 0,
+        socket: {
+          data() {},
+          open(socket) {
+            // One array, refilled after every write Bun took whole; a partial write stops the round.
+            const slab = new Uint8Array(16 * 1024);
+            for (let round = 0; round < 200; round++) {
+              slab.fill(round % 251);
+              if (socket.write(slab) !== slab.length) break;
+            }
+            slab.fill(255);
+            socket.end();
+            void listener.stop();
+          },
+        },
+      });
+      const socket = connect(listener.port, "127.0.0.1", () => resolve(socket));
+      socket.on("data", (chunk: Uint8Array) => received.push(new Uint8Array(chunk)));
+    });
+    await new Promise((resolve) => client.on("close", resolve));
+    const bytes = Buffer.concat(received);
+    const rounds = Math.floor(bytes.length / (16 * 1024));
+    expect(rounds).toBeGreaterThan(3);
+    for (let round = 0; round < rounds; round++) {
+      const part = bytes.subarray(round * 16 * 1024, (round + 1) * 16 * 1024);
+      expect(part.every((byte) => byte === round % 251)).toBe(true);
+    }
+  });
+});

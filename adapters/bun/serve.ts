@@ -116,6 +116,14 @@ class BunTransport implements Transport {
   }
 
   /**
+   * Bun's `socket.write` copies what it takes and keeps nothing (what it cannot send now is left to us, and stays in
+   * our queue): once the queue is empty no array the core wrote is held (checked in test/bun.test.ts).
+   */
+  get writesSettled(): boolean {
+    return this.#queue === null || this.#queue.length === 0;
+  }
+
+  /**
    * Built when first read: most connections never ask, and an idle connection then holds no
    * strings of its own. The TLS handshake finishes after `open`, so ALPN is read when asked.
    */

@@ -43,4 +43,22 @@ describe("ByteSink", () => {
     expect(out.length).toBe(8_000);
     expect(out.subarray(0, 3_000).every((b) => b === 2) && out.subarray(3_000).every((b) => b === 3)).toBe(true);
   });
+
+  it("writes the next batch over a reclaimed one, and over nothing another writer may still hold", () => {
+    const sink = new ByteSink();
+    const held = batch(sink, 1000, 1);
+    const done = batch(sink, 2000, 2);
+    sink.reclaim(done);
+    const next = batch(sink, 500, 3);
+    expect(next.buffer).toBe(done.buffer);
+    expect(next.byteOffset).toBe(done.byteOffset);
+    expect(held.every((b) => b === 1)).toBe(true);
+    // An older batch, or one with a newer batch after it, is not reclaimed.
+    const later = batch(sink, 10, 4);
+    sink.reclaim(next);
+    sink.reclaim(held);
+    const last = batch(sink, 10, 5);
+    expect(last.byteOffset).toBe(later.byteOffset + later.length);
+    expect(later.every((b) => b === 4) && held.every((b) => b === 1)).toBe(true);
+  });
 });

@@ -171,6 +171,17 @@ export class ByteSink {
   }
 
   /**
+   * The caller is done with `view`, the batch it took last (its transport copied it): the next batch is written over
+   * it. Anything else is left alone — an older batch, or one taken by another writer in between, may still be held.
+   */
+  reclaim(view: Uint8Array): void {
+    const end = view.byteOffset + view.length;
+    if (end === this.#start && this.#len === end && view.buffer === this.#buf.buffer) {
+      this.#start = this.#len = view.byteOffset;
+    }
+  }
+
+  /**
    * Everything written since the last take, as an array the caller may keep: a view of the slab
    * that nothing writes to again (its `buffer` is the whole slab; transfer none of it).
    */

@@ -97,7 +97,10 @@ export class WriteBatch {
   flush(): void {
     if (sharedSink.owner !== this) return;
     const bytes = sharedSink.take();
-    if (bytes.length > 0) this.write(bytes);
+    if (bytes.length === 0) return;
+    this.write(bytes);
+    // The socket copied them: the next batch may reuse the room (no fresh slab to allocate and fault in).
+    if (this.#transport.writesSettled === true) sharedSink.reclaim(bytes);
   }
 
   /** Write what this batch holds once it is `limit` octets or more. */
@@ -163,7 +166,7 @@ export class WriteBatch {
 
   /** Drop what this batch holds: the connection is being cut. */
   discard(): void {
-    if (sharedSink.owner === this) sharedSink.take();
+    if (sharedSink.owner === this) sharedSink.reclaim(sharedSink.take());
   }
 
   /** The transport closed: drop what is batched, write nothing more. */

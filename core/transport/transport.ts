@@ -34,6 +34,12 @@ export interface Transport {
    * core copies what it keeps.
    */
   readonly freshReads?: boolean;
+  /**
+   * True when the adapter holds none of the arrays given to `write()` so far: each went to the socket, which copied
+   * it (Bun's unbuffered `socket.write`). The core may then write its next batch over the memory of the last one
+   * instead of a fresh slab. Absent or false (Node and Deno keep an array until it is written): never reused.
+   */
+  readonly writesSettled?: boolean;
 }
 
 /** The core's side of one socket. Called by an adapter. */
