@@ -9,6 +9,11 @@
 import { after, before, describe, it } from "node:test";
 import { getConnInfo, upgradeWebSocket } from "hono/deno";
 import { serve } from "../adapters/deno/mod.ts";
+import { serve as serveNode } from "../adapters/node/mod.ts";
+import { App } from "../core/app/app.ts";
+import assert from "node:assert/strict";
+import { connectionLimitCases } from "./contract/connection-limit-cases.ts";
+import { RawClient } from "./contract/harness.ts";
 import type { HonoAdapter, NativeHandler, NativeServer, Runtime, TestApi } from "./contract/harness.ts";
 import { contractSuite } from "./contract/suite.ts";
 import { checkNothingEscaped, guarded, watchEscapedErrors } from "./support/escaped-errors.ts";
@@ -53,5 +58,28 @@ const runtime: Runtime = {
 
 describe(`contract suite on deno ${deno.version.deno}`, () => {
   contractSuite(api, runtime);
+});
+
+// README "Operations": the Node adapter runs on Deno as it is, over Deno's `node:net` (fairer under thousands of busy
+// connections than `Deno.listen`'s `read()`).
+describe(`the Node adapter on deno ${deno.version.deno} (node:net)`, () => {
+  it("serves fetch, keep-alive and pipelined HTTP/1.1", async () => {
+    const server = serveNode(new App().get("/", (c) => c.text("ok")), { port: 0, hostname: "127.0.0.1" });
+    try {
+      await server.ready;
+      const { port } = server.address;
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/`)).text(), "ok");
+      const client = await RawClient.open(port);
+      const get = "GET / HTTP/1.1\r\nHost: test\r\n\r\n";
+      await client.write(get + get);
+      await client.until((text) => text.split("\r\n\r\nok").length === 3);
+      await client.write(get);
+      await client.until((text) => text.split("\r\n\r\nok").length === 4);
+      client.close();
+    } finally {
+      await server.close();
+    }
+  });
+  connectionLimitCases(api, { ...runtime, serve: serveNode });
 });
 checkNothingEscaped();

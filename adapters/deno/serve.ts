@@ -17,6 +17,11 @@
  *   conn.readable, BYOB reader              25.9      36.5    (+50 %: a stream read per chunk, buffer transfers)
  *   node:net (Deno's), data events          21.8      28.0    (+15–30 %: node:net is itself built on these ops)
  *
+ * Fairness is where `read()` loses: under `wrk -c1024` it serves some connections ten times as often as others (p99
+ * 1.3–1.5 s for a canned-response server on it; Deno's `node:net`, which reads in Rust, 62–416 ms). Over `node:net`
+ * wirecore cost a third more CPU per request at 64 connections (33.6 against 25.3 µs), so `read()` stays; the
+ * {@link TurnBudget} below takes the worst of the tail off (bench/README.md, "conns-1024, the third queue").
+ *
  * `read()` costs what Deno.serve's own I/O costs per request, and with one `read` and one `write` per request
  * (`strace -c` over 3 s of `wrk -c64`: 24 561 sendto and 24 604 recvfrom for 24 503 requests) there is no syscall
  * left to save; what wirecore adds above that is the core's JavaScript (bench/README.md, "Where the time goes").

@@ -3,7 +3,7 @@
  * one the Deno adapter uses (adapters/deno/serve.ts, figures in bench/README.md "Where the time goes"). The bench's
  * raw-ceiling row is raw-deno.ts, on the API chosen here.
  *
- *   deno run -A bench/peers/deno-socket-apis.ts --port 3000 [--api read|byob|node-net] [--no-delay] [--await-write] [--backlog N]
+ *   deno run -A bench/peers/deno-socket-apis.ts --port 3000 [--api read|byob|node-net] [--no-delay] [--await-write] [--backlog N] [--fairness]
  *
  * Every `GET /` gets `Hello, World!`. It counts requests by their blank line (`\r\n\r\n`, even across reads), so it
  * answers pipelined requests and nothing else (no bodies: GET only). All the answers to one read leave in one write.
@@ -14,6 +14,8 @@
  * - `--backlog N`: the listen queue's depth (default 511, as Deno's and Node's own).
  * - `--await-write`: (read and byob) wait for each write before the next read, rather than reading on while the write
  *   is in flight.
+ * - `--fairness`: on SIGINT/SIGTERM, print how many requests each connection was served (min, p10, p50, p90, max) — under
+ *   `wrk -c1024` a fair server serves every connection about as often (bench/README.md, "conns-1024, the third queue").
  */
 import process from "node:process";
 import { createServer } from "node:net";
@@ -28,6 +30,24 @@ const awaitWrite = args.includes("--await-write");
 const backlogAt = args.indexOf("--backlog");
 const backlog = backlogAt < 0 ? 511 : Number(args[backlogAt + 1]);
 if (api !== "read" && api !== "byob" && api !== "node-net") throw new Error(`Unknown --api ${api}`);
+const fairness = args.includes("--fairness");
+
+/** Requests answered per connection, in the order they were accepted (with `--fairness`). */
+const served: number[] = [];
+function newConnection(): number {
+  served.push(0);
+  return served.length - 1;
+}
+function countServed(connection: number, requests: number): void {
+  served[connection]! += requests;
+}
+function fairnessReport(): string {
+  const counts = served.filter((n) => n > 0).sort((a, b) => a - b);
+  if (counts.length === 0) return "fairness: no request served";
+  const at = (q: number): number => counts[Math.min(counts.length - 1, Math.floor(counts.length * q))]!;
+  return `fairness: requests per connection over ${counts.length} connections: min ${counts[0]} p10 ${at(0.1)} ` +
+    `p50 ${at(0.5)} p90 ${at(0.9)} max ${counts[counts.length - 1]}`;
+}
 
 const encoder = new TextEncoder();
 let date = new Date().toUTCString();
@@ -121,12 +141,14 @@ async function serveRead(conn: Deno.TcpConn): Promise<void> {
   const buffer = new Uint8Array(16 * 1024);
   const lines = new BlankLines();
   const writer = new Writer(conn);
+  const connection = newConnection();
   try {
     for (;;) {
       const n = await conn.read(buffer);
       if (n === null) break;
       const count = lines.count(buffer.subarray(0, n));
       if (count === 0) continue;
+      countServed(connection, count);
       if (awaitWrite) await writeAll(conn, answers(count));
       else writer.send(answers(count));
     }
@@ -141,6 +163,7 @@ async function serveByob(conn: Deno.TcpConn): Promise<void> {
   let buffer = new Uint8Array(16 * 1024);
   const lines = new BlankLines();
   const writer = new Writer(conn);
+  const connection = newConnection();
   try {
     for (;;) {
       const { value, done } = await reader.read(buffer);
@@ -149,6 +172,7 @@ async function serveByob(conn: Deno.TcpConn): Promise<void> {
       // The reader hands the (transferred) buffer back inside `value`: reuse it whole.
       buffer = new Uint8Array(value.buffer);
       if (count === 0) continue;
+      countServed(connection, count);
       if (awaitWrite) await writeAll(conn, answers(count));
       else writer.send(answers(count));
     }
@@ -166,13 +190,23 @@ function listening(port: number): void {
   console.log(`listening on http://127.0.0.1:${port}`);
 }
 
+// Before the accept loop below, which never ends.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    if (fairness) console.log(fairnessReport());
+    process.exit(0);
+  });
+}
 if (api === "node-net") {
   const server = createServer((socket) => {
     if (noDelay) socket.setNoDelay(true);
     const lines = new BlankLines();
+    const connection = newConnection();
     socket.on("data", (chunk: Uint8Array) => {
       const count = lines.count(chunk);
-      if (count > 0) socket.write(answers(count));
+      if (count === 0) return;
+      countServed(connection, count);
+      socket.write(answers(count));
     });
     socket.on("error", () => socket.destroy());
   });
@@ -185,4 +219,3 @@ if (api === "node-net") {
     void (api === "read" ? serveRead(conn) : serveByob(conn));
   }
 }
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(0));
