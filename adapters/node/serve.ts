@@ -52,8 +52,11 @@ class NodeTransport implements Transport {
   /** Node allocates a new buffer for every read (no `onread` buffer on a server socket). */
   readonly freshReads = true;
 
+  readonly #tls: boolean;
+
   constructor(socket: Socket, tls: boolean) {
     this.#socket = socket;
+    this.#tls = tls;
     const alpn = tls ? (socket as TLSSocket).alpnProtocol : false;
     this.info = {
       remoteAddress: socket.remoteAddress ?? "",
@@ -61,6 +64,14 @@ class NodeTransport implements Transport {
       tls,
       alpn: typeof alpn === "string" ? alpn : undefined,
     };
+  }
+  /**
+   * Node tries every write at once (`uv_try_write`): when the kernel took it all, nothing is queued and nothing holds
+   * the array (`writableLength` 0), so the core may write its next batch over it (test/node.test.ts checks this).
+   * A write that had to wait is held by the stream until it is done; TLS is left out (its own buffering).
+   */
+  get writesSettled(): boolean {
+    return !this.#tls && this.#socket.writableLength === 0;
   }
   write(bytes: Uint8Array): boolean {
     return this.#socket.write(bytes);
