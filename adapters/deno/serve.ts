@@ -15,7 +15,8 @@
  *     … with setNoDelay(true)               19.2      22.0    (within the noise: kept, it matters for split writes)
  *     … awaiting each write before reading  16.0      26.1    (within the noise: reading on while writing is kept)
  *   conn.readable, BYOB reader              25.9      36.5    (+50 %: a stream read per chunk, buffer transfers)
- *   node:net (Deno's), data events          21.8      28.0    (+15–30 %: node:net is itself built on these ops)
+ *   node:net (Deno's), data events          21.8      28.0    (+15–30 %; Deno 2.9.6, 2026-12-07 evening: +13 %,
+ *                                                                 18.5–19.0 against 20.9–21.8 µs)
  *
  * Fairness is where `read()` loses: under `wrk -c1024` it serves some connections ten times as often as others (p99
  * 1.3–1.5 s for a canned-response server on it; Deno's `node:net`, which reads in Rust, 62–416 ms). Over `node:net`

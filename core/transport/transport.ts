@@ -36,8 +36,9 @@ export interface Transport {
   readonly freshReads?: boolean;
   /**
    * True when the adapter holds none of the arrays given to `write()` so far: each went to the socket, which copied
-   * it (Bun's unbuffered `socket.write`). The core may then write its next batch over the memory of the last one
-   * instead of a fresh slab. Absent or false (Node and Deno keep an array until it is written): never reused.
+   * it (Bun's unbuffered `socket.write`; Node's when the kernel took the write at once). The core may then write its
+   * next batch over the memory of the last one instead of a fresh slab. Absent or false (Deno keeps an array until its
+   * write promise settles): never reused.
    */
   readonly writesSettled?: boolean;
 }
