@@ -31,7 +31,7 @@ export interface ServeOptions extends Partial<ParserLimits> {
   /**
    * How many connections the kernel queues before they are accepted (`listen(2)`'s backlog, capped by
    * `net.core.somaxconn`). Default 4 096: with Node's and Deno's own 511, a burst of 1 024 connects lost ~500
-   * handshakes and those clients waited 1 s and 3 s to retry. Bun's `Bun.listen` sets its own and ignores this.
+   * handshakes and those clients waited 1 s and 3 s to retry. The Bun adapter's listener keeps Bun's own (512).
    */
   backlog?: number | undefined;
   /** Aborting it shuts the server down gracefully. */
