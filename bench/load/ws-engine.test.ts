@@ -11,7 +11,7 @@ import { createApp } from "../../examples/app.ts";
 import { PerMessageCodec } from "../../core/ws/permessage-codec.ts";
 import { zlibDeflateProvider } from "../../adapters/zlib-deflate.ts";
 import { runWsLoad } from "./ws-engine.ts";
-import { messagePayload, type WsLoadOptions } from "./ws-run.ts";
+import { messagePayload, WS_ERROR_UNCOMPRESSED, type WsLoadOptions } from "./ws-run.ts";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -220,6 +220,32 @@ describe("runWsLoad verifies every echo", () => {
     for (const c of codecs.values()) c.close();
   });
 
+  it("counts echoes a server sent uncompressed although deflate was agreed", async () => {
+    // Every other echo compressed: the row must show that the server skipped half the work.
+    const codecs = new Map<Socket, PerMessageCodec>();
+    const params = {
+      serverNoContextTakeover: true,
+      clientNoContextTakeover: true,
+      serverMaxWindowBits: 15,
+      clientMaxWindowBits: 15,
+    };
+    const port = await fakeWsServer(
+      (n, opcode, payload, socket) => {
+        let codec = codecs.get(socket);
+        if (codec === undefined) codecs.set(socket, codec = new PerMessageCodec(zlibDeflateProvider, params));
+        const message = codec.decompress(payload, 1 << 20, opcode === OPCODE_TEXT);
+        return n % 2 === 0 ? encodeFrame(opcode, codec.compress(message), true, true) : encodeFrame(opcode, message);
+      },
+      computeAccept,
+      "permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+    );
+    const r = await runWsLoad(options(port, { deflate: true, messageSize: 4096, connections: 2 }));
+    const uncompressed = r.errors[WS_ERROR_UNCOMPRESSED] ?? 0;
+    expect(r.messages).toBeGreaterThan(20);
+    expect(uncompressed).toBeGreaterThan(r.messages / 4);
+    expect(uncompressed).toBeLessThan(r.messages);
+    for (const c of codecs.values()) c.close();
+  });
   it("fails a handshake whose extensions were not asked for", async () => {
     const port = await fakeWsServer(echo, computeAccept, "permessage-deflate");
     const r = await runWsLoad(options(port, { connections: 1 }));

@@ -40,6 +40,7 @@ export const WS_ERROR_LENGTH = "message length";
 export const WS_ERROR_CONTENT = "message content";
 export const WS_ERROR_UNSOLICITED = "unsolicited message";
 export const WS_ERROR_INFLATE = "inflate";
+export const WS_ERROR_UNCOMPRESSED = "uncompressed echo";
 export const WS_ERROR_CLOSED = "closed with messages in flight";
 
 /**
