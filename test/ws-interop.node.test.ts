@@ -6,9 +6,12 @@
  *   client against the reference app served by each runtime in its own process: the example
  *   entry as it is (`examples/{node,bun,deno}.ts`, compression off: an offer is declined) and
  *   the same app with permessage-deflate on (`test/ws-interop-server.ts`), with the client's
- *   compression off (`compression=None`) and on (its default, `deflate`, with context takeover).
- * - Headless Chromium (Debian `chromium`) loading `/ws-demo` from the Node adapter, driven over
- *   the DevTools protocol on a pipe: the page opens a socket, a click sends, the echo shows.
+ *   compression off (`compression=None`), on (its default, `deflate`, with context takeover), and
+ *   on without context takeover either way.
+ * - Headless Chromium (Debian `chromium`, driven by playwright-core) loading `/ws-demo` from the
+ *   Node adapter (the page opens a socket, a click sends, the echo shows), and echoing text and
+ *   binary messages up to 300 kB with each runtime's server compressing every message from
+ *   scratch (`server_no_context_takeover`).
  *
  * A missing peer is a failure, not a skip: CI installs them (`apt-get install python3-websockets
  * chromium`).
@@ -19,34 +22,40 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Readable, Writable } from "node:stream";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { serve } from "../adapters/node/mod.ts";
 import type { Server } from "../core/server/server.ts";
 import { createApp } from "../examples/app.ts";
+import { launchChromium } from "./support/chromium.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const PYTHON = "/usr/bin/python3";
-const CHROMIUM = "/usr/bin/chromium";
 
 // ── the Python client ────────────────────────────────────────────────────────────────────────────
 
 /**
- * Runs the checks against `argv[1]` (a ws:// base URL) with `argv[2]` = "none" | "deflate" and
- * prints a JSON summary; any failed check raises (exit code 1, traceback on stderr).
+ * Runs the checks against `argv[1]` (a ws:// base URL) with `argv[2]` = "none" | "deflate" |
+ * "fresh" (deflate offered without context takeover either way) and prints a JSON summary; any failed check raises (exit code 1, traceback on stderr).
  */
 const PYTHON_CLIENT = String.raw`
 import asyncio, json, os, sys
 import websockets
 
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
+
 BASE, MODE = sys.argv[1], sys.argv[2]
-COMPRESSION = None if MODE == "none" else "deflate"
 SIZES = [0, 1, 125, 126, 65535, 65536, 1 << 20, 4 << 20]
 UNIT = "wirecore \u2713 h\u00e9llo \U0001d11e "
 
 def connect(path):
-    return websockets.connect(BASE + path, compression=COMPRESSION, max_size=None,
-                              ping_interval=None, open_timeout=5, close_timeout=5)
+    if MODE == "fresh":  # permessage-deflate without context takeover either way
+        offer = ClientPerMessageDeflateFactory(server_no_context_takeover=True, client_no_context_takeover=True)
+        options = {"compression": None, "extensions": [offer]}
+    else:
+        options = {"compression": None if MODE == "none" else "deflate"}
+    return websockets.connect(BASE + path, max_size=None, ping_interval=None, open_timeout=5,
+                              close_timeout=5, **options)
 
 def check(condition, message):
     if not condition:
@@ -55,6 +64,7 @@ def check(condition, message):
 async def echo(summary):
     async with connect("/ws") as ws:
         summary["extensions"] = [e.name for e in ws.extensions]
+        summary["fresh"] = [e.remote_no_context_takeover for e in ws.extensions]
         for size in SIZES:
             text = (UNIT * (size // len(UNIT) + 1))[:size]
             await ws.send(text)
@@ -122,6 +132,8 @@ asyncio.run(main())
 interface PythonSummary {
   version: string;
   extensions: string[];
+  /** Per extension: whether the server agreed to compress each message from scratch. */
+  fresh: boolean[];
   pong: boolean;
   close_codes: Record<string, number>;
   chat: boolean;
@@ -167,8 +179,9 @@ interface Child {
 }
 
 /** Start a server process and wait for its `listening on http://…` line. */
-function startChild(runtime: RuntimeName, file: string): Promise<Child> {
-  const [cmd, args] = command(runtime, file);
+function startChild(runtime: RuntimeName, file: string, extra: string[] = []): Promise<Child> {
+  const [cmd, base] = command(runtime, file);
+  const args = [...base, ...extra];
   const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((done, fail) => {
@@ -232,7 +245,7 @@ afterAll(async () => {
   if (dir !== "") await rm(dir, { recursive: true, force: true });
 });
 
-async function python(url: string, mode: "none" | "deflate"): Promise<PythonSummary> {
+async function python(url: string, mode: "none" | "deflate" | "fresh"): Promise<PythonSummary> {
   const wsUrl = url.replace(/^http/, "ws");
   const result = await run(PYTHON, [script, wsUrl, mode], 60_000);
   if (result.code !== 0) {
@@ -280,137 +293,92 @@ for (const runtime of ["node", "bun", "deno"] as const) {
     }, 60_000);
 
     it(`permessage-deflate on, client compression=deflate (context takeover both ways)`, async () => {
-      assertSummary(await python(deflate!.url, "deflate"), true);
+      const summary = await python(deflate!.url, "deflate");
+      assertSummary(summary, true);
+      // Deno's node:zlib ignores a preset dictionary on raw deflate, so there the server always
+      // answers server_no_context_takeover (adapters/zlib-deflate.ts).
+      assert.deepEqual(summary.fresh, [runtime === "deno"]);
+    }, 60_000);
+
+    // Without server context takeover, Bun's adapter ends each message with a final block
+    // (RFC 7692 §7.2.3.3); the client must read every size back unchanged.
+    it(`permessage-deflate on, no context takeover either way`, async () => {
+      const summary = await python(deflate!.url, "fresh");
+      assertSummary(summary, true);
+      assert.deepEqual(summary.fresh, [true]);
     }, 60_000);
   });
 }
 
 // ── Chromium ─────────────────────────────────────────────────────────────────────────────────────
 
-/** A DevTools protocol client over `--remote-debugging-pipe` (fd 3: to Chrome, fd 4: from it). */
-class DevTools {
-  readonly #in: Writable;
-  #buffer = "";
-  #id = 0;
-  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-
-  constructor(toChrome: Writable, fromChrome: Readable) {
-    this.#in = toChrome;
-    fromChrome.on("data", (chunk: Buffer) => {
-      this.#buffer += chunk.toString();
-      let end: number;
-      while ((end = this.#buffer.indexOf("\0")) >= 0) {
-        const message = JSON.parse(this.#buffer.slice(0, end)) as {
-          id?: number;
-          result?: unknown;
-          error?: { message: string };
-        };
-        this.#buffer = this.#buffer.slice(end + 1);
-        if (message.id === undefined) continue; // an event
-        const waiter = this.#pending.get(message.id);
-        this.#pending.delete(message.id);
-        if (message.error !== undefined) waiter?.reject(new Error(`DevTools: ${message.error.message}`));
-        else waiter?.resolve(message.result);
-      }
-    });
-  }
-
-  send<T>(method: string, params: object = {}, sessionId?: string): Promise<T> {
-    const id = ++this.#id;
-    const message = JSON.stringify(
-      sessionId === undefined ? { id, method, params } : { id, method, params, sessionId },
-    );
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.#in.write(message + "\0");
-    });
-  }
-}
-
-describe("chromium against the node adapter", () => {
-  let server: Server;
-  let chrome: ChildProcess | undefined;
-  let profile = "";
+describe("chromium", () => {
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+  const children: Child[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the browser test needs it (Debian: apt-get install chromium)`);
-    }
-    server = serve(createApp(), { port: 0, hostname: "127.0.0.1" });
-    await server.ready;
-    profile = await mkdtemp(join(tmpdir(), "wirecore-chromium-"));
-  });
+    browser = await launchChromium();
+  }, 30_000);
 
   afterAll(async () => {
-    if (chrome !== undefined && chrome.exitCode === null) {
-      const exited = new Promise((done) => chrome!.once("exit", done));
-      chrome.kill("SIGTERM");
-      const timer = setTimeout(() => chrome!.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await browser?.close();
     await server?.close();
-    if (profile !== "") await rm(profile, { recursive: true, force: true });
+    await Promise.all(children.map(stopChild));
   });
 
-  it("loads /ws-demo, clicks send, and the page shows the echo", async () => {
-    chrome = spawn(CHROMIUM, [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--user-data-dir=${profile}`,
-      "--remote-debugging-pipe",
-      "about:blank",
-    ], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] });
-    let stderr = "";
-    chrome.stderr!.on("data", (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));
-    const exited = new Promise<never>((_, reject) => {
-      chrome!.once("exit", (code) => reject(new Error(`chromium exited (${code}):\n${stderr}`)));
-      chrome!.once("error", (error) => reject(new Error(`chromium: ${error.message}`)));
-    });
-    exited.catch(() => {});
-    const devtools = new DevTools(chrome.stdio[3] as Writable, chrome.stdio[4] as Readable);
-    const call = <T>(method: string, params?: object, sessionId?: string): Promise<T> =>
-      Promise.race([devtools.send<T>(method, params, sessionId), exited]);
-
-    const url = `${server.url}/ws-demo`;
-    const { targetId } = await call<{ targetId: string }>("Target.createTarget", { url });
-    const { sessionId } = await call<{ sessionId: string }>("Target.attachToTarget", { targetId, flatten: true });
-    const evaluate = async (expression: string): Promise<unknown> => {
-      const reply = await call<{ result: { value?: unknown } }>(
-        "Runtime.evaluate",
-        { expression, returnByValue: true },
-        sessionId,
-      );
-      return reply.result.value;
-    };
-    const until = async (expression: string, what: string): Promise<void> => {
-      const deadline = Date.now() + 10_000;
-      while ((await evaluate(expression)) !== true) {
-        if (Date.now() > deadline) {
-          const state = await evaluate(
-            "JSON.stringify({ title: document.title, log: document.getElementById('log')?.textContent })",
-          );
-          throw new Error(`${what} did not happen within 10 s; page: ${String(state)}`);
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-
-    await until("document.title === 'open'", "the page's WebSocket opening");
-    await evaluate(
-      "document.getElementById('text').value = 'hello from chromium ✓'; document.getElementById('send').click(); true",
-    );
-    await until("document.title.startsWith('echo: ')", "the echo");
-    assert.equal(await evaluate("document.title"), "echo: hello from chromium ✓");
-    assert.match(
-      String(await evaluate("document.getElementById('log').textContent")),
-      /^open\necho: hello from chromium ✓\n$/,
-    );
+  it("loads /ws-demo from the node adapter, clicks send, and the page shows the echo", async () => {
+    server = serve(createApp(), { port: 0, hostname: "127.0.0.1" });
+    await server.ready;
+    const page = await browser!.newPage();
+    await page.goto(`${server.url}/ws-demo`);
+    await page.waitForFunction(() => document.title === "open", undefined, { timeout: 10_000 });
+    await page.fill("#text", "hello from chromium ✓");
+    await page.click("#send");
+    await page.waitForFunction(() => document.title.startsWith("echo: "), undefined, { timeout: 10_000 });
+    assert.equal(await page.title(), "echo: hello from chromium ✓");
+    assert.match((await page.textContent("#log"))!, /^open\necho: hello from chromium ✓\n$/);
+    await page.close();
   }, 60_000);
+
+  // The server compresses every message from scratch: on Bun each one is a final-block stream
+  // (RFC 7692 §7.2.3.3), which the browser must read back, message after message.
+  for (const runtime of ["node", "bun", "deno"] as const) {
+    it(`echoes compressed messages without server context takeover (${runtime})`, async () => {
+      const child = await startChild(runtime, "test/ws-interop-server.ts", ["--fresh"]);
+      children.push(child);
+      const page = await browser!.newPage();
+      const result = await page.evaluate(async (url) => {
+        const ws = new WebSocket(url);
+        ws.binaryType = "arraybuffer";
+        await new Promise((resolve, reject) => {
+          ws.onopen = resolve;
+          ws.onerror = () => reject(new Error("the WebSocket failed to open"));
+        });
+        // The next message, or the close that ended the connection (a browser that cannot
+        // inflate a message fails the connection, RFC 7692 §8).
+        const next = (): Promise<unknown> =>
+          new Promise((resolve, reject) => {
+            ws.onmessage = (event) => resolve(event.data);
+            ws.onclose = (event) => reject(new Error(`closed ${event.code} ${event.reason}`));
+          });
+        const echoes: { sent: number; same: boolean }[] = [];
+        for (const size of [0, 13, 4096, 4096, 40_000, 300_000]) {
+          const text = "wirecore ✓ deflate ".repeat(Math.ceil(size / 19)).slice(0, size);
+          ws.send(text);
+          echoes.push({ sent: size, same: (await next()) === text });
+          const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 7) & 0xff);
+          ws.send(bytes);
+          const got = new Uint8Array((await next()) as ArrayBuffer);
+          echoes.push({ sent: size, same: got.length === size && got.every((b, i) => b === bytes[i]) });
+        }
+        const extensions = ws.extensions;
+        ws.close();
+        return { extensions, echoes };
+      }, child.url.replace(/^http/, "ws") + "/ws");
+      await page.close();
+      assert.match(result.extensions, /^permessage-deflate;.*server_no_context_takeover/);
+      for (const echo of result.echoes) assert.ok(echo.same, `echo of ${echo.sent} came back changed`);
+    }, 60_000);
+  }
 });

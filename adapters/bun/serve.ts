@@ -51,7 +51,7 @@ import {
   type Transport,
   type TransportInfo,
 } from "../../core/mod.ts";
-import { zlibDeflateProvider } from "../zlib-deflate.ts";
+import { bunDeflateProvider } from "./deflate.ts";
 import { zlibCompression } from "../zlib-compression.ts";
 import { bunFiles } from "./files.ts";
 import { bunProfiler } from "./profiler.ts";
@@ -283,7 +283,7 @@ function isIpLiteral(hostname: string): boolean {
 export function serve(target: ServeTarget, options: ServeOptions = {}): Server {
   if (options.workers !== undefined) return serveWorkers(target, options, serve, bunWorkerCommand);
   const core = createServerCore(target, {
-    deflateProvider: zlibDeflateProvider,
+    deflateProvider: bunDeflateProvider,
     compression: zlibCompression,
     files: bunFiles,
     profiler: bunProfiler,

@@ -51,8 +51,18 @@ export interface DeflateProvider {
    * answers with `server_no_context_takeover` (RFC 7692 §7.1.1.1), which is what it then does.
    */
   readonly serverContextTakeover?: boolean;
-  /** A compressor with a window of 2^windowBits bytes (9–15). `level` 0–9, provider default if omitted. */
-  createDeflate(windowBits: number, level?: number): RawDeflater;
-  /** A decompressor that accepts streams made with windows up to 2^windowBits bytes (8–15). */
-  createInflate(windowBits: number): RawInflater;
+  /**
+   * A compressor with a window of 2^windowBits bytes (9–15). `level` 0–9, provider default if
+   * omitted. `contextTakeover` false means it is reset after every message
+   * (`server_no_context_takeover`): it need keep no window, and it may compress each message as
+   * a complete stream whose last block has BFINAL set (RFC 7692 §7.2.3.3), followed by
+   * `00 00 00 ff ff` — the leftover `00` of the empty stored block then stays on the wire, as in
+   * that section's example, and a peer that starts a new stream after BFINAL reads it as one.
+   */
+  createDeflate(windowBits: number, level?: number, contextTakeover?: boolean): RawDeflater;
+  /**
+   * A decompressor that accepts streams made with windows up to 2^windowBits bytes (8–15).
+   * `contextTakeover` false: it is reset after every message (`client_no_context_takeover`).
+   */
+  createInflate(windowBits: number, contextTakeover?: boolean): RawInflater;
 }

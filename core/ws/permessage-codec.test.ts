@@ -16,8 +16,8 @@ interface Log {
 
 function storedProvider(log: Log, broken = false): DeflateProvider {
   return {
-    createDeflate(windowBits: number): RawDeflater {
-      log.created.push(`deflate ${windowBits}`);
+    createDeflate(windowBits: number, _level?: number, contextTakeover?: boolean): RawDeflater {
+      log.created.push(`deflate ${windowBits}${contextTakeover === false ? " fresh" : ""}`);
       return {
         deflate(data) {
           const out: number[] = [];
@@ -39,8 +39,8 @@ function storedProvider(log: Log, broken = false): DeflateProvider {
         close: () => log.closed.push("deflate"),
       };
     },
-    createInflate(windowBits: number): RawInflater {
-      log.created.push(`inflate ${windowBits}`);
+    createInflate(windowBits: number, contextTakeover?: boolean): RawInflater {
+      log.created.push(`inflate ${windowBits}${contextTakeover === false ? " fresh" : ""}`);
       let pending: number[] = [];
       return {
         inflate(data, maxOutput) {
@@ -151,6 +151,8 @@ describe("PerMessageCodec (RFC 7692 §7.2)", () => {
     codec.compress(ascii("b"));
     codec.decompress(HELLO_STORED, 100, false);
     expect(log.resets).toEqual(["deflate", "deflate", "inflate"]);
+    // The provider is told, so it need keep no window (and may end messages with BFINAL).
+    expect(log.created).toEqual(["deflate 12 fresh", "inflate 10 fresh"]);
   });
 
   it("a decompression bomb fails with 1009 and drops the decompressor", () => {

@@ -44,14 +44,19 @@ export class PerMessageCodec {
    * owned by the caller, so one compressed frame can be written to many sockets.
    */
   compress(payload: Uint8Array): Uint8Array {
-    this.#deflater ??= this.#provider.createDeflate(this.#params.serverMaxWindowBits, this.#level);
+    const params = this.#params;
+    this.#deflater ??= this.#provider.createDeflate(
+      params.serverMaxWindowBits,
+      this.#level,
+      !params.serverNoContextTakeover,
+    );
     const out = this.#deflater.deflate(payload);
     const n = out.length;
     // §7.2.1 step 3: the output ends with 00 00 ff ff because of the sync flush; remove it.
     if (n < 4 || out[n - 4] !== 0 || out[n - 3] !== 0 || out[n - 2] !== 0xff || out[n - 1] !== 0xff) {
       throw new Error("The deflate provider did not end its output with a sync flush");
     }
-    if (this.#params.serverNoContextTakeover) this.#deflater.reset();
+    if (params.serverNoContextTakeover) this.#deflater.reset();
     // §7.2.3.6: an empty payload compresses to 00 (the stored block's header bits) — kept as is.
     return out.subarray(0, n - 4);
   }
@@ -63,7 +68,8 @@ export class PerMessageCodec {
    * §7.4.1 — RFC 7692 §8 leaves the code open). The result is a fresh array.
    */
   decompress(payload: Uint8Array, maxSize: number, text: boolean): Uint8Array {
-    this.#inflater ??= this.#provider.createInflate(this.#params.clientMaxWindowBits);
+    const params = this.#params;
+    this.#inflater ??= this.#provider.createInflate(params.clientMaxWindowBits, !params.clientNoContextTakeover);
     let message: Uint8Array | null;
     try {
       message = this.#inflater.inflate(payload, maxSize);
@@ -76,7 +82,7 @@ export class PerMessageCodec {
       this.#dropInflater();
       throw new WsError("MESSAGE_TOO_BIG", `Message exceeds ${maxSize} bytes once decompressed`);
     }
-    if (this.#params.clientNoContextTakeover) this.#inflater.reset();
+    if (params.clientNoContextTakeover) this.#inflater.reset();
     if (text && !isValidUtf8(message)) {
       throw new WsError("INVALID_UTF8", "Text message is not valid UTF-8");
     }
