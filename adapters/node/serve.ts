@@ -99,7 +99,9 @@ function bind(core: ServerCore, socket: Socket, tls: boolean): void {
   // cost the other clients their latency in collections.
   if (socket.destroyed) return;
   socket.setNoDelay(true);
-  socket.on("data", (chunk: Uint8Array) => conn.data(chunk));
+  // A plain Uint8Array over the read's bytes: every `subarray` the core takes of a Buffer would
+  // build a Buffer (FastBuffer's constructor, 1.9 % of a pipelined profile) instead.
+  socket.on("data", (chunk: Uint8Array) => conn.data(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
   socket.on("drain", () => conn.drain());
   socket.on("end", () => conn.end());
   socket.on("close", (hadError) => conn.closed(hadError ? new Error("Socket error") : undefined));

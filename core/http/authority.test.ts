@@ -54,6 +54,16 @@ describe("isValidHost (RFC 9110 §7.2, RFC 3986 §3.2.2)", () => {
   for (const [rule, value] of INVALID) {
     it(`rejects ${JSON.stringify(value)} (${rule})`, () => expect(isValidHost(value)).toBe(false));
   }
+  it("answers the same whichever host it saw last (it remembers the last valid one)", () => {
+    for (const [, good] of VALID) {
+      for (const [, bad] of INVALID) {
+        expect(isValidHost(good)).toBe(true);
+        expect(isValidHost(bad)).toBe(false);
+        expect(isValidHost(good)).toBe(true);
+        expect(isValidHost(good + "\u0000")).toBe(false);
+      }
+    }
+  });
   it("agrees with the WHATWG URL parser on every valid IP literal", () => {
     for (const [, value] of VALID) {
       if (!value.startsWith("[") || value.startsWith("[v")) continue;

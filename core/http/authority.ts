@@ -33,6 +33,16 @@ FUTURE[COLON] = 1;
  * ```
  */
 export function isValidHost(value: string): boolean {
+  // Clients send the same Host request after request: compare with the last one found valid.
+  if (value === lastValidHost) return true;
+  const valid = checkHost(value);
+  if (valid) lastValidHost = value;
+  return valid;
+}
+
+let lastValidHost = "";
+
+function checkHost(value: string): boolean {
   const n = value.length;
   if (n === 0) return true;
   let i = 0;
