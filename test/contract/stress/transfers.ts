@@ -99,9 +99,49 @@ const FLOOD_BATCH = 100;
  * stall well before FLOOD_MAX, while the number of responses to read back stays modest.
  */
 const FLOOD_PAD = "p".repeat(480);
+/** Request numbers are written with this many digits, so a batch is patched in place. */
+const ID_DIGITS = 7;
+const REQUEST_TEMPLATE = `GET /stress/seq/${"0".repeat(ID_DIGITS)} HTTP/1.1\r\nHost: s\r\nX-Pad: ${FLOOD_PAD}\r\n\r\n`;
+const ID_AT = REQUEST_TEMPLATE.indexOf("0");
+
+/** Request number `i` as the flood sends it (and the server echoes it). */
+function floodId(i: number): string {
+  return String(i).padStart(ID_DIGITS, "0");
+}
 
 /**
- * Pipeline `GET /stress/seq/<i>` for i = 0, 1, … without reading until the writes stall; check
+ * The flood's writes come from two batch buffers, each rewritten in place once the socket is
+ * done with it: the client makes no garbage of its own, so the memory the case measures (the
+ * client runs in the server's process) is the server's.
+ */
+class FloodBatches {
+  readonly #buffers = [FloodBatches.#fresh(), FloodBatches.#fresh()];
+  readonly #free: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+  #slot = 0;
+
+  static #fresh(): Uint8Array {
+    return new TextEncoder().encode(REQUEST_TEMPLATE.repeat(FLOOD_BATCH));
+  }
+
+  /** Requests `from` to `to` - 1, once the buffer for them is free again. */
+  async next(from: number, to: number): Promise<{ bytes: Uint8Array; written(): void }> {
+    const slot = this.#slot;
+    this.#slot ^= 1;
+    await this.#free[slot];
+    const buffer = this.#buffers[slot]!;
+    for (let i = from; i < to; i++) {
+      const id = floodId(i);
+      const at = (i - from) * REQUEST_TEMPLATE.length + ID_AT;
+      for (let d = 0; d < ID_DIGITS; d++) buffer[at + d] = id.charCodeAt(d);
+    }
+    let written = (): void => {};
+    this.#free[slot] = new Promise<void>((resolve) => (written = resolve));
+    return { bytes: buffer.subarray(0, (to - from) * REQUEST_TEMPLATE.length), written };
+  }
+}
+
+/**
+ * Pipeline `GET /stress/seq/<i>` (i in 7 digits) for i = 0, 1, … without reading until the writes stall; check
  * that the server stopped too, memory, and that a second client is served meanwhile; then read
  * everything and check that each answer carries its number.
  */
@@ -123,7 +163,7 @@ export async function pipelineFlood(
     },
     body: (bytes) => (body += latin1(bytes, 0, bytes.length)),
     complete: () => {
-      if (bad === null && (status !== 200 || body !== String(expectId))) {
+      if (bad === null && (status !== 200 || body !== floodId(expectId))) {
         bad = `response ${expectId}: ${status} ${body}`;
       }
       expectId++;
@@ -135,16 +175,16 @@ export async function pipelineFlood(
   const served = (): number => counters.served - servedBefore;
   const progress = { sent: 0, bytes: 0 };
   let stop = false;
+  const batches = new FloodBatches();
   const writing = (async () => {
     while (progress.sent < max && !stop) {
-      let batch = "";
       const end = Math.min(max, progress.sent + FLOOD_BATCH);
-      for (let i = progress.sent; i < end; i++) {
-        batch += `GET /stress/seq/${i} HTTP/1.1\r\nHost: s\r\nX-Pad: ${FLOOD_PAD}\r\n\r\n`;
-      }
+      const batch = await batches.next(progress.sent, end);
+      if (client.socket.destroyed) return;
       progress.sent = end;
-      progress.bytes += batch.length;
-      if (!client.socket.write(batch)) await drained(client.socket);
+      progress.bytes += batch.bytes.length;
+      // The callback runs once the socket is done with the bytes (or failed): the buffer is free.
+      if (!client.socket.write(batch.bytes, batch.written)) await drained(client.socket);
       if (client.socket.destroyed) return;
     }
   })();
