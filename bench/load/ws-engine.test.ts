@@ -9,6 +9,7 @@ import { type DataOpcode, OPCODE_BINARY, OPCODE_TEXT } from "../../core/ws/opcod
 import { serve } from "../../adapters/node/mod.ts";
 import { createApp } from "../../examples/app.ts";
 import { PerMessageCodec } from "../../core/ws/permessage-codec.ts";
+import type { PerMessageDeflateParams } from "../../core/ws/permessage-deflate.ts";
 import { zlibDeflateProvider } from "../../adapters/zlib-deflate.ts";
 import { runWsLoad } from "./ws-engine.ts";
 import { messagePayload, WS_ERROR_UNCOMPRESSED, type WsLoadOptions } from "./ws-run.ts";
@@ -193,59 +194,63 @@ describe("runWsLoad verifies every echo", () => {
     expect(r.latency.p50).toBeLessThan(80);
   });
 
+  /**
+   * A fake server that inflates every message with a codec per connection (its `params`) and
+   * echoes it compressed, or uncompressed when `compressEcho(n)` says no; closers release the codecs.
+   */
+  async function deflatingServer(
+    params: Omit<PerMessageDeflateParams, "serverMaxWindowBits" | "clientMaxWindowBits">,
+    extensions: string,
+    compressEcho: (n: number) => boolean,
+  ): Promise<number> {
+    const codecs = new Map<Socket, PerMessageCodec>();
+    const agreed = { ...params, serverMaxWindowBits: 15, clientMaxWindowBits: 15 };
+    closers.push(() => {
+      for (const c of codecs.values()) c.close();
+      return Promise.resolve();
+    });
+    return await fakeWsServer(
+      (n, opcode, payload, socket) => {
+        let codec = codecs.get(socket);
+        if (codec === undefined) codecs.set(socket, codec = new PerMessageCodec(zlibDeflateProvider, agreed));
+        const message = codec.decompress(payload, 1 << 20, opcode === OPCODE_TEXT);
+        return compressEcho(n)
+          ? encodeFrame(opcode, codec.compress(message), true, true)
+          : encodeFrame(opcode, message);
+      },
+      computeAccept,
+      extensions,
+    );
+  }
+
   it("inflates echoes from a server that keeps its compression context across messages", async () => {
     // The server ignores the offered server_no_context_takeover (wrong, but a client must still
     // read it right): one long-lived compressor per connection, answered without the parameter.
-    const codecs = new Map<Socket, PerMessageCodec>();
-    const params = {
-      serverNoContextTakeover: false,
-      clientNoContextTakeover: true,
-      serverMaxWindowBits: 15,
-      clientMaxWindowBits: 15,
-    };
-    const port = await fakeWsServer(
-      (_n, opcode, payload, socket) => {
-        let codec = codecs.get(socket);
-        if (codec === undefined) codecs.set(socket, codec = new PerMessageCodec(zlibDeflateProvider, params));
-        const message = codec.decompress(payload, 1 << 20, opcode === OPCODE_TEXT);
-        return encodeFrame(opcode, codec.compress(message), true, true);
-      },
-      computeAccept,
+    const port = await deflatingServer(
+      { serverNoContextTakeover: false, clientNoContextTakeover: true },
       "permessage-deflate; client_no_context_takeover",
+      () => true,
     );
     const r = await runWsLoad(options(port, { deflate: true, messageSize: 4096, connections: 2 }));
     expect(r.errors).toEqual({});
     expect(r.messages).toBeGreaterThan(20);
     expect(r.extensions).toBe("permessage-deflate; client_no_context_takeover");
-    for (const c of codecs.values()) c.close();
   });
 
   it("counts echoes a server sent uncompressed although deflate was agreed", async () => {
     // Every other echo compressed: the row must show that the server skipped half the work.
-    const codecs = new Map<Socket, PerMessageCodec>();
-    const params = {
-      serverNoContextTakeover: true,
-      clientNoContextTakeover: true,
-      serverMaxWindowBits: 15,
-      clientMaxWindowBits: 15,
-    };
-    const port = await fakeWsServer(
-      (n, opcode, payload, socket) => {
-        let codec = codecs.get(socket);
-        if (codec === undefined) codecs.set(socket, codec = new PerMessageCodec(zlibDeflateProvider, params));
-        const message = codec.decompress(payload, 1 << 20, opcode === OPCODE_TEXT);
-        return n % 2 === 0 ? encodeFrame(opcode, codec.compress(message), true, true) : encodeFrame(opcode, message);
-      },
-      computeAccept,
+    const port = await deflatingServer(
+      { serverNoContextTakeover: true, clientNoContextTakeover: true },
       "permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+      (n) => n % 2 === 0,
     );
     const r = await runWsLoad(options(port, { deflate: true, messageSize: 4096, connections: 2 }));
     const uncompressed = r.errors[WS_ERROR_UNCOMPRESSED] ?? 0;
     expect(r.messages).toBeGreaterThan(20);
     expect(uncompressed).toBeGreaterThan(r.messages / 4);
     expect(uncompressed).toBeLessThan(r.messages);
-    for (const c of codecs.values()) c.close();
   });
+
   it("fails a handshake whose extensions were not asked for", async () => {
     const port = await fakeWsServer(echo, computeAccept, "permessage-deflate");
     const r = await runWsLoad(options(port, { connections: 1 }));
