@@ -107,7 +107,8 @@ const S_CLOSED = 5;
 const S_FAILED = 6;
 
 const EMPTY = new Uint8Array(0);
-const reasonDecoder = new TextDecoder();
+/** Keeps a leading U+FEFF of a close reason, as of a text message (see the session's decoder). */
+const reasonDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Parses the frames of one connection, client to server. */
 export class FrameParser {

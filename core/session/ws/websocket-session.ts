@@ -37,7 +37,9 @@ const CLOSED = 3;
  * up to this many bytes.
  */
 const BATCH_LIMIT = 64 * 1024;
-const textDecoder = new TextDecoder();
+// ignoreBOM: a leading U+FEFF is a character of the message (browsers keep it); the default
+// decoder would drop it (WHATWG Encoding's BOM sniff).
+const textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const textEncoder = new TextEncoder();
 
 /**

@@ -50,6 +50,18 @@ export function messageCases(t: TestApi, s: WsSuite): void {
       }
     });
 
+    t.it(
+      "keeps a leading U+FEFF in a text message: a BOM is a character of the text, as browsers keep it",
+      async () => {
+        const client = await open();
+        for (const text of ["\uFEFFbom", "\uFEFF", "\uFEFF\uFEFFtwo"]) {
+          client.sendFrame(OP_TEXT, text);
+          sameBytes(await client.nextMessage(OP_TEXT, `the echo of ${JSON.stringify(text)}`), Buffer.from(text), text);
+        }
+        client.close();
+      },
+    );
+
     t.it("reassembles a fragmented text message (§5.4)", async () => {
       const client = await open();
       client.sendFrame(OP_TEXT, "Hello, ", { fin: false });
