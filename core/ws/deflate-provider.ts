@@ -14,8 +14,9 @@
 export interface RawDeflater {
   /**
    * Compresses `data` and ends with a sync flush (Z_SYNC_FLUSH), returning every byte produced
-   * by this call — which therefore ends with the empty stored block `00 00 ff ff`. The result
-   * belongs to the caller (not overwritten by later calls).
+   * by this call — which therefore ends with the empty stored block `00 00 ff ff` (a compressor
+   * created without context takeover may end with a final block instead: see `createDeflate`).
+   * The result belongs to the caller (not overwritten by later calls).
    */
   deflate(data: Uint8Array): Uint8Array;
   /** Forgets the window (deflateReset): the next message starts from an empty context. */

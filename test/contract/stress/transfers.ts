@@ -141,9 +141,9 @@ class FloodBatches {
 }
 
 /**
- * Pipeline `GET /stress/seq/<i>` (i in 7 digits) for i = 0, 1, … without reading until the writes stall; check
- * that the server stopped too, memory, and that a second client is served meanwhile; then read
- * everything and check that each answer carries its number.
+ * Pipeline `GET /stress/seq/<i>` (i in 7 digits) for i = 0, 1, … without reading until the
+ * writes stall; check that the server stopped too, memory, and that a second client is served
+ * meanwhile; then read everything and check that each answer carries its number.
  */
 export async function pipelineFlood(
   port: number,
