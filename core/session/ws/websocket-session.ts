@@ -40,6 +40,8 @@ const BATCH_LIMIT = 64 * 1024;
 // ignoreBOM: a leading U+FEFF is a character of the message (browsers keep it); the default
 // decoder would drop it (WHATWG Encoding's BOM sniff).
 const textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+/** For compressed text, whose characters only the decode checks (§8.1): it throws on bad UTF-8. */
+const strictTextDecoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
 const textEncoder = new TextEncoder();
 
 /**
@@ -128,24 +130,35 @@ export class WebSocketSession
   onMessage(opcode: DataOpcode, payload: Uint8Array, compressed: boolean, owned: boolean): void {
     if (this.#state !== OPEN) return;
     let bytes = payload;
+    let text: string | undefined;
     if (compressed) {
       try {
-        bytes = this.#codec!.decompress(payload, this.#options.maxMessageSize, opcode === OPCODE_TEXT);
+        // Text is checked as UTF-8 once, by the strict decode below, not by the codec too.
+        bytes = this.#codec!.decompress(payload, this.#options.maxMessageSize, false);
       } catch (error) {
         this.#fail(
           error instanceof WsError ? error : new WsError("INFLATE_INTERNAL_ERROR"),
         );
         return;
       }
+      // §8.1: checked whether or not a handler takes the message.
+      if (opcode === OPCODE_TEXT) {
+        try {
+          text = strictTextDecoder.decode(bytes);
+        } catch {
+          this.#fail(new WsError("INVALID_UTF8", "Text message is not valid UTF-8"));
+          return;
+        }
+      }
     }
     const handler = this.#handlers.message;
     if (handler === undefined) return;
-    // Text was validated as UTF-8 by the parser (or the codec). Binary is the handler's to keep,
+    // Uncompressed text was validated as UTF-8 by the parser. Binary is the handler's to keep,
     // alone in its ArrayBuffer (Bun's handlers get that, and code such as hono/bun reads
     // `message.buffer`): a view into the read buffer, or into a larger assembled array, is copied
     // (with the constructor: `slice()` of a Node or Bun Buffer is a view).
     const message = opcode === OPCODE_TEXT
-      ? textDecoder.decode(bytes)
+      ? text ?? textDecoder.decode(bytes)
       : (compressed || owned) && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
       ? bytes
       : new Uint8Array(bytes);
