@@ -13,8 +13,9 @@
  * (§7.1.7): 1002 for protocol violations, 1007 for invalid UTF-8, 1009 for oversized messages.
  * Text messages are validated incrementally as their bytes arrive, so an invalid byte fails the
  * connection before the rest of the message is received (§8.1) — except compressed messages,
- * whose characters only exist after inflating: they are delivered with `compressed` set, for
- * `PerMessageCodec.decompress(payload, max, true)` to inflate and validate.
+ * whose characters only exist after inflating: they are delivered with `compressed` set, for the
+ * receiver to inflate and validate (the server session decodes them with a fatal decoder; a
+ * client can call `PerMessageCodec.decompress(payload, max, true)`).
  *
  * Length encodings: §5.2 says "the minimal number of bytes MUST be used to encode the length".
  * That is a sender's requirement with no receiver rule attached; like the HTTP parser, this one
