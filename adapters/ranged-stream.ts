@@ -1,6 +1,7 @@
 /**
  * A pull-based `ReadableStream` over a byte range of an open file, shared by the adapters whose
- * runtime reads files by position (Node's `FileHandle.read`, Deno's `FsFile.read` after `seek`).
+ * runtime reads files by position (Node's `FileHandle.read`, Deno's `FsFile.read` after `seek`), and
+ * {@link readRange}, the same range read at once into one array for a small body.
  * It reads ahead by one chunk (highWaterMark 1), so the next disk read overlaps the socket write
  * of the current chunk, and no further: a slow client holds at most two chunks in memory however
  * large the file. The file is opened on the first pull and closed at the end, on cancel (also
@@ -76,4 +77,28 @@ export function rangedStream(
     },
     cancel: release,
   }, { highWaterMark: 1 });
+}
+
+/**
+ * The bytes `[start, end)` of what `open(start)` gives, read into one array (fewer when the file ends sooner); the
+ * file is closed without waiting for it, as the bytes no longer need it.
+ */
+export async function readRange(
+  open: (start: number) => Promise<ChunkSource>,
+  start: number,
+  end: number,
+): Promise<Uint8Array> {
+  const source = await open(start);
+  try {
+    const buffer = new Uint8Array(end - start);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const n = await source.read(buffer.subarray(filled), start + filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return filled === buffer.length ? buffer : buffer.subarray(0, filled);
+  } finally {
+    void Promise.resolve(source.close()).catch(() => {});
+  }
 }

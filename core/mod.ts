@@ -37,7 +37,7 @@ export type { ResolvedOptions, ServeOptions, TlsOptions } from "./server/options
 export type { ConnectionHandler, Transport, TransportInfo } from "./transport/transport.ts";
 export type { Dispatcher, Exchange } from "./exchange/exchange.ts";
 export type { DeflateProvider, RawDeflater, RawInflater } from "./ws/deflate-provider.ts";
-export type { FileProvider, FileStat } from "./providers/file-provider.ts";
+export { type FileProvider, type FileStat, READ_AT_ONCE_LIMIT } from "./providers/file-provider.ts";
 export type { CompressionProvider, ContentCoding } from "./providers/compression-provider.ts";
 export type { RuntimeServices } from "./providers/runtime-services.ts";
 export type { SettledListener } from "./exchange/exchange-record.ts";

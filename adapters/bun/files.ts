@@ -1,8 +1,9 @@
 /**
  * Static-file access for Bun: `Bun.file(path).slice(start, end).stream()`
  * (https://bun.sh/docs/api/file-io#reading-files-bun-file), Bun's native lazy file stream, which
- * reads as the response consumes it; metadata through `node:fs/promises`, which Bun implements
- * natively (https://bun.sh/docs/runtime/nodejs-apis).
+ * reads as the response consumes it, and `.bytes()` of the same slice for small bodies read at once;
+ * metadata through `node:fs/promises`, which Bun implements natively
+ * (https://bun.sh/docs/runtime/nodejs-apis).
  * @module
  */
 import type { FileProvider } from "../../core/mod.ts";
@@ -14,4 +15,6 @@ export const bunFiles: FileProvider = {
   realPath,
   read: (path: string, start: number, end: number): ReadableStream<Uint8Array> =>
     Bun.file(path).slice(start, end).stream() as ReadableStream<Uint8Array>,
+  readBytes: (path: string, start: number, end: number): Promise<Uint8Array> =>
+    Bun.file(path).slice(start, end).bytes(),
 };

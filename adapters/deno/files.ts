@@ -1,10 +1,11 @@
 /**
  * Static-file access for Deno: `Deno.stat`, `Deno.realPath`, and `Deno.open` + `seek`, then
- * `FsFile.read` into a pull-based range stream (https://docs.deno.com/api/deno/~/Deno.FsFile).
+ * `FsFile.read` into a pull-based range stream (https://docs.deno.com/api/deno/~/Deno.FsFile), or into
+ * one array for a small body read at once.
  * @module
  */
 import type { FileProvider, FileStat } from "../../core/mod.ts";
-import { type ChunkSource, rangedStream } from "../ranged-stream.ts";
+import { type ChunkSource, rangedStream, readRange } from "../ranged-stream.ts";
 
 async function openAt(path: string, start: number): Promise<ChunkSource> {
   const file = await Deno.open(path, { read: true });
@@ -31,4 +32,6 @@ export const denoFiles: FileProvider = {
   realPath: (path: string): Promise<string> => Deno.realPath(path),
   read: (path: string, start: number, end: number): ReadableStream<Uint8Array> =>
     rangedStream((at) => openAt(path, at), start, end),
+  readBytes: (path: string, start: number, end: number): Promise<Uint8Array> =>
+    readRange((at) => openAt(path, at), start, end),
 };

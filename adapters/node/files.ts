@@ -1,6 +1,7 @@
 /**
  * Static-file access for Node over `node:fs/promises` (https://nodejs.org/api/fs.html#promises-api):
- * `stat`, `realpath`, and a pull-based range stream over `FileHandle.read` at explicit positions.
+ * `stat`, `realpath`, a pull-based range stream over `FileHandle.read` at explicit positions, and one
+ * `FileHandle.read` for a small body read at once.
  * Chosen over `fs.createReadStream` + `Readable.toWeb`: one fewer stream layer, and a read only
  * when the response asks for a chunk (bench/README.md "static-file" has the micro-check).
  * @module
@@ -8,7 +9,7 @@
 import { open } from "node:fs/promises";
 import type { FileProvider } from "../../core/mod.ts";
 import { realPath, statFile } from "../fs-metadata.ts";
-import { type ChunkSource, rangedStream } from "../ranged-stream.ts";
+import { type ChunkSource, rangedStream, readRange } from "../ranged-stream.ts";
 
 async function openAt(path: string): Promise<ChunkSource> {
   const handle = await open(path, "r");
@@ -24,4 +25,6 @@ export const nodeFiles: FileProvider = {
   realPath,
   read: (path: string, start: number, end: number): ReadableStream<Uint8Array> =>
     rangedStream(() => openAt(path), start, end),
+  readBytes: (path: string, start: number, end: number): Promise<Uint8Array> =>
+    readRange(() => openAt(path), start, end),
 };

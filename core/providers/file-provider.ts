@@ -26,4 +26,17 @@ export interface FileProvider {
    * consumed (backpressure), and closes the file when done or cancelled.
    */
   read(path: string, start: number, end: number): ReadableStream<Uint8Array>;
+  /**
+   * The bytes `[start, end)` of the file read at once into one array — fewer when the file ends sooner. serveStatic
+   * calls it for bodies of up to {@link READ_AT_ONCE_LIMIT} bytes instead of `read`: a stream would hold as much
+   * (its first chunk) and cost a stream, its reader and a promise per chunk on every response. Optional: a provider
+   * without it streams every body.
+   */
+  readBytes?(path: string, start: number, end: number): Promise<Uint8Array>;
 }
+
+/**
+ * The largest body serveStatic reads at once with {@link FileProvider.readBytes}: the adapters' stream chunk
+ * (adapters/ranged-stream.ts), so a body read at once never holds more memory than its stream would.
+ */
+export const READ_AT_ONCE_LIMIT: number = 256 * 1024;

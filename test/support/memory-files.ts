@@ -1,6 +1,7 @@
 /**
  * An in-memory FileProvider for tests: files, directories and symlinks in a Map, so serveStatic
- * runs under `app.request` with no disk. It counts opened reads, to show what is never read.
+ * runs under `app.request` with no disk. It counts opened reads, to show what is never read. Like the adapters'
+ * providers it reads small bodies at once (`readBytes`) unless built with `{ readBytes: false }`.
  */
 import type { FileProvider, FileStat } from "../../core/providers/file-provider.ts";
 
@@ -11,12 +12,28 @@ type Entry = { kind: "file"; bytes: Uint8Array; mtimeMs: number } | { kind: "dir
 
 export class MemoryFiles implements FileProvider {
   readonly #entries = new Map<string, Entry>();
-  /** How many `read` streams were pulled from (opened). */
+  /** How many `read` streams were pulled from (opened), and `readBytes` calls. */
   opened = 0;
+  /** How many of {@link opened} were `readBytes` calls. */
+  readsAtOnce = 0;
+  /** What `readBytes` gets when it runs, before it reads: a test can change a file in between. */
+  beforeReadBytes: (() => void) | null = null;
+  declare readBytes?: (path: string, start: number, end: number) => Promise<Uint8Array>;
 
-  constructor(mtimeMs = Date.UTC(2026, 0, 1)) {
+  constructor(mtimeMs = Date.UTC(2026, 0, 1), options: { readBytes?: boolean } = {}) {
     this.mtimeMs = mtimeMs;
     this.#entries.set("/", { kind: "dir" });
+    if (options.readBytes !== false) this.readBytes = (path, start, end) => this.#readBytes(path, start, end);
+  }
+
+  #readBytes(path: string, start: number, end: number): Promise<Uint8Array> {
+    this.opened++;
+    this.readsAtOnce++;
+    this.beforeReadBytes?.();
+    const real = this.#resolve(path);
+    const entry = real === null ? undefined : this.#entries.get(real);
+    if (entry?.kind !== "file") return Promise.reject(new Error(`ENOENT: ${path}`));
+    return Promise.resolve(entry.bytes.slice(start, end));
   }
 
   readonly mtimeMs: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { App } from "../../app/app.ts";
 import { serveStatic, type ServeStaticOptions } from "./serve-static.ts";
 import { MemoryFiles } from "../../../test/support/memory-files.ts";
+import { READ_AT_ONCE_LIMIT } from "../../providers/file-provider.ts";
 import { parseByteRanges } from "../../../test/support/byteranges.ts";
 
 const big = Uint8Array.from({ length: 4000 }, (_, i) => (i * 31) & 0xff);
@@ -97,6 +98,62 @@ describe("serveStatic: files", () => {
       .toBe("public, max-age=3600");
     expect((await app({ cacheControl: "no-cache" }).request("/static/hello.txt")).headers.get("cache-control"))
       .toBe("no-cache");
+  });
+});
+
+describe("serveStatic: small bodies read at once, large ones streamed", () => {
+  const atLimit = Uint8Array.from({ length: READ_AT_ONCE_LIMIT }, (_, i) => (i * 7) & 0xff);
+  const overLimit = Uint8Array.from({ length: READ_AT_ONCE_LIMIT + 1 }, (_, i) => (i * 13) & 0xff);
+  const sized = (options: { readBytes?: boolean } = {}): MemoryFiles =>
+    new MemoryFiles(undefined, options).file("/srv/www/at.bin", atLimit).file("/srv/www/over.bin", overLimit);
+  // A digest of the body: vitest's toEqual on 256 KiB arrays takes seconds.
+  const bytes = async (response: Response): Promise<string> => digest(new Uint8Array(await response.arrayBuffer()));
+  const digest = (data: Uint8Array): string => {
+    let hash = 0x811c9dc5;
+    for (const byte of data) hash = Math.imul(hash ^ byte, 0x01000193);
+    return `${data.length}:${(hash >>> 0).toString(16)}`;
+  };
+
+  it("a body up to the limit is one readBytes call; one byte more streams", async () => {
+    const files = sized();
+    const at = await app({}, files).request("/static/at.bin");
+    expect(at.headers.get("content-length")).toBe(String(READ_AT_ONCE_LIMIT));
+    expect(await bytes(at)).toBe(digest(atLimit));
+    expect([files.opened, files.readsAtOnce]).toEqual([1, 1]);
+    const over = await app({}, files).request("/static/over.bin");
+    expect(await bytes(over)).toBe(digest(overLimit));
+    expect([files.opened, files.readsAtOnce]).toEqual([2, 1]);
+  });
+
+  it("one range is read at once by its own length, not the file's", async () => {
+    const files = sized();
+    const small = await app({}, files).request("/static/over.bin", { headers: { range: "bytes=1000-1999" } });
+    expect(small.status).toBe(206);
+    expect(await bytes(small)).toBe(digest(overLimit.slice(1000, 2000)));
+    expect(files.readsAtOnce).toBe(1);
+    const whole = await app({}, files).request("/static/over.bin", { headers: { range: "bytes=0-" } });
+    expect(await bytes(whole)).toBe(digest(overLimit));
+    expect([files.opened, files.readsAtOnce]).toEqual([2, 1]);
+  });
+
+  it("a provider without readBytes streams every body", async () => {
+    const files = sized({ readBytes: false });
+    expect(await bytes(await app({}, files).request("/static/at.bin"))).toBe(digest(atLimit));
+    expect([files.opened, files.readsAtOnce]).toEqual([1, 0]);
+  });
+
+  it("a file that shrank after its stat is a 500, never a body shorter than its Content-Length", async () => {
+    const files = sized();
+    files.beforeReadBytes = () => void files.file("/srv/www/at.bin", atLimit.subarray(0, 10));
+    let message = "";
+    const a = new App().get("/static/*", serveStatic({ root: "/srv/www", files })).onError((error, c) => {
+      message = (error as Error).message;
+      return c.text("failed", 500);
+    });
+    const response = await a.request("/static/at.bin");
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe("failed");
+    expect(message).toBe(`serveStatic: /srv/www/at.bin has 10 bytes, not the ${READ_AT_ONCE_LIMIT} its stat announced`);
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import type { Context } from "../../app/context.ts";
 import type { HandlerResult } from "../../app/handler.ts";
-import type { FileProvider, FileStat } from "../../providers/file-provider.ts";
+import { type FileProvider, type FileStat, READ_AT_ONCE_LIMIT } from "../../providers/file-provider.ts";
 import { statusText } from "../../http/status-text.ts";
 import { acceptedPrecompressed } from "./accept-encoding.ts";
 import { byteRangesBody } from "./byteranges.ts";
@@ -180,7 +180,7 @@ function respond(
   vary: boolean,
   cacheControl: string | undefined,
   limits: RangeLimits,
-): HandlerResult {
+): HandlerResult | Promise<HandlerResult> {
   const { path, stat, coding } = picked;
   const size = stat.size;
   const etag = entityTag(stat, coding);
@@ -213,7 +213,7 @@ function respond(
       c.header("content-type", contentType);
       c.header("content-range", `bytes ${start}-${end - 1}/${size}`);
       c.header("content-length", String(end - start));
-      return c.body(files.read(path, start, end), 206);
+      return fileBody(c, files, path, start, end, 206);
     }
     // §14.6: several ranges go as multipart/byteranges, each part with its own Content-Range.
     const body = byteRangesBody(ranges.ranges, size, contentType, (start, end) => files.read(path, start, end));
@@ -225,7 +225,31 @@ function respond(
   if (size === 0) return c.body(new Uint8Array(0), 200);
   c.header("content-length", String(size));
   // HEAD: the length of the GET answer without opening the file (RFC 9110 §9.3.2).
-  return c.body(method === "HEAD" ? emptyStream() : files.read(path, 0, size), 200);
+  return method === "HEAD" ? c.body(emptyStream(), 200) : fileBody(c, files, path, 0, size, 200);
+}
+
+/**
+ * The bytes `[start, end)` as the body: read at once when small and the provider can, else streamed. A file that
+ * shrank since its `stat` fails the request (a 500, before any byte is sent) rather than send fewer bytes than the
+ * Content-Length announced; a stream in that case can only cut the connection.
+ */
+function fileBody(
+  c: Context,
+  files: FileProvider,
+  path: string,
+  start: number,
+  end: number,
+  status: 200 | 206,
+): HandlerResult | Promise<HandlerResult> {
+  if (files.readBytes === undefined || end - start > READ_AT_ONCE_LIMIT) {
+    return c.body(files.read(path, start, end), status);
+  }
+  return files.readBytes(path, start, end).then((bytes) => {
+    if (bytes.length !== end - start) {
+      throw new Error(`serveStatic: ${path} has ${start + bytes.length} bytes, not the ${end} its stat announced`);
+    }
+    return c.body(bytes, status);
+  });
 }
 
 function emptyStream(): ReadableStream<Uint8Array> {
