@@ -97,6 +97,7 @@ export { cors, type CorsOptions, type CorsOrigin } from "./core/middleware/cors/
 export { compress, type CompressOptions } from "./core/middleware/compress/compress.ts";
 export { isCompressible } from "./core/middleware/compress/compressible.ts";
 export { serveStatic, type ServeStaticOptions, type StaticHandler } from "./core/middleware/static/serve-static.ts";
+export type { MemoryCacheOptions } from "./core/middleware/static/file-cache.ts";
 export type { FormDataOptions } from "./core/app/form-data.ts";
 export type { FormPart } from "./core/app/multipart-reader.ts";
 export { DEFAULT_MULTIPART_LIMITS, type MultipartLimits } from "./core/multipart/limits.ts";

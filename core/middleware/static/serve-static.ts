@@ -15,6 +15,7 @@ import { checkPreconditions, entityTag, ifRangeHolds, lastModified } from "./con
 import { contentTypeOf } from "./content-types.ts";
 import { DEFAULT_RANGE_LIMITS, parseRange, type RangeLimits } from "./range.ts";
 import { checkPath, isDotSegment, isInside } from "./safe-path.ts";
+import { FileCache, type MemoryCacheOptions } from "./file-cache.ts";
 
 /** Options of {@link serveStatic}. */
 export interface ServeStaticOptions {
@@ -47,6 +48,12 @@ export interface ServeStaticOptions {
   files?: FileProvider;
   /** Bounds on multi-range requests. */
   rangeLimits?: RangeLimits;
+  /**
+   * Keep small files in memory, checked against each request's `stat` (size and modification time, as the ETag is):
+   * `false` reads every file from disk every time. Default `{ maxBytes: 16 MiB, maxFileBytes: 256 KiB }`. A file
+   * modified less than 2 s ago is read from disk until it has settled.
+   */
+  memoryCache?: MemoryCacheOptions | false;
 }
 
 /** What `serveStatic` returns: a route handler, or middleware that passes misses on to `next`. */
@@ -55,10 +62,15 @@ export type StaticHandler = (c: Context, next?: () => Promise<void>) => Promise<
 const NO_FILES = "serveStatic: no FileProvider. serve() from wirecore/node, wirecore/bun or wirecore/deno " +
   "provides one; under app.fetch or app.request pass it yourself: serveStatic({ root, files: nodeFiles })";
 
-/** A file picked to answer: its path, metadata, and coding (`""` for none). */
-interface Picked {
-  readonly path: string;
+/** A file under the root: its metadata and, when the memory cache holds it, its bytes. */
+interface Found {
   readonly stat: FileStat;
+  readonly cached: Uint8Array | null;
+}
+
+/** A file picked to answer: its path, metadata, cached bytes, and coding (`""` for none). */
+interface Picked extends Found {
+  readonly path: string;
   readonly coding: string;
 }
 
@@ -82,6 +94,7 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     (options.maxAge === undefined ? undefined : `public, max-age=${Math.max(0, Math.floor(options.maxAge))}`);
   const limits = options.rangeLimits ?? DEFAULT_RANGE_LIMITS;
   const rootPath = rootOf(options.root);
+  const cache = options.memoryCache === false ? null : new FileCache(options.memoryCache);
   if (index !== false && (index === "" || index.includes("/") || index.includes("\\"))) {
     throw new TypeError("serveStatic: `index` must be a file name, or false");
   }
@@ -101,17 +114,22 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     return real;
   };
 
-  /** Resolve `path` (and follow it to its target) only if it stays under the root. */
-  const contained = async (files: FileProvider, root: string, path: string): Promise<FileStat | null> => {
+  /**
+   * Resolve `path` (and follow it to its target) only if it stays under the root. Bytes the cache holds for it were
+   * read when it did, and are what gets served: whatever the path leads to now, no byte from elsewhere goes out.
+   */
+  const contained = async (files: FileProvider, root: string, path: string): Promise<Found | null> => {
     const stat = await files.stat(path);
     if (stat === null) return null;
+    const cached = cache?.get(path, stat) ?? null;
+    if (cached !== null) return { stat, cached };
     let real: string;
     try {
       real = await files.realPath(path);
     } catch {
       return null;
     }
-    return isInside(root, real) ? stat : null;
+    return isInside(root, real) ? { stat, cached: null } : null;
   };
 
   return async (c, next) => {
@@ -135,9 +153,9 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     if (files === undefined) throw new Error(NO_FILES);
     const root = await realRoot(files);
     let path = check.segments.length === 0 ? root : root + "/" + check.segments.join("/");
-    let stat = await contained(files, root, path);
-    if (stat === null) return miss(c, next, 404);
-    if (stat.isDirectory) {
+    let found = await contained(files, root, path);
+    if (found === null) return miss(c, next, 404);
+    if (found.stat.isDirectory) {
       if (!check.directory) {
         // RFC 9110 §15.4.2: the directory's URL ends in "/", so relative links in its index resolve.
         const search = c.req.search;
@@ -147,12 +165,13 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
       }
       if (index === false) return miss(c, next, 404);
       path += "/" + index;
-      stat = await contained(files, root, path);
-      if (stat === null || !stat.isFile) return miss(c, next, 404);
-    } else if (!stat.isFile || check.directory) return miss(c, next, 404);
+      found = await contained(files, root, path);
+      if (found === null || !found.stat.isFile) return miss(c, next, 404);
+    } else if (!found.stat.isFile || check.directory) return miss(c, next, 404);
 
-    const picked = precompressed ? await pickEncoded(c, files, root, path, stat) : { path, stat, coding: "" };
-    return respond(c, files, picked, contentTypeOf(path), precompressed && picked.coding !== "", cacheControl, limits);
+    const picked = precompressed ? await pickEncoded(c, files, root, path, found) : { ...found, path, coding: "" };
+    const source: BodySource = { files, cache, picked };
+    return respond(c, source, contentTypeOf(path), precompressed && picked.coding !== "", cacheControl, limits);
   };
 
   async function pickEncoded(
@@ -160,27 +179,27 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     files: FileProvider,
     root: string,
     path: string,
-    stat: FileStat,
+    found: Found,
   ): Promise<Picked> {
     for (const variant of acceptedPrecompressed(c.req.header("accept-encoding"))) {
       const sibling = path + variant.suffix;
-      const found = await contained(files, root, sibling);
-      if (found !== null && found.isFile) return { path: sibling, stat: found, coding: variant.coding };
+      const encoded = await contained(files, root, sibling);
+      if (encoded !== null && encoded.stat.isFile) return { ...encoded, path: sibling, coding: variant.coding };
     }
-    return { path, stat, coding: "" };
+    return { ...found, path, coding: "" };
   }
 }
 
 /** The validators, conditional answers, ranges and body for the picked file. */
 function respond(
   c: Context,
-  files: FileProvider,
-  picked: Picked,
+  source: BodySource,
   contentType: string,
   vary: boolean,
   cacheControl: string | undefined,
   limits: RangeLimits,
 ): HandlerResult | Promise<HandlerResult> {
+  const { files, picked } = source;
   const { path, stat, coding } = picked;
   const size = stat.size;
   const etag = entityTag(stat, coding);
@@ -213,7 +232,7 @@ function respond(
       c.header("content-type", contentType);
       c.header("content-range", `bytes ${start}-${end - 1}/${size}`);
       c.header("content-length", String(end - start));
-      return fileBody(c, files, path, start, end, 206);
+      return fileBody(c, source, start, end, 206);
     }
     // §14.6: several ranges go as multipart/byteranges, each part with its own Content-Range.
     const body = byteRangesBody(ranges.ranges, size, contentType, (start, end) => files.read(path, start, end));
@@ -225,31 +244,46 @@ function respond(
   if (size === 0) return c.body(new Uint8Array(0), 200);
   c.header("content-length", String(size));
   // HEAD: the length of the GET answer without opening the file (RFC 9110 §9.3.2).
-  return method === "HEAD" ? c.body(emptyStream(), 200) : fileBody(c, files, path, 0, size, 200);
+  return method === "HEAD" ? c.body(emptyStream(), 200) : fileBody(c, source, 0, size, 200);
+}
+
+/** Where a response's bytes come from: the provider, the cache, the file picked. */
+interface BodySource {
+  readonly files: FileProvider;
+  readonly cache: FileCache | null;
+  readonly picked: Picked;
 }
 
 /**
- * The bytes `[start, end)` as the body: read at once when small and the provider can, else streamed. A file that
- * shrank since its `stat` fails the request (a 500, before any byte is sent) rather than send fewer bytes than the
- * Content-Length announced; a stream in that case can only cut the connection.
+ * The bytes `[start, end)` as the body: from the memory cache, or read at once when small and the provider can (the
+ * whole file, when the cache will keep it), else streamed. A file that shrank since its `stat` fails the request (a
+ * 500, before any byte is sent) rather than send fewer bytes than the Content-Length announced; a stream in that case
+ * can only cut the connection.
  */
 function fileBody(
   c: Context,
-  files: FileProvider,
-  path: string,
+  source: BodySource,
   start: number,
   end: number,
   status: 200 | 206,
 ): HandlerResult | Promise<HandlerResult> {
-  if (files.readBytes === undefined || end - start > READ_AT_ONCE_LIMIT) {
-    return c.body(files.read(path, start, end), status);
-  }
-  return files.readBytes(path, start, end).then((bytes) => {
-    if (bytes.length !== end - start) {
-      throw new Error(`serveStatic: ${path} has ${start + bytes.length} bytes, not the ${end} its stat announced`);
+  const { files, cache, picked: { path, stat, cached } } = source;
+  if (cached !== null) return c.body(slice(cached, start, end), status);
+  if (files.readBytes === undefined) return c.body(files.read(path, start, end), status);
+  const keep = cache !== null && cache.wants(stat, Date.now());
+  const [from, to] = keep ? [0, stat.size] : [start, end];
+  if (to - from > READ_AT_ONCE_LIMIT) return c.body(files.read(path, start, end), status);
+  return files.readBytes(path, from, to).then((bytes) => {
+    if (bytes.length !== to - from) {
+      throw new Error(`serveStatic: ${path} has ${from + bytes.length} bytes, not the ${to} its stat announced`);
     }
-    return c.body(bytes, status);
+    if (keep) cache.set(path, stat, bytes);
+    return c.body(slice(bytes, start - from, end - from), status);
   });
+}
+
+function slice(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
 }
 
 function emptyStream(): ReadableStream<Uint8Array> {

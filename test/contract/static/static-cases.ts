@@ -6,6 +6,8 @@
  * `:path` over HTTP/2 — where no answer may carry a byte from outside the root.
  */
 import assert from "node:assert/strict";
+import { symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { brotliDecompressSync } from "node:zlib";
 import { App } from "../../../mod.ts";
 import { serveStatic } from "../../../core/middleware/static/serve-static.ts";
@@ -15,7 +17,7 @@ import type { HttpClient } from "../http-client.ts";
 import { PROTOCOLS } from "../semantics-setup.ts";
 import { cert, key } from "../tls-fixture.ts";
 import { parseByteRanges } from "../../support/byteranges.ts";
-import { DATA, HELLO, makeStaticTree, SECRET, type StaticTree } from "./static-fixture.ts";
+import { DATA, HELLO, makeStaticTree, SECRET, SETTLED, type StaticTree } from "./static-fixture.ts";
 import { rawRequest } from "./raw-request.ts";
 
 const latin1 = (bytes: Uint8Array): string => String.fromCharCode(...bytes);
@@ -192,6 +194,30 @@ export function staticCases(t: TestApi, runtime: Runtime): void {
         assert.equal(post.status, 405);
         assert.match(post.headers.get("allow") ?? "", /GET/);
       });
+
+      t.it(
+        "the memory cache: a rewritten file is served anew; a link swapped in never serves the outside",
+        async () => {
+          const path = join(tree.root, "note.txt");
+          writeFileSync(path, "first version");
+          utimesSync(path, SETTLED, SETTLED);
+          for (let i = 0; i < 2; i++) assert.equal((await get("/static/note.txt")).text(), "first version");
+          writeFileSync(path, "other version");
+          utimesSync(path, SETTLED + 1, SETTLED + 1);
+          assert.equal((await get("/static/note.txt")).text(), "other version");
+          // A link out of the root with the kept file's size and time: the kept bytes answer, never the target's.
+          const outside = join(tree.base, "outside", "note.txt");
+          writeFileSync(outside, "SECRET-VERSON");
+          utimesSync(outside, SETTLED + 1, SETTLED + 1);
+          unlinkSync(path);
+          symlinkSync(outside, path);
+          assert.equal((await get("/static/note.txt")).text(), "other version");
+          utimesSync(outside, SETTLED + 2, SETTLED + 2);
+          const changed = await get("/static/note.txt");
+          assert.equal(changed.status, 404);
+          assert.ok(!changed.text().includes("SECRET"));
+        },
+      );
 
       t.it("path traversal: refused with 400/403/404, never a byte from outside the root", async () => {
         const list = under.protocol === "http/1.1" ? [...TRAVERSALS, BACKSLASH] : TRAVERSALS;

@@ -2,9 +2,10 @@
  * The directory tree the static-file cases serve, made fresh in a temp directory with `node:fs`
  * (which Node, Bun and Deno all have): files, a directory with an index, a dotfile, precompressed
  * siblings made with node:zlib, a symlinked file and directory pointing out of the root, and
- * a secret beside the root that no request may ever read.
+ * a secret beside the root that no request may ever read. Files are stamped {@link SETTLED} (2026-01-01), so
+ * serveStatic's memory cache keeps them from the first read: the cases after it are answered from memory.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
@@ -14,6 +15,8 @@ export const SECRET = "TOP-SECRET-OUTSIDE-THE-ROOT";
 /** 64 KiB with every byte depending on its offset, so a wrong range shows. */
 export const DATA: Uint8Array = Uint8Array.from({ length: 64 * 1024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
 export const HUGE_SIZE = 1024 * 1024 * 1024;
+/** The modification time of every file of the tree (seconds, as `utimesSync` takes it). */
+export const SETTLED = Date.UTC(2026, 0, 1) / 1000;
 
 export interface StaticTree {
   /** The temp directory holding `public/` and `outside/`. */
@@ -49,6 +52,9 @@ export function makeStaticTree(huge = false): StaticTree {
   if (huge) {
     writeFileSync(join(root, "huge.bin"), "");
     truncateSync(join(root, "huge.bin"), HUGE_SIZE);
+  }
+  for (const file of ["hello.txt", "hello.txt.br", "hello.txt.gz", "data.bin", "style.css", "docs/index.html"]) {
+    utimesSync(join(root, file), SETTLED, SETTLED);
   }
   return { base, root, brotli, gzip, remove: () => rmSync(base, { recursive: true, force: true }) };
 }
