@@ -41,6 +41,18 @@ export interface PerMessageDeflateOptions {
    * `client_max_window_bits` (§7.1.2.2). Default 15 (no request).
    */
   clientMaxWindowBits?: number;
+  /**
+   * zlib level of what the server compresses, 0–9: 1 is fastest, 9 smallest. Default: the runtime's zlib default (6).
+   * Only the sender chooses it (RFC 7692 §7.1 has no parameter for it); a 4 KiB JSON-like text on Bun took 4.0 µs at
+   * level 1 against 7.0 µs at the default.
+   */
+  level?: number;
+  /**
+   * Messages shorter than this many bytes go uncompressed (RSV1 clear, which RFC 7692 §6 allows per message): a few
+   * bytes gain nothing from deflate and cost a call into zlib. Default 0: every message sent with `compress` is
+   * compressed.
+   */
+  threshold?: number;
 }
 
 /** The agreed parameters (RFC 7692 §7.1): what each side compresses with. */

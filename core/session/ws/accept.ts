@@ -45,7 +45,7 @@ export function acceptWebSocket(exchange: UpgradableExchange, options: UpgradeOp
       : settings.perMessageDeflate;
     const agreement = negotiatePerMessageDeflate(result.extensions, offer);
     if (agreement !== null) {
-      codec = new PerMessageCodec(provider, agreement.params);
+      codec = new PerMessageCodec(provider, agreement.params, settings.perMessageDeflate.level);
       extensions = agreement.response;
     }
   }

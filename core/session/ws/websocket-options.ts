@@ -36,6 +36,8 @@ export interface ResolvedWebSocketOptions {
   maxMessageSize: number;
   idleTimeoutMs: number;
   perMessageDeflate: PerMessageDeflateOptions | null;
+  /** `perMessageDeflate.threshold`, 0 when absent. */
+  deflateThreshold: number;
   maxBackpressure: number;
   deflateProvider: DeflateProvider | null;
 }
@@ -47,11 +49,20 @@ export function resolveWebSocketOptions(
 ): ResolvedWebSocketOptions {
   const o = options ?? {};
   const deflate = o.perMessageDeflate === true ? {} : o.perMessageDeflate || null;
+  const level = deflate?.level;
+  if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9)) {
+    throw new RangeError(`perMessageDeflate.level must be an integer from 0 to 9, got ${level}`);
+  }
+  const threshold = deflate?.threshold ?? 0;
+  if (!Number.isSafeInteger(threshold) || threshold < 0) {
+    throw new RangeError(`perMessageDeflate.threshold must be a whole number of bytes, got ${threshold}`);
+  }
   return {
     handlers: o,
     maxMessageSize: o.maxMessageSize ?? 16 * 1024 * 1024,
     idleTimeoutMs: (o.idleTimeout ?? 120) * 1000,
     perMessageDeflate: deflate,
+    deflateThreshold: threshold,
     maxBackpressure: o.maxBackpressure ?? 16 * 1024 * 1024,
     deflateProvider,
   };

@@ -171,3 +171,18 @@ describe("WebSocketSession output", () => {
     expect(b.transport.writes[2]).toEqual(encodeTextFrame("three"));
   });
 });
+
+describe("resolveWebSocketOptions", () => {
+  it("takes perMessageDeflate level 0–9 and a threshold in bytes, and refuses others at once", () => {
+    const resolved = resolveWebSocketOptions({ perMessageDeflate: { level: 1, threshold: 128 } }, null);
+    expect(resolved.perMessageDeflate?.level).toBe(1);
+    expect(resolved.deflateThreshold).toBe(128);
+    expect(resolveWebSocketOptions({ perMessageDeflate: true }, null).deflateThreshold).toBe(0);
+    for (const level of [-1, 10, 1.5, Number.NaN]) {
+      expect(() => resolveWebSocketOptions({ perMessageDeflate: { level } }, null)).toThrow(/level must be/);
+    }
+    for (const threshold of [-1, 0.5, Number.POSITIVE_INFINITY]) {
+      expect(() => resolveWebSocketOptions({ perMessageDeflate: { threshold } }, null)).toThrow(/threshold must be/);
+    }
+  });
+});

@@ -278,7 +278,9 @@ export class WebSocketSession
     if (codec !== null && compress) {
       const bytes = typeof data === "string" ? textEncoder.encode(data) : data;
       const opcode = typeof data === "string" ? OPCODE_TEXT : OPCODE_BINARY;
-      this.#writeFrame(opcode, codec.compress(bytes), true);
+      // RFC 7692 §6: RSV1 is set per message, so one below the threshold may go as it is.
+      if (bytes.length < this.#options.deflateThreshold) this.#writeFrame(opcode, bytes);
+      else this.#writeFrame(opcode, codec.compress(bytes), true);
     } else if (typeof data === "string") this.#writeText(data);
     else this.#writeFrame(OPCODE_BINARY, data);
     return this.#batch.blocked;

@@ -13,7 +13,7 @@ import { KiB, MiB, openWebSocket, sameBytes, sizeName, utf8Text } from "./helper
 import { expectClose, failsWith } from "./raw-ws-client.ts";
 
 export function deflateCases(t: TestApi, s: WsSuite): void {
-  const { runtime, deflate, tight, track, open } = s;
+  const { runtime, deflate, tight, tuned, track, open } = s;
   t.describe("permessage-deflate", () => {
     // Context takeover: the server inflates with the earlier messages in front of each one
     // (stored blocks), on every runtime. Its own deflate keeps context where node:zlib honours a
@@ -209,6 +209,29 @@ export function deflateCases(t: TestApi, s: WsSuite): void {
           "/ws",
           offer,
         );
+      },
+    );
+
+    t.it(
+      "level and threshold: short messages go uncompressed, longer ones at the level asked (RFC 7692 §6)",
+      async () => {
+        const client = await open("/ws", { headers: ["Sec-WebSocket-Extensions: permessage-deflate"] }, tuned.port);
+        assert.match(client.headers.get("sec-websocket-extensions") ?? "", /^permessage-deflate/);
+        const inflater = new StreamInflater();
+        const repetitive = Buffer.from("wirecore ".repeat(455)); // 4 095 bytes
+        for (const message of [Buffer.from("short"), Buffer.alloc(63, 0x61), Buffer.alloc(64, 0x62), repetitive]) {
+          client.sendFrame(OP_TEXT, deflateAlone(message), { rsv: RSV1 });
+          const f = await client.nextFrame(`the echo of ${message.length} bytes`);
+          if (message.length < 64) {
+            assert.equal(f.rsv, 0, `under the threshold the echo goes uncompressed: ${describeFrame(f)}`);
+            sameBytes(f.payload, message, `echo of ${message.length} bytes`);
+            continue;
+          }
+          assert.equal(f.rsv, RSV1, `at the threshold and above the echo is compressed: ${describeFrame(f)}`);
+          // Level 0 stores: the payload is no smaller than the message (a deflated copy would be ~30 bytes).
+          assert.ok(f.payload.length >= message.length, `level 0: ${f.payload.length} bytes for ${message.length}`);
+          sameBytes(inflater.inflate(f.payload), message, `echo of ${message.length} bytes`);
+        }
       },
     );
 

@@ -134,6 +134,8 @@ export interface WsSuite {
   readonly deflate: Served;
   /** maxMessageSize 64 KiB, maxBackpressure 1 MiB, permessage-deflate on; `tightSeen` records. */
   readonly tight: Served;
+  /** permessage-deflate at level 0 (stored blocks), messages under 64 bytes sent uncompressed. */
+  readonly tuned: Served;
   readonly tightSeen: Observed;
   /** Close `c` after the block, should a case fail midway. */
   track<C extends { close(): void }>(c: C): C;
@@ -150,6 +152,9 @@ export function useWsServers(t: TestApi, runtime: Runtime): WsSuite {
   const tight = useServer(t, runtime, () => createWsApp(tightSeen), {
     websocket: { maxMessageSize: 64 * KiB, maxBackpressure: 1 * MiB, perMessageDeflate: true },
   });
+  const tuned = useServer(t, runtime, () => createWsApp(newObserved()), {
+    websocket: { perMessageDeflate: { level: 0, threshold: 64 } },
+  });
   const clients: { close(): void }[] = [];
   const track = <C extends { close(): void }>(c: C): C => {
     clients.push(c);
@@ -160,5 +165,5 @@ export function useWsServers(t: TestApi, runtime: Runtime): WsSuite {
   });
   const open = async (path = "/ws", options?: OpenOptions, port = main.port): Promise<WsClient> =>
     track(await WsClient.open(port, path, options));
-  return { runtime, main, seen, deflate, tight, tightSeen, track, open };
+  return { runtime, main, seen, deflate, tight, tightSeen, tuned, track, open };
 }
