@@ -78,13 +78,16 @@ let inRead = false;
  * `epoll_ctl` at once, and the core often pauses for a large body chunk that the handler has consumed before the
  * `data` callback's microtasks are done: a 1 MiB echo paused and resumed on every 512 KiB read, four syscalls per
  * request for nothing. A pause still wanted when the queue runs out reaches the socket before Bun's next callback.
+ * Sets outside the transports, not fields: an idle connection pays nothing for them (two boolean fields cost ~80
+ * bytes of RSS per idle connection, 1.85 → 1.93 KB).
  */
-let toPause: BunTransport[] = [];
+const pausing = new Set<BunTransport>();
+/** Transports whose Bun socket is paused (weak: a closed one needs no cleanup). */
+const paused = new WeakSet<BunTransport>();
 
 function pauseAll(): void {
-  const list = toPause;
-  toPause = [];
-  for (const transport of list) transport.applyPause();
+  for (const transport of pausing) transport.applyPause();
+  pausing.clear();
 }
 
 function flushAll(): void {
@@ -114,10 +117,6 @@ class BunTransport implements Transport {
   #finSent = false;
   /** The peer's FIN came. */
   #peerEnded = false;
-  /** The core wants reading paused (see {@link toPause}). */
-  #pauseWanted = false;
-  /** Bun's socket is paused. */
-  #socketPaused = false;
 
   constructor(socket: Bun.Socket<BunTransport>, tls: boolean) {
     this.#socket = socket;
@@ -257,22 +256,17 @@ class BunTransport implements Transport {
     this.#socket.end();
   }
   pause(): void {
-    if (this.#pauseWanted) return;
-    this.#pauseWanted = true;
-    if (this.#socketPaused) return;
-    if (toPause.length === 0) queueMicrotask(pauseAll);
-    toPause.push(this);
+    if (paused.has(this)) return;
+    if (pausing.size === 0) queueMicrotask(pauseAll);
+    pausing.add(this);
   }
   resume(): void {
-    this.#pauseWanted = false;
-    if (!this.#socketPaused) return;
-    this.#socketPaused = false;
-    this.#socket.resume();
+    pausing.delete(this);
+    if (paused.delete(this)) this.#socket.resume();
   }
-  /** The end of the microtask queue: pause Bun's socket if the core still wants it. */
+  /** The end of the microtask queue: the core still wants this socket paused (see {@link pausing}). */
   applyPause(): void {
-    if (!this.#pauseWanted || this.#socketPaused) return;
-    this.#socketPaused = true;
+    paused.add(this);
     this.#socket.pause();
   }
 }
