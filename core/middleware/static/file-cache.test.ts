@@ -71,6 +71,16 @@ describe("serveStatic memory cache", () => {
     expect(files.opened).toBe(3);
   });
 
+  it("maxFileBytes above 256 KiB keeps such files too (read whole once, then from memory)", async () => {
+    const files = site().file("/srv/www/big.bin", kib(300, 9));
+    const app = serving(files, { memoryCache: { maxFileBytes: 512 * 1024 } });
+    for (let i = 0; i < 2; i++) {
+      const body = new Uint8Array(await (await app.request("/big.bin")).arrayBuffer());
+      expect([body.length, body[0], body[body.length - 1]]).toEqual([300 * 1024, 9, 9]);
+    }
+    expect([files.opened, files.readsAtOnce]).toEqual([1, 1]);
+  });
+
   it("past maxBytes the least recently served file goes first", async () => {
     const files = site();
     const app = serving(files, { memoryCache: { maxBytes: 10 } }); // two 5-byte files

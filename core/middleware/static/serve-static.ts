@@ -272,7 +272,8 @@ function fileBody(
   if (files.readBytes === undefined) return c.body(files.read(path, start, end), status);
   const keep = cache !== null && cache.wants(stat, Date.now());
   const [from, to] = keep ? [0, stat.size] : [start, end];
-  if (to - from > READ_AT_ONCE_LIMIT) return c.body(files.read(path, start, end), status);
+  // A file the cache keeps is read whole whatever its size (maxFileBytes bounds it); otherwise only a small body is.
+  if (!keep && to - from > READ_AT_ONCE_LIMIT) return c.body(files.read(path, start, end), status);
   return files.readBytes(path, from, to).then((bytes) => {
     if (bytes.length !== to - from) {
       throw new Error(`serveStatic: ${path} has ${from + bytes.length} bytes, not the ${to} its stat announced`);
