@@ -28,9 +28,9 @@ export interface FileProvider {
   read(path: string, start: number, end: number): ReadableStream<Uint8Array>;
   /**
    * The bytes `[start, end)` of the file read at once into one array — fewer when the file ends sooner. serveStatic
-   * calls it for bodies of up to {@link READ_AT_ONCE_LIMIT} bytes instead of `read`: a stream would hold as much
-   * (its first chunk) and cost a stream, its reader and a promise per chunk on every response. Optional: a provider
-   * without it streams every body.
+   * calls it for bodies of up to {@link READ_AT_ONCE_LIMIT} bytes instead of `read` (a stream would hold as much, its
+   * first chunk, and cost a stream, its reader and a promise per chunk on every response), and for a whole file its
+   * memory cache keeps. Optional: a provider without it streams every body and is never cached.
    */
   readBytes?(path: string, start: number, end: number): Promise<Uint8Array>;
 }
