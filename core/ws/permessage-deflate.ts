@@ -127,6 +127,23 @@ function checkBits(name: string, bits: number, min: number): void {
 }
 
 /**
+ * Throws a RangeError naming the first option out of range. `serve()` calls it once at start-up, so a bad setting
+ * fails there rather than at the first upgrade that offers compression.
+ */
+export function checkPerMessageDeflateOptions(options: PerMessageDeflateOptions): void {
+  checkBits("perMessageDeflate.serverMaxWindowBits", options.serverMaxWindowBits ?? 15, 9);
+  checkBits("perMessageDeflate.clientMaxWindowBits", options.clientMaxWindowBits ?? 15, 8);
+  const level = options.level;
+  if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9)) {
+    throw new RangeError(`perMessageDeflate.level must be an integer from 0 to 9, got ${level}`);
+  }
+  const threshold = options.threshold ?? 0;
+  if (!Number.isSafeInteger(threshold) || threshold < 0) {
+    throw new RangeError(`perMessageDeflate.threshold must be a whole number of bytes, got ${threshold}`);
+  }
+}
+
+/**
  * Accepts the first acceptable `permessage-deflate` offer, or returns null when there is none
  * (then the response carries no `permessage-deflate` and RSV1 stays forbidden).
  */
@@ -134,10 +151,9 @@ export function negotiatePerMessageDeflate(
   offers: readonly ExtensionOffer[],
   options: PerMessageDeflateOptions = {},
 ): PerMessageDeflateAgreement | null {
+  checkPerMessageDeflateOptions(options); // a no-op cost next to the handshake; serve() has already checked
   const ourServerBits = options.serverMaxWindowBits ?? 15;
   const ourClientBits = options.clientMaxWindowBits ?? 15;
-  checkBits("serverMaxWindowBits", ourServerBits, 9);
-  checkBits("clientMaxWindowBits", ourClientBits, 8);
 
   for (const offer of offers) {
     if (offer.name !== PERMESSAGE_DEFLATE) continue;

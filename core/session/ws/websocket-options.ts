@@ -1,5 +1,5 @@
 import type { DeflateProvider } from "../../ws/deflate-provider.ts";
-import type { PerMessageDeflateOptions } from "../../ws/permessage-deflate.ts";
+import { checkPerMessageDeflateOptions, type PerMessageDeflateOptions } from "../../ws/permessage-deflate.ts";
 import type { ServerWebSocket } from "./server-websocket.ts";
 
 /** Callbacks of a WebSocket, in the style of Bun's `websocket` handlers. */
@@ -49,20 +49,13 @@ export function resolveWebSocketOptions(
 ): ResolvedWebSocketOptions {
   const o = options ?? {};
   const deflate = o.perMessageDeflate === true ? {} : o.perMessageDeflate || null;
-  const level = deflate?.level;
-  if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9)) {
-    throw new RangeError(`perMessageDeflate.level must be an integer from 0 to 9, got ${level}`);
-  }
-  const threshold = deflate?.threshold ?? 0;
-  if (!Number.isSafeInteger(threshold) || threshold < 0) {
-    throw new RangeError(`perMessageDeflate.threshold must be a whole number of bytes, got ${threshold}`);
-  }
+  if (deflate !== null) checkPerMessageDeflateOptions(deflate);
   return {
     handlers: o,
     maxMessageSize: o.maxMessageSize ?? 16 * 1024 * 1024,
     idleTimeoutMs: (o.idleTimeout ?? 120) * 1000,
     perMessageDeflate: deflate,
-    deflateThreshold: threshold,
+    deflateThreshold: deflate?.threshold ?? 0,
     maxBackpressure: o.maxBackpressure ?? 16 * 1024 * 1024,
     deflateProvider,
   };

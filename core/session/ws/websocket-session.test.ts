@@ -173,7 +173,7 @@ describe("WebSocketSession output", () => {
 });
 
 describe("resolveWebSocketOptions", () => {
-  it("takes perMessageDeflate level 0–9 and a threshold in bytes, and refuses others at once", () => {
+  it("takes perMessageDeflate level 0–9, a threshold in bytes and window sizes, and refuses others at once", () => {
     const resolved = resolveWebSocketOptions({ perMessageDeflate: { level: 1, threshold: 128 } }, null);
     expect(resolved.perMessageDeflate?.level).toBe(1);
     expect(resolved.deflateThreshold).toBe(128);
@@ -184,5 +184,14 @@ describe("resolveWebSocketOptions", () => {
     for (const threshold of [-1, 0.5, Number.POSITIVE_INFINITY]) {
       expect(() => resolveWebSocketOptions({ perMessageDeflate: { threshold } }, null)).toThrow(/threshold must be/);
     }
+    // Window sizes too: a bad one fails at serve(), not at the first upgrade that offers compression.
+    expect(() => resolveWebSocketOptions({ perMessageDeflate: { serverMaxWindowBits: 8 } }, null)).toThrow(
+      /serverMaxWindowBits must be an integer from 9/,
+    );
+    expect(() => resolveWebSocketOptions({ perMessageDeflate: { clientMaxWindowBits: 16 } }, null)).toThrow(
+      /clientMaxWindowBits must be an integer from 8/,
+    );
+    expect(resolveWebSocketOptions({ perMessageDeflate: { clientMaxWindowBits: 8 } }, null).perMessageDeflate)
+      .toEqual({ clientMaxWindowBits: 8 });
   });
 });
