@@ -35,6 +35,7 @@ export {
 } from "./server/serve-error.ts";
 export type { ResolvedOptions, ServeOptions, TlsOptions } from "./server/options.ts";
 export type { ConnectionHandler, Transport, TransportInfo } from "./transport/transport.ts";
+export { releaseWrite } from "./session/write-batch.ts";
 export type { Dispatcher, Exchange } from "./exchange/exchange.ts";
 export type { DeflateProvider, RawDeflater, RawInflater } from "./ws/deflate-provider.ts";
 export { type FileProvider, type FileStat, READ_AT_ONCE_LIMIT } from "./providers/file-provider.ts";

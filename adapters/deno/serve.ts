@@ -38,6 +38,7 @@ import {
   createServerCore,
   errnoCode,
   type ListenTarget,
+  releaseWrite,
   ServeError,
   type ServeOptions,
   Server,
@@ -178,6 +179,7 @@ class DenoTransport implements Transport {
           for (const part of this.#queue) {
             chunk.set(part, at);
             at += part.length;
+            releaseWrite(part); // copied: the core may write over it
           }
         }
         this.#queue = [];
@@ -185,6 +187,7 @@ class DenoTransport implements Transport {
         this.#queued = 0;
         let offset = 0;
         while (offset < chunk.length) offset += await this.#conn.write(chunk.subarray(offset));
+        releaseWrite(chunk); // in the kernel now (a joined chunk is no batch of the core's, and is ignored)
         if (wasAbove && this.#queued < HIGH_WATER_MARK) this.handler?.drain();
       }
     } catch (error) {

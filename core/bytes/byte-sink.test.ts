@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ByteSink } from "./byte-sink.ts";
 
@@ -60,5 +61,83 @@ describe("ByteSink", () => {
     const last = batch(sink, 10, 5);
     expect(last.byteOffset).toBe(later.byteOffset + later.length);
     expect(later.every((b) => b === 4) && held.every((b) => b === 1)).toBe(true);
+  });
+});
+
+describe("ByteSink, batches handed back later (a transport that holds its writes)", () => {
+  it("writes over a slab only once every batch taken from it is back", () => {
+    const sink = new ByteSink();
+    const a = batch(sink, 1000, 1);
+    const b = batch(sink, 1000, 2);
+    sink.reclaim(a); // not the last batch, and b is still out: nothing moves
+    const c = batch(sink, 10, 3);
+    expect(c.byteOffset).toBe(b.byteOffset + b.length);
+    sink.reclaim(b);
+    sink.reclaim(c); // all back: the next batch starts the slab again
+    const d = batch(sink, 10, 4);
+    expect(d.buffer).toBe(a.buffer);
+    expect(d.byteOffset).toBe(0);
+  });
+
+  it("takes a replaced slab back as a spare once its batches return, and never while one is out", () => {
+    const sink = new ByteSink();
+    const first = [batch(sink, 30_000, 1), batch(sink, 30_000, 2)];
+    const slab1 = first[0]!.buffer;
+    const onSecond = batch(sink, 30_000, 3); // the first 64 KiB slab is full: a second one
+    expect(onSecond.buffer === slab1).toBe(false);
+    sink.reclaim(first[0]!);
+    batch(sink, 30_000, 4);
+    const onThird = [batch(sink, 30_000, 5), batch(sink, 30_000, 6)]; // a third: the first still has a batch out
+    expect(onThird.some((v) => v.buffer === slab1)).toBe(false);
+    expect(first[1]!.every((x) => x === 2)).toBe(true);
+    sink.reclaim(first[1]!); // now the first slab is free
+    const reused = batch(sink, 30_000, 7); // the third is full: the spare
+    expect(reused.buffer === slab1).toBe(true);
+    expect(onThird.every((v, i) => v.every((x) => x === i + 5))).toBe(true);
+  });
+
+  it("ignores arrays that are no batch of its own", () => {
+    const sink = new ByteSink();
+    const held = batch(sink, 100, 1);
+    const foreign = new Uint8Array(100);
+    sink.reclaim(foreign);
+    sink.reclaim(foreign.subarray(10));
+    const next = batch(sink, 100, 2);
+    expect(next.byteOffset).toBe(held.byteOffset + held.length);
+    expect(held.every((x) => x === 1)).toBe(true);
+  });
+
+  it("never writes over a batch still out, whatever the order of takes and returns", () => {
+    // A run of commands: take a batch of `take` bytes, or hand back the batch at `back` among those out (modulo their
+    // number). Batches are mostly small enough that several share a slab, now and then one outgrows it.
+    const size = fc.oneof(
+      { arbitrary: fc.integer({ min: 1, max: 25_000 }), weight: 5 },
+      fc.integer({ min: 1, max: 140_000 }),
+    );
+    const command = fc.oneof(
+      { arbitrary: fc.record({ take: size }), weight: 3 },
+      { arbitrary: fc.record({ back: fc.nat() }), weight: 2 },
+    );
+    /** Whether a batch still holds what it was taken with: an overwrite stays until the batch is handed back. */
+    const intact = ({ view, fill }: { view: Uint8Array; fill: number }): boolean => {
+      for (let i = 0; i < view.length; i++) if (view[i] !== fill) return false;
+      return true;
+    };
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 20, maxLength: 120, size: "max" }), (commands) => {
+        const sink = new ByteSink();
+        const out: { view: Uint8Array; fill: number }[] = [];
+        commands.forEach((c, i) => {
+          if ("take" in c) out.push({ view: batch(sink, c.take, (i % 250) + 1), fill: (i % 250) + 1 });
+          else if (out.length > 0) {
+            const [back] = out.splice(c.back % out.length, 1);
+            if (!intact(back!)) throw new Error(`a batch was overwritten while out (handed back at command ${i})`);
+            sink.reclaim(back!.view);
+          }
+        });
+        if (!out.every(intact)) throw new Error("a batch still out was overwritten");
+      }),
+      { numRuns: 300 },
+    );
   });
 });

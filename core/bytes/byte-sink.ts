@@ -1,14 +1,10 @@
+import { MAX_KEPT_SLAB, SlabRecycler } from "./slab-recycler.ts";
+
 const encoder = new TextEncoder();
 /** The size of a new slab (see ByteSink). */
 const SLAB = 64 * 1024;
 /** A slab with less room than this after a take is left behind: most batches would not fit. */
 const SLAB_TAIL = 1024;
-/**
- * A slab that grew for a large batch is kept for the next batches up to this size, so a run of
- * batches larger than {@link SLAB} (16 WebSocket echoes of 4 KiB per read) does not allocate a
- * new slab and then outgrow it, copying, on every batch. Larger ones are left to their views.
- */
-const MAX_KEPT_SLAB = 1024 * 1024;
 /** Strings up to this long are UTF-8-encoded by a loop while they are ASCII (see writeUtf8). */
 const SHORT_TEXT = 256;
 
@@ -23,16 +19,20 @@ const SMALL_COPY = 32;
 export class ByteSink {
   /**
    * A slab: bytes already taken stay where they are (a taken batch is a view of them), the next
-   * batch is written after them, and a full slab is replaced by a new one, never reused. So
-   * {@link take} copies nothing and allocates no buffer — a copy of every batch, and a buffer per
-   * response, was the largest single cost of a small response on Node (a quarter of a
-   * keep-alive `GET /` in the core, bench/micro/server.ts).
+   * batch is written after them, and a full slab is replaced. So {@link take} copies nothing and
+   * allocates no buffer — a copy of every batch, and a buffer per response, was the largest single
+   * cost of a small response on Node (a quarter of a keep-alive `GET /` in the core,
+   * bench/micro/server.ts). Memory is written again only once every batch taken from it is back
+   * ({@link reclaim}).
    */
   #buf: Uint8Array = new Uint8Array(SLAB);
   /** Where the batch not yet taken starts in the slab. */
   #start = 0;
   /** Where the next byte goes in the slab. */
   #len = 0;
+  /** Batches taken from this slab and not yet reclaimed. */
+  #out = 0;
+  readonly #slabs = new SlabRecycler();
   /** The writer whose bytes are in the sink now. */
   owner: { flush(): void } | null = null;
 
@@ -58,15 +58,29 @@ export class ByteSink {
 
   #reserve(extra: number): void {
     if (this.#len + extra <= this.#buf.length) return;
-    // A new slab; what the batch holds so far moves along, what was taken stays with the old one.
     const pending = this.#len - this.#start;
+    if (this.#out === 0 && pending + extra <= this.#buf.length) {
+      // Every batch taken from this slab is back: the batch under way moves to its start.
+      this.#buf.copyWithin(0, this.#start, this.#len);
+      this.#start = 0;
+      this.#len = pending;
+      return;
+    }
+    // Another slab; what the batch holds so far moves along, what was taken stays with the old one.
     // Room for this batch twice over once batches outgrow a slab: the next ones will be as large.
     let size = SLAB;
     while (size < pending + extra) size *= 2;
     if (size > SLAB && size <= MAX_KEPT_SLAB / 2) size *= 2;
-    const next = new Uint8Array(size);
+    const next = this.#slabs.slab(size);
     if (pending > 0) next.set(this.#buf.subarray(this.#start, this.#len));
+    this.#replace(next, pending);
+  }
+
+  /** Make `next` the slab, `pending` bytes of the batch under way already at its start. */
+  #replace(next: Uint8Array, pending: number): void {
+    this.#slabs.retire(this.#buf, this.#out);
     this.#buf = next;
+    this.#out = 0;
     this.#start = 0;
     this.#len = pending;
   }
@@ -171,29 +185,37 @@ export class ByteSink {
   }
 
   /**
-   * The caller is done with `view`, the batch it took last (its transport copied it): the next batch is written over
-   * it. Anything else is left alone — an older batch, or one taken by another writer in between, may still be held.
+   * The caller is done with `view`, a batch it took (its transport copied it, or the write finished): its memory may
+   * be written again. The slab's next batches go over the last batch when it is the one reclaimed, and over the whole
+   * slab once every batch taken from it is back; a slab already replaced becomes a spare then. Call it once per
+   * batch and only when nothing holds the batch any more; arrays that are no batch of this sink are ignored.
    */
   reclaim(view: Uint8Array): void {
-    const end = view.byteOffset + view.length;
-    if (end === this.#start && this.#len === end && view.buffer === this.#buf.buffer) {
-      this.#start = this.#len = view.byteOffset;
+    if (view.length === 0) return;
+    if (view.buffer !== this.#buf.buffer) {
+      this.#slabs.giveBack(view.buffer);
+      return;
     }
+    if (this.#out === 0) return;
+    this.#out--;
+    if (this.#len !== this.#start) return; // a batch under way stays where it is
+    if (this.#out === 0) this.#start = this.#len = 0;
+    else if (view.byteOffset + view.length === this.#start) this.#start = this.#len = view.byteOffset;
   }
 
   /**
    * Everything written since the last take, as an array the caller may keep: a view of the slab
-   * that nothing writes to again (its `buffer` is the whole slab; transfer none of it).
+   * that nothing writes to again until it is reclaimed (its `buffer` is the whole slab; transfer none of it).
    */
   take(): Uint8Array {
     const out = this.#buf.subarray(this.#start, this.#len);
+    if (out.length > 0) this.#out++;
     this.#start = this.#len;
     this.owner = null;
     // Leave a slab that grew past MAX_KEPT_SLAB, or has little room left, to the views of it.
     const size = this.#buf.length;
     if (size > MAX_KEPT_SLAB || size - this.#len < SLAB_TAIL) {
-      this.#buf = new Uint8Array(size > MAX_KEPT_SLAB ? SLAB : size);
-      this.#start = this.#len = 0;
+      this.#replace(this.#slabs.slab(size > MAX_KEPT_SLAB ? SLAB : size), 0);
     }
     return out;
   }

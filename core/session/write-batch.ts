@@ -35,6 +35,16 @@ import { type Clock, stamp } from "./clock.ts";
 /** A batch is sent early once it holds this much. */
 export const FLUSH_THRESHOLD: number = 256 * 1024;
 
+/**
+ * For an adapter whose `write()` keeps the arrays it is given until the socket has taken them (Deno's, until
+ * `conn.write` settles): call it once per array as soon as nothing holds that array any more, and the core writes later
+ * batches over its memory instead of allocating more. Arrays the core did not batch are ignored. Never call it for an
+ * array still held, twice for one array, or on a transport with `writesSettled` (the core reclaims those itself).
+ */
+export function releaseWrite(bytes: Uint8Array): void {
+  sharedSink.reclaim(bytes);
+}
+
 /** Told when the bytes written above the high-water mark pass the batch's limit. */
 export interface BackpressureListener {
   backpressureExceeded(): void;

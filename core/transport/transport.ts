@@ -38,7 +38,7 @@ export interface Transport {
    * True when the adapter holds none of the arrays given to `write()` so far: each went to the socket, which copied
    * it (Bun's unbuffered `socket.write`; Node's when the kernel took the write at once). The core may then write its
    * next batch over the memory of the last one instead of a fresh slab. Absent or false (Deno keeps an array until its
-   * write promise settles): never reused.
+   * write promise settles): reused only once the adapter hands each array back with `releaseWrite()`.
    */
   readonly writesSettled?: boolean;
 }
