@@ -10,13 +10,16 @@
  * Measured on Deno (2026-12-08, alternating rounds, server on core 0): a 4 KiB WebSocket echo took a new 256 KiB slab
  * every few reads, and those allocations outside the JavaScript heap drove V8 into 52 mark-compacts in 5 s
  * ("external memory pressure"); with spares, 31 (the rest come from the message copies handlers keep). `POST /echo`
- * of 4 KiB: 32.6 → 29.5 µs of server CPU per request. Up to {@link MAX_SPARES} spares: with four, slabs still out
+ * of 4 KiB: 32.6 → 29.5 µs of server CPU per request. Spares up to {@link MAX_SPARE_BYTES}: with four slabs, those still out
  * when the sink needed one made it allocate 4 971 times against 2 051 reuses in 4 s; with sixteen, 629 against 5 188.
  * @module
  */
 
-/** Spare slabs kept for the next replacements. */
-const MAX_SPARES = 16;
+/**
+ * Bytes of spare slabs kept for the next replacements: sixteen of the 256 KiB slabs a 4 KiB WebSocket echo grows, four
+ * of the largest kept.
+ */
+const MAX_SPARE_BYTES = 4 * 1024 * 1024;
 /**
  * A slab that grew for a large batch is kept for the next batches up to this size, so a run of batches larger than a
  * new slab (16 WebSocket echoes of 4 KiB per read) does not allocate a new slab and then outgrow it, copying, on every
@@ -33,6 +36,7 @@ interface RetiredSlab {
 export class SlabRecycler {
   readonly #retired = new WeakMap<ArrayBufferLike, RetiredSlab>();
   readonly #spares: Uint8Array[] = [];
+  #spareBytes = 0;
 
   /** A slab of at least `size` bytes: a spare when one is large enough, else a new one. */
   slab(size: number): Uint8Array {
@@ -41,6 +45,7 @@ export class SlabRecycler {
       const spare = spares[i]!;
       if (spare.length < size) continue;
       spares.splice(i, 1);
+      this.#spareBytes -= spare.length;
       return spare;
     }
     return new Uint8Array(size);
@@ -64,12 +69,17 @@ export class SlabRecycler {
   /** Kept while there is room, else in place of a smaller spare: a sink that grew will want that size again. */
   #keepSpare(bytes: Uint8Array): void {
     const spares = this.#spares;
-    if (spares.length < MAX_SPARES) {
+    if (this.#spareBytes + bytes.length <= MAX_SPARE_BYTES) {
       spares.push(bytes);
+      this.#spareBytes += bytes.length;
       return;
     }
     let smallest = 0;
     for (let i = 1; i < spares.length; i++) if (spares[i]!.length < spares[smallest]!.length) smallest = i;
-    if (spares[smallest]!.length < bytes.length) spares[smallest] = bytes;
+    const freed = spares[smallest]?.length ?? 0;
+    if (freed < bytes.length && this.#spareBytes - freed + bytes.length <= MAX_SPARE_BYTES) {
+      spares[smallest] = bytes;
+      this.#spareBytes += bytes.length - freed;
+    }
   }
 }
