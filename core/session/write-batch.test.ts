@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FakeTransport } from "../../test/support/fake-transport.ts";
 import { sharedSink } from "../bytes/byte-sink.ts";
-import { FLUSH_THRESHOLD, WriteBatch } from "./write-batch.ts";
+import { FLUSH_THRESHOLD, releaseWrite, WriteBatch } from "./write-batch.ts";
 
 const text = (t: FakeTransport): string[] => t.writes.map((w) => new TextDecoder().decode(w));
 
@@ -107,5 +107,34 @@ describe("WriteBatch", () => {
     batch.flush();
     expect(t.writes).toHaveLength(0);
     expect(batch.closed).toBe(true);
+  });
+
+  it("writes into released memory only once every write it lent is back (a transport that holds its writes)", () => {
+    const ta = new FakeTransport();
+    const tb = new FakeTransport();
+    const a = new WriteBatch(ta, { now: 5 });
+    const b = new WriteBatch(tb, { now: 5 });
+    // The sink is the process's: a batch past 1 MiB leaves it on a new slab with nothing out, this test's own.
+    a.sink().writeBytes(new Uint8Array(1100 * 1024));
+    a.flush();
+    releaseWrite(ta.writes.pop()!);
+    for (const [batch, word] of [[a, "first of a"], [b, "first of b"]] as const) {
+      batch.sink().writeLatin1(word);
+      batch.flush();
+    }
+    const slab = ta.writes[0]!.buffer;
+    expect(ta.writes[0]!.byteOffset).toBe(0);
+    releaseWrite(ta.writes[0]!); // b's write is still held: a's next bytes go after it
+    a.sink().writeLatin1("second of a");
+    a.flush();
+    expect(ta.writes[1]!.byteOffset).toBe(tb.writes[0]!.byteOffset + tb.writes[0]!.length);
+    expect(text(tb)).toEqual(["first of b"]);
+    releaseWrite(tb.writes[0]!);
+    releaseWrite(ta.writes[1]!); // all back: the slab starts over
+    b.sink().writeLatin1("second of b");
+    b.flush();
+    expect(tb.writes[1]!.buffer).toBe(slab);
+    expect(tb.writes[1]!.byteOffset).toBe(0);
+    expect(new TextDecoder().decode(tb.writes[1])).toBe("second of b");
   });
 });
